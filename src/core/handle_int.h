@@ -1,0 +1,72 @@
+/*
+ * The inside of a pkt_handle: one struct shared by every backend, plus a
+ * table of operations each backend (pcap file, pcapng file, live device)
+ * fills in.  A new backend is a new file with a new ops table.
+ */
+#ifndef PKT_HANDLE_INT_H
+#define PKT_HANDLE_INT_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "pkt/handle.h"
+
+typedef struct pkt__handle_ops {
+    const char *name;
+    /* Zero-copy read of the next packet: the seed's return values. */
+    int (*next)(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci);
+    /* Optional: describe interface `index` (numbered across sections). */
+    int (*interface)(const pkt_handle *h, int index, pkt_interface_info *info);
+    /* Optional: number of interfaces. */
+    int (*interface_count)(const pkt_handle *h);
+    /* Optional: current section comment. */
+    const char *(*section_comment)(const pkt_handle *h);
+    /* Free the backend's state (h->priv); the handle itself is freed by the
+     * caller. */
+    void (*close)(pkt_handle *h);
+} pkt__handle_ops;
+
+enum pkt__hstate {
+    PKT__H_OPEN = 0,   /* reads go to the backend */
+    PKT__H_DONE,       /* EOF or a read error: reads return h->sticky */
+    PKT__H_INACTIVE,   /* a live handle not activated */
+};
+
+struct pkt_handle {
+    const pkt__handle_ops *ops;
+    void *priv;             /* backend state */
+    int state;              /* enum pkt__hstate */
+    int sticky;             /* code returned by every read once DONE */
+    int last_code;          /* PKT_ERR_* of the last failure, 0 if none */
+    uint32_t link_type;
+    uint32_t snaplen;
+    pkt_file_info finfo;    /* files only */
+    /* Optional packet filter applied by the reads (files and live alike). */
+    void *filter;
+    int (*filter_match)(void *filter, const uint8_t *data, const pkt_capture_info *ci);
+    void (*filter_free)(void *filter);
+    volatile sig_atomic_t break_flag; /* set by pkt_handle_break */
+    /* pkt_read_packet_data's packet kept back when the buffer was small. */
+    int held;
+    const uint8_t *held_data;
+    pkt_capture_info held_ci;
+    char err[PKT_ERRBUF_SIZE];
+};
+
+/* Allocate a zeroed handle for a backend. NULL when out of memory. */
+pkt_handle *pkt__handle_new(const pkt__handle_ops *ops, void *priv);
+
+/* Record a failure: sets last_code and the message, returns code. */
+int pkt__handle_fail(pkt_handle *h, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Backends' open functions (file readers take over the stream). */
+struct pkt__stream;
+pkt_handle *pkt__pcap_open(struct pkt__stream *s, pkt_error *err);
+pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err);
+
+/* Convert a timestamp in units of a pcapng if_tsresol byte to
+ * nanoseconds (saturating at the int64 range). */
+int64_t pkt__ts_to_ns(uint64_t ticks, uint8_t tsresol);
+
+#endif
