@@ -1004,7 +1004,7 @@ static void test_tcpdump_corpus(void **state)
             long tn = -1;
             int trc = -1;
             if (p) {
-                char l1[128] = "", l2[32] = "";
+                char l1[128] = "", l2[128] = "";
                 if (fgets(l1, sizeof l1, p) && sscanf(l1, "%ld packet", &tn) != 1) {
                     tn = -1; /* no count line: it is the exit status */
                     snprintf(l2, sizeof l2, "%s", l1);
