@@ -97,7 +97,6 @@ typedef struct ng_reader {
     size_t dropped;       /* interfaces numbered before ifs[0] */
     bool have_iface;      /* an interface was seen (h->link_type set) */
     char *shb_comment;
-    int deferred;         /* error found by the read-ahead at open */
 } ng_reader;
 
 static const char *block_name(uint32_t type)
@@ -390,7 +389,10 @@ static int ng_idb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total)
     if (!r->have_iface) {
         r->have_iface = true;
         h->link_type = f->info.link_type;
-        h->snaplen = f->info.snaplen > PKT_LIMIT_SNAPLEN ? PKT_LIMIT_SNAPLEN : f->info.snaplen;
+        /* 0 means "no limit" in pcapng; report libpcap's largest snaplen
+         * then, as pcap_snapshot() does. */
+        uint32_t sl = f->info.snaplen ? f->info.snaplen : 262144u;
+        h->snaplen = sl > PKT_LIMIT_SNAPLEN ? PKT_LIMIT_SNAPLEN : sl;
         h->finfo.snaplen = h->snaplen;
     }
     return 0;
@@ -486,7 +488,7 @@ static inline void packet_info(ng_reader *r, ng_iface *f, const uint8_t *b, uint
 }
 
 /* Enhanced packet block: ifid, ts high, ts low, caplen, len, data, options. */
-static inline int ng_epb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total,
+static inline __attribute__((always_inline)) int ng_epb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total,
                          const uint8_t **data, pkt_capture_info *ci)
 {
     if (__builtin_expect(total < 32, 0))
@@ -589,7 +591,7 @@ static __attribute__((noinline, cold)) int ng_bad_total(pkt_handle *h, ng_reader
 /* Make the next whole block available at the stream position and check
  * its framing.  Returns 1 with *bp, *typep, *totalp set; PKT_ERR_EOF at a
  * clean end; PKT_ERR_READ with the handle's message set. */
-static inline int ng_frame(pkt_handle *h, ng_reader *r, const uint8_t **bp, uint32_t *typep,
+static inline __attribute__((always_inline)) int ng_frame(pkt_handle *h, ng_reader *r, const uint8_t **bp, uint32_t *typep,
                            uint32_t *totalp)
 {
     pkt__stream *s = r->s;
@@ -643,11 +645,9 @@ static int ng_control(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t ty
 static int ng_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
 {
     ng_reader *r = h->priv;
-    if (__builtin_expect(r->deferred != 0, 0))
-        return r->deferred;
     for (;;) {
-        const uint8_t *b;
-        uint32_t type, total;
+        const uint8_t *b = NULL;
+        uint32_t type = 0, total = 0;
         int rc = ng_frame(h, r, &b, &type, &total);
         if (__builtin_expect(rc != 1, 0))
             return rc;
@@ -716,9 +716,9 @@ static const pkt__handle_ops pcapng_ops = {
  * Open: the first block (a section header, by the dispatcher's magic) must
  * be whole and valid, else the open fails with its code.  Then read ahead
  * over the blocks before the first interface description or packet, so that
- * the link type and snaplen are known right after the open (as libpcap); a
- * failure found there is kept for the first read, which returns it after
- * no packet (there is none before it).
+ * the link type and snaplen are known right after the open (as libpcap).
+ * A block that fails there is not consumed: the first read meets it again
+ * and reports it (there is no packet before it to deliver).
  */
 pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
 {
@@ -735,8 +735,8 @@ pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
     h->finfo.compressed = pkt__stream_compressed(s);
     h->finfo.fcs_len = -1;
 
-    const uint8_t *b;
-    uint32_t type, total;
+    const uint8_t *b = NULL;
+    uint32_t type = 0, total = 0;
     int rc = ng_frame(h, r, &b, &type, &total);
     if (rc == 1)
         rc = ng_shb(h, r, b, total);
@@ -752,19 +752,12 @@ pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
     pkt__stream_advance(s, total);
 
     while (!r->have_iface) {
-        rc = ng_frame(h, r, &b, &type, &total);
-        if (rc != 1) {
-            if (rc == PKT_ERR_READ)
-                r->deferred = rc;
+        if (ng_frame(h, r, &b, &type, &total) != 1)
             break;
-        }
         if (type == NG_EPB || type == NG_SPB || type == NG_PB || type == NG_SHB)
             break;
-        rc = ng_control(h, r, b, type, total);
-        if (rc < 0) {
-            r->deferred = rc;
+        if (ng_control(h, r, b, type, total) < 0)
             break;
-        }
         pkt__stream_advance(s, total);
     }
     return h;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "pkt/limits.h"
 #include "pkt/pkt.h"
@@ -352,7 +353,8 @@ static void test_sections_order_change(void **state)
     epb(&b, 1, 0, 3000000000ull, 30, 40, "be", 0, 0);
     pb(&b, 1, 0, 4000000000ull, 8, 8, "old");
     shb(&b, 0, 1, "three");
-    idb(&b, 0, 113, 0, &no_opts);
+    idb_opts ooff = {NULL, NULL, -1, 1, 100, -1}; /* tsoffset: not for SPBs */
+    idb(&b, 0, 113, 0, &ooff);
     spb(&b, 0, 16, 14); /* 14 bytes on the wire, padded in the block */
     epb(&b, 0, 1, 1, 4, 4, NULL, 0, 0); /* interface 1 is section 0's only */
     pkt_handle *h = open_buf(&b);
@@ -469,6 +471,7 @@ static void test_two_link_types(void **state)
     epb(&b, 1, 0, 3, 20, 20, NULL, 0, 0);
     pkt_handle *h = open_buf(&b);
     assert_int_equal(pkt_handle_link_type(h), 228);
+    assert_int_equal(pkt_handle_snaplen(h), 262144); /* 0 in the file: no limit */
     assert_int_equal(pkt_handle_interface_count(h), 1);
     const uint8_t *d;
     pkt_capture_info ci;
@@ -532,6 +535,31 @@ static void test_streamed_large_file(void **state)
     }
     assert_int_equal(pkt_zero_copy_read_packet_data(h, &d, &ci), PKT_EOF);
     pkt_handle_close(h);
+
+    /* the same, gzip-compressed */
+    char *gzpath;
+    assert_true(asprintf(&gzpath, "%s.gz", path) > 0);
+    gzFile gz = gzopen(gzpath, "wb1");
+    assert_non_null(gz);
+    assert_int_equal(gzwrite(gz, b.data, (unsigned)b.len), (int)b.len);
+    gzclose(gz);
+    h = pkt_open_offline(gzpath, NULL);
+    assert_non_null(h);
+    pkt_file_info fi;
+    assert_int_equal(pkt_handle_file_info(h, &fi), 0);
+    assert_int_equal(fi.compressed, 1);
+    assert_int_equal(fi.format, PKT_FORMAT_PCAPNG);
+    int got = 0;
+    while (pkt_zero_copy_read_packet_data(h, &d, &ci) == 1) {
+        assert_int_equal(ci.caplen, (uint32_t)(got * 37 % 1500));
+        assert_memory_equal(d, payload, ci.caplen);
+        got++;
+    }
+    assert_int_equal(got, n);
+    assert_int_equal(pkt_handle_last_code(h), 0);
+    pkt_handle_close(h);
+    unlink(gzpath);
+    free(gzpath);
     unlink(path);
     free(path);
     tbuf_free(&b);
