@@ -26,7 +26,15 @@
  *    informational and the block's framing is intact;
  *  - an Interface Statistics Block naming an unknown interface is ignored;
  *  - every block type not needed for packets (name resolution, custom,
- *    decryption secrets, systemd journal, unknown) is skipped.
+ *    decryption secrets, systemd journal, unknown) is skipped;
+ *  - if_fcslen is reported as the file's byte (the specification says bits;
+ *    writers disagree), if_tsresol as its byte too (pkt__ts_to_ns reads it);
+ *  - a simple packet block has no timestamp: ts_ns 0, if_tsoffset not added;
+ *  - the handle's snaplen is the first interface's, 262144 when that is 0
+ *    ("no limit"), as libpcap reports it;
+ *  - a version other than 1.x fails the open (PKT_ERR_UNSUPPORTED), or
+ *    mid-file ends the reading with PKT_ERR_READ and last code
+ *    PKT_ERR_UNSUPPORTED.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -275,10 +283,10 @@ static int ng_shb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total)
     while (opt_next(&c, r->big, &n, &o)) {
         if (o.code == OPT_COMMENT && !comment) {
             comment = opt_strdup(&o, NG_COMMENT_MAX);
-            if (!comment)
-                return pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory",
-                                        pkt__stream_name(r->s)),
-                       PKT_ERR_READ;
+            if (!comment) {
+                pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory", pkt__stream_name(r->s));
+                return PKT_ERR_READ;
+            }
         }
     }
     free(r->shb_comment);
@@ -466,9 +474,9 @@ static __attribute__((noinline, cold)) int ng_bad_caplen(pkt_handle *h, ng_reade
                       block_name(type), total, caplen);
 }
 
-/* Fill ci for a packet of interface f; `data_off` is where the data starts
- * in the block. */
-static inline void packet_info(ng_reader *r, ng_iface *f, const uint8_t *b, uint64_t ticks,
+/* Fill ci for a packet of interface f (the block is at the stream
+ * position, so that is its offset). */
+static inline void packet_info(ng_reader *r, ng_iface *f, uint64_t ticks,
                                uint32_t caplen, uint32_t len, uint32_t ifid,
                                pkt_capture_info *ci)
 {
@@ -484,7 +492,6 @@ static inline void packet_info(ng_reader *r, ng_iface *f, const uint8_t *b, uint
     ci->comment_len = 0;
     ci->offset = pkt__stream_offset(r->s);
     f->info.packets_seen++;
-    (void)b;
 }
 
 /* Enhanced packet block: ifid, ts high, ts low, caplen, len, data, options. */
@@ -502,7 +509,7 @@ static inline __attribute__((always_inline)) int ng_epb(pkt_handle *h, ng_reader
     if (__builtin_expect(ifid >= r->sec_nifs, 0))
         return ng_bad_ifid(h, r, NG_EPB, ifid);
     uint64_t ticks = ((uint64_t)pkt__u32o_at(b + 12, r->big) << 32) | pkt__u32o_at(b + 16, r->big);
-    packet_info(r, &r->ifs[r->sec_first + ifid], b, ticks, caplen, pkt__u32o_at(b + 24, r->big),
+    packet_info(r, &r->ifs[r->sec_first + ifid], ticks, caplen, pkt__u32o_at(b + 24, r->big),
                 ifid, ci);
     /* total - 32 is a multiple of 4 and >= caplen, so the padded data
      * fits; options follow it. */
@@ -529,7 +536,7 @@ static int ng_spb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total,
         caplen = f->info.snaplen;
     if (caplen > total - 16)
         caplen = total - 16;
-    packet_info(r, f, b, 0, caplen, len, 0, ci);
+    packet_info(r, f, 0, caplen, len, 0, ci);
     ci->ts_ns = 0; /* no timestamp: not even the interface's offset */
     *data = b + 12;
     return PKT_OK_PACKET;
@@ -550,7 +557,7 @@ static int ng_pb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total,
     if (ifid >= r->sec_nifs)
         return ng_bad_ifid(h, r, NG_PB, ifid);
     uint64_t ticks = ((uint64_t)pkt__u32o_at(b + 12, r->big) << 32) | pkt__u32o_at(b + 16, r->big);
-    packet_info(r, &r->ifs[r->sec_first + ifid], b, ticks, caplen, pkt__u32o_at(b + 24, r->big),
+    packet_info(r, &r->ifs[r->sec_first + ifid], ticks, caplen, pkt__u32o_at(b + 24, r->big),
                 ifid, ci);
     uint32_t opt = 28 + ((caplen + 3u) & ~3u);
     if (opt < total - 4)

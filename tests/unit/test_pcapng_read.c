@@ -781,6 +781,24 @@ static void test_interface_limit(void **state)
     assert_int_equal(ci.link_type, 101);
     assert_int_equal(ci.section, 1);
     assert_int_equal(pkt_handle_interface_count(h), (int)PKT_LIMIT_PCAPNG_INTERFACES + 1);
+    pkt_interface_info ii;
+    assert_int_equal(pkt_handle_interface(h, 0, &ii), 0);
+    pkt_handle_close(h);
+    /* a third section: the piled-up interfaces of the earlier ones are
+     * dropped (memory stays bounded) but the numbering goes on */
+    shb(&b, 0, 1, NULL);
+    idb(&b, 0, 228, 0, NULL);
+    epb(&b, 0, 0, 1, 4, 4, NULL, 0, 0);
+    h = open_buf(&b);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pkt_zero_copy_read_packet_data(h, &d, &ci), 1);
+    assert_int_equal(ci.link_type, 228);
+    assert_int_equal(ci.section, 2);
+    assert_int_equal(pkt_handle_interface_count(h), (int)PKT_LIMIT_PCAPNG_INTERFACES + 2);
+    assert_int_equal(pkt_handle_interface(h, 0, &ii), PKT_ERR_NOT_FOUND);
+    assert_int_equal(pkt_handle_interface(h, (int)PKT_LIMIT_PCAPNG_INTERFACES + 1, &ii), 0);
+    assert_int_equal(ii.link_type, 228);
+    assert_int_equal(ii.section, 2);
     pkt_handle_close(h);
     tbuf_free(&b);
 }
