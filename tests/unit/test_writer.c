@@ -306,6 +306,152 @@ static void test_pcapng_metadata(void **state)
     free(path);
 }
 
+/* Append a pcapng option with its padding. */
+static void opt(tbuf *b, int big, uint16_t code, const void *val, uint16_t len)
+{
+    tbuf_u16(b, code, big);
+    tbuf_u16(b, len, big);
+    tbuf_put(b, val, len);
+    tbuf_zero(b, (4 - len % 4) % 4);
+}
+
+static uint8_t *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static uint8_t buf[4096];
+    *len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return buf;
+}
+
+/* The exact bytes of a small pcapng file, laid out by hand from the spec:
+ * block lengths, padding, option order, the timestamp split, epb_flags
+ * with a direction overriding bits 0-1, ISB counters. */
+static void test_pcapng_exact_bytes(void **state)
+{
+    const uint32_t one = 1;
+    int big = *(const uint8_t *)&one == 0; /* files are in host order */
+    char *path = temp_path(".pcapng");
+    pkt_writer_options o = PKT_WRITER_OPTIONS_INIT; /* nanoseconds */
+    o.section_comment = "hi";
+    o.application = "appl";
+    pkt_writer *w = pkt_writer_open(path, &o, NULL);
+    assert_non_null(w);
+    assert_int_equal(pkt_writer_add_interface(w, PKT_LINKTYPE_ETHERNET, 1000, "eth0x"), 0);
+    const uint8_t data[5] = {1, 2, 3, 4, 5};
+    pkt_capture_info ci = {.ts_ns = 0x123456789ALL, .caplen = 5, .len = 9,
+                           .link_type = PKT_LINKTYPE_ETHERNET, .comment = "abc",
+                           .comment_len = 3,
+                           .flags = PKT_CI_HAS_EPB_FLAGS | PKT_CI_DIR_OUT,
+                           .epb_flags = 0x00A00001u};
+    assert_int_equal(pkt_writer_write(w, &ci, data), 0);
+    pkt_capture_info plain = {.ts_ns = 7, .caplen = 4, .len = 4,
+                              .link_type = PKT_LINKTYPE_ETHERNET};
+    assert_int_equal(pkt_writer_write(w, &plain, data), 0);
+    assert_int_equal(pkt_writer_set_interface_stats(w, 0, 10, UINT64_MAX), 0);
+    assert_int_equal(pkt_writer_close(w), 0);
+
+    tbuf e = {0};
+    /* SHB: 28 + comment (4+4) + userappl (4+4) + endofopt 4 = 48 */
+    tbuf_u32(&e, 0x0A0D0D0A, big);
+    tbuf_u32(&e, 48, big);
+    tbuf_u32(&e, 0x1A2B3C4D, big);
+    tbuf_u16(&e, 1, big);
+    tbuf_u16(&e, 0, big);
+    tbuf_u64(&e, UINT64_MAX, big);
+    opt(&e, big, 1, "hi", 2);
+    opt(&e, big, 4, "appl", 4);
+    opt(&e, big, 0, NULL, 0);
+    tbuf_u32(&e, 48, big);
+    /* IDB: 20 + if_name (4+8) + if_tsresol (4+4) + endofopt 4 = 44 */
+    tbuf_u32(&e, 1, big);
+    tbuf_u32(&e, 44, big);
+    tbuf_u16(&e, 1, big);
+    tbuf_u16(&e, 0, big);
+    tbuf_u32(&e, 1000, big);
+    opt(&e, big, 2, "eth0x", 5);
+    uint8_t res = 9;
+    opt(&e, big, 9, &res, 1);
+    opt(&e, big, 0, NULL, 0);
+    tbuf_u32(&e, 44, big);
+    /* EPB: 32 + data 8 + comment (4+4) + epb_flags (4+4) + endofopt 4 = 60 */
+    tbuf_u32(&e, 6, big);
+    tbuf_u32(&e, 60, big);
+    tbuf_u32(&e, 0, big);
+    tbuf_u32(&e, 0x12, big);
+    tbuf_u32(&e, 0x3456789A, big);
+    tbuf_u32(&e, 5, big);
+    tbuf_u32(&e, 9, big);
+    tbuf_put(&e, data, 5);
+    tbuf_zero(&e, 3);
+    opt(&e, big, 1, "abc", 3);
+    tbuf_u16(&e, 2, big);
+    tbuf_u16(&e, 4, big);
+    tbuf_u32(&e, 0x00A00002u, big);
+    opt(&e, big, 0, NULL, 0);
+    tbuf_u32(&e, 60, big);
+    /* EPB without options: 32 + 4 = 36 */
+    tbuf_u32(&e, 6, big);
+    tbuf_u32(&e, 36, big);
+    tbuf_u32(&e, 0, big);
+    tbuf_u32(&e, 0, big);
+    tbuf_u32(&e, 7, big);
+    tbuf_u32(&e, 4, big);
+    tbuf_u32(&e, 4, big);
+    tbuf_put(&e, data, 4);
+    tbuf_u32(&e, 36, big);
+    /* ISB: 24 + isb_ifrecv (4+8) + endofopt 4 = 40; timestamp of the newest
+     * packet */
+    tbuf_u32(&e, 5, big);
+    tbuf_u32(&e, 40, big);
+    tbuf_u32(&e, 0, big);
+    tbuf_u32(&e, 0x12, big);
+    tbuf_u32(&e, 0x3456789A, big);
+    tbuf_u16(&e, 4, big);
+    tbuf_u16(&e, 8, big);
+    tbuf_u64(&e, 10, big);
+    opt(&e, big, 0, NULL, 0);
+    tbuf_u32(&e, 40, big);
+
+    size_t len;
+    const uint8_t *got = read_whole(path, &len);
+    assert_int_equal(len, e.len);
+    assert_memory_equal(got, e.data, e.len);
+    tbuf_free(&e);
+    unlink(path);
+    free(path);
+}
+
+/* The exact bytes of a small pcap file, microsecond magic. */
+static void test_pcap_exact_bytes(void **state)
+{
+    const uint32_t one = 1;
+    int big = *(const uint8_t *)&one == 0;
+    char *path = temp_path(".pcap");
+    pkt_writer_options o = PKT_WRITER_OPTIONS_INIT;
+    o.format = PKT_FORMAT_PCAP;
+    o.nanosecond = 0;
+    pkt_writer *w = pkt_writer_open(path, &o, NULL);
+    assert_non_null(w);
+    assert_int_equal(pkt_writer_add_interface(w, PKT_LINKTYPE_RAW, 0, NULL), 0);
+    const uint8_t data[3] = {0x45, 0, 0};
+    pkt_capture_info ci = {.ts_ns = 1700000000999999999LL, .caplen = 3, .len = 40,
+                           .link_type = PKT_LINKTYPE_RAW};
+    assert_int_equal(pkt_writer_write(w, &ci, data), 0);
+    assert_int_equal(pkt_writer_close(w), 0);
+    tbuf e = {0};
+    tbuf_pcap_header(&e, big, 0, 262144, PKT_LINKTYPE_RAW);
+    tbuf_pcap_record(&e, big, 1700000000, 999999, data, 3, 40);
+    size_t len;
+    const uint8_t *got = read_whole(path, &len);
+    assert_int_equal(len, e.len);
+    assert_memory_equal(got, e.data, e.len);
+    tbuf_free(&e);
+    unlink(path);
+    free(path);
+}
+
 /* The first packet of a writer with no interface declares one. */
 static void test_implicit_interface(void **state)
 {
@@ -713,6 +859,8 @@ int main(void)
         cmocka_unit_test(test_pcapng_microsecond),
         cmocka_unit_test(test_pcapng_gzip),
         cmocka_unit_test(test_pcapng_metadata),
+        cmocka_unit_test(test_pcapng_exact_bytes),
+        cmocka_unit_test(test_pcap_exact_bytes),
         cmocka_unit_test(test_implicit_interface),
         cmocka_unit_test(test_fd_and_file),
         cmocka_unit_test(test_large_packets),
