@@ -112,11 +112,49 @@ func passNewPacket(pkts [][]byte) int {
 	return n
 }
 
+// printStats prints, on stderr, the layer types each mode decodes over all
+// packets: a check that the modes (and the peers) do comparable work.
+func printStats(pkts [][]byte) {
+	show := func(mode string, m map[gopacket.LayerType]int) {
+		keys := make([]string, 0, len(m))
+		byName := map[string]int{}
+		for t, n := range m {
+			byName[t.String()] += n
+		}
+		for k := range byName {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(os.Stderr, "stats peer=gopacket mode=%s", mode)
+		for _, k := range keys {
+			fmt.Fprintf(os.Stderr, " %s=%d", k, byName[k])
+		}
+		fmt.Fprintln(os.Stderr)
+	}
+	d := newDLP()
+	m := map[gopacket.LayerType]int{}
+	for _, p := range pkts {
+		_ = d.parser.DecodeLayers(p, &d.decoded)
+		for _, t := range d.decoded {
+			m[t]++
+		}
+	}
+	show("dlp", m)
+	m = map[gopacket.LayerType]int{}
+	for _, p := range pkts {
+		for _, l := range gopacket.NewPacket(p, layers.LayerTypeEthernet, npOpts).Layers() {
+			m[l.LayerType()]++
+		}
+	}
+	show("newpacket", m)
+}
+
 func main() {
 	mode := flag.String("mode", "all", "all, dlp, newpacket or load")
 	once := flag.Bool("once", false, "run the chosen mode for exactly one pass (for callgrind)")
 	limit := flag.Int("n", 0, "decode only the first N packets (0: all)")
 	repeats := flag.Int("repeats", 5, "timed passes per mode; the minimum and median are reported")
+	stats := flag.Bool("stats", false, "print, on stderr, how many layers of each type each mode decodes")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: gopacket_decode [-mode all|dlp|newpacket|load] [-once] [-n N] [-repeats R] FILE.pcap")
@@ -140,6 +178,10 @@ func main() {
 	if len(pkts) == 0 {
 		fmt.Fprintln(os.Stderr, "gopacket_decode: no packets")
 		os.Exit(1)
+	}
+
+	if *stats {
+		printStats(pkts)
 	}
 
 	run := func(name string, pass func() int) {

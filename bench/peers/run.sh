@@ -83,6 +83,9 @@ field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 echo "timing on $capture (GOMAXPROCS=$GOMAXPROCS, $repeats passes each)" >&2
 "$out/gopacket_decode" -repeats "$repeats" "$capture" | tee -a "$results" >&2
 "$out/libtins_decode" --repeats "$repeats" "$capture" | tee -a "$results" >&2
+# Which layers each decoder produces: a check that they do comparable work.
+"$out/gopacket_decode" -mode load -stats "$capture" 2>&1 >/dev/null | tee -a "$results" >&2
+"$out/libtins_decode" --mode load --stats "$capture" 2>&1 >/dev/null | tee -a "$results" >&2
 
 # --- callgrind -----------------------------------------------------------------
 declare -A ipp
@@ -103,10 +106,12 @@ if [ "$callgrind" -eq 1 ]; then
         ipp[gopacket/$m]=$(( (tot - g_load) / n ))
         echo "cg peer=gopacket mode=$m packets=$n total=$tot load_only=$g_load instr_per_packet=${ipp[gopacket/$m]}" | tee -a "$results" >&2
     done
-    tot=$(cg_total tins-eth "$out/libtins_decode" --mode eth --once -n "$cg_packets" "$capture")
-    n=$(field packets "$(cat "$out/callgrind.tins-eth.log.stdout")")
-    ipp[libtins/eth]=$(( (tot - t_load) / n ))
-    echo "cg peer=libtins mode=eth packets=$n total=$tot load_only=$t_load instr_per_packet=${ipp[libtins/eth]}" | tee -a "$results" >&2
+    for m in eth ethdns; do
+        tot=$(cg_total "tins-$m" "$out/libtins_decode" --mode "$m" --once -n "$cg_packets" "$capture")
+        n=$(field packets "$(cat "$out/callgrind.tins-$m.log.stdout")")
+        ipp[libtins/$m]=$(( (tot - t_load) / n ))
+        echo "cg peer=libtins mode=$m packets=$n total=$tot load_only=$t_load instr_per_packet=${ipp[libtins/$m]}" | tee -a "$results" >&2
+    done
 fi
 
 # --- table ---------------------------------------------------------------------
