@@ -4,9 +4,9 @@
 #
 # usage: bench/peers/run.sh [--callgrind] [--cg-packets N] [--repeats R] [--no-deps] [CAPTURE.pcap]
 #
-#   CAPTURE.pcap   an Ethernet pcap file; without one, bench/out/mix.pcap is used,
-#                  made first (1,000,000 packets) by bench/gen_capture when that has
-#                  been built, else by bench/peers/mkmix.py
+#   CAPTURE.pcap   an Ethernet pcap file (pass libpkt's benchmark capture from
+#                  bench/gen_capture once it exists); without one, bench/out/mix.pcap
+#                  is used, made first (1,000,000 packets) by bench/peers/mkmix.py
 #   --callgrind    also count instructions per packet of decoding alone: callgrind
 #                  runs each decoder once over the first N packets (default 100000)
 #                  and once in a load-only mode; the difference divided by N is the
@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
         --cg-packets) cg_packets=$2; shift ;;
         --repeats) repeats=$2; shift ;;
         --no-deps) deps=0 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) capture=$1 ;;
     esac
@@ -52,22 +52,17 @@ mkdir -p "$out"
 gopath=$(dpkg -L golang-github-google-gopacket-dev | grep -m1 '/src/github.com/google/gopacket$' | sed 's#/src/github.com/google/gopacket$##')
 [ -n "$gopath" ] || { echo "run.sh: gopacket sources not found" >&2; exit 1; }
 echo "building gopacket_decode (GOPATH=$gopath) and libtins_decode" >&2
-(cd "$here" && GO111MODULE=off GOPATH="$gopath" GOCACHE="$out/gocache" GOFLAGS= \
+(cd "$here" && GO111MODULE=off GOPATH="$gopath" GOCACHE="$out/gocache" GOFLAGS='' \
     go build -o "$out/gopacket_decode" gopacket_decode.go)
-g++ -std=c++17 -O2 -Wall -Wextra -o "$out/libtins_decode" "$here/libtins_decode.cpp" \
-    $(pkg-config --cflags --libs libtins)
+read -ra tins_flags <<<"$(pkg-config --cflags --libs libtins)"
+g++ -std=c++17 -O2 -Wall -Wextra -o "$out/libtins_decode" "$here/libtins_decode.cpp" "${tins_flags[@]}"
 
 # --- capture -----------------------------------------------------------------
 if [ -z "$capture" ]; then
     capture="$out/mix.pcap"
     if [ ! -s "$capture" ]; then
-        if [ -x "$out/gen_capture" ]; then
-            echo "making $capture with bench/gen_capture" >&2
-            "$out/gen_capture" "$capture" >&2
-        else
-            echo "making $capture with mkmix.py (1,000,000 packets)" >&2
-            python3 "$here/mkmix.py" "$capture" --count 1000000
-        fi
+        echo "making $capture with mkmix.py (1,000,000 packets)" >&2
+        python3 "$here/mkmix.py" "$capture" --count 1000000
     fi
 fi
 [ -r "$capture" ] || { echo "run.sh: cannot read $capture" >&2; exit 1; }
