@@ -1,26 +1,15 @@
 # Shared helpers for the CLI tests (sourced, not a test itself).
 #
-# sample_input DIR: print the path of the bundled sample in a format pkt
-# can read.  It is examples/sample.pcapng; while the pcapng reader is not
-# merged (pkt says "pcapng not yet supported"), a pcap copy made with
-# editcap or tcpdump in DIR is used instead, with a note on stderr.  Any
-# other failure to read the pcapng is not hidden.
-sample_input() {
-    local dir=$1 src=$PKT_SOURCE_DIR/examples/sample.pcapng
-    local msg
-    if msg=$("$PKT_BIN" read -c 1 "$src" 2>&1 >/dev/null) || ! grep -q "pcapng not yet supported" <<<"$msg"; then
-        echo "$src"
-        return 0
-    fi
-    echo "note: pcapng not readable yet; testing a pcap copy of the sample" >&2
+# pcap_copy SRC DST: write a nanosecond pcap copy of a capture file with editcap or
+# tcpdump; fails when neither exists.
+pcap_copy() {
     if command -v editcap >/dev/null; then
-        editcap -F pcap "$src" "$dir/sample.pcap" >&2 || return 1
+        editcap -F nsecpcap "$1" "$2" >&2
     elif command -v tcpdump >/dev/null; then
-        tcpdump -r "$src" -w "$dir/sample.pcap" 2>/dev/null || return 1
+        tcpdump --time-stamp-precision=nano -r "$1" -w "$2" 2>/dev/null
     else
         return 1
     fi
-    echo "$dir/sample.pcap"
 }
 
 # cut_offset FILE K: print a byte offset in the middle of packet K+1 (K

@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # $tmp/out, $tmp/err, $rc.
 run_pkt() { rc=0; "$PKT_BIN" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?; }
 
-in=$(sample_input "$tmp") || { echo "SKIP: no tool to convert the sample"; exit 77; }
+in=$PKT_SOURCE_DIR/examples/sample.pcapng
 echo "input: $in"
 
 # --- the sample: one line per packet, equal to tshark's fields ----------
@@ -54,6 +54,15 @@ rc=0
 cat "$in" | "$PKT_BIN" read - >"$tmp/stdin.out" 2>"$tmp/err" || rc=$?
 [ $rc -eq 0 ] || fail "pkt read - exited $rc: $(cat "$tmp/err")"
 cmp -s "$tmp/stdin.out" "$tmp/out" || fail "pkt read - differs from reading the file"
+
+# --- the same packets from a pcap copy ------------------------------------
+if pcap_copy "$in" "$tmp/sample.pcap"; then
+    run_pkt read "$tmp/sample.pcap"
+    [ $rc -eq 0 ] || fail "pkt read of the pcap copy exited $rc: $(cat "$tmp/err")"
+    cmp -s "$tmp/out" "$tmp/stdin.out" || fail "the pcap copy reads differently from the pcapng"
+else
+    echo "note: neither editcap nor tcpdump found; pcap copy not compared"
+fi
 
 # --- errors ----------------------------------------------------------------
 run_pkt read "$tmp/no-such-file.pcap"
