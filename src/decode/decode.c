@@ -375,6 +375,7 @@ void pkt__dispatch_link(pkt_packet *p, uint32_t link_type, const uint8_t *data, 
 void pkt__dispatch_ethertype(pkt_packet *p, pkt_layer_type from, uint16_t type,
                              const uint8_t *data, uint32_t len)
 {
+    p->ethertype = type;
     switch (type) {
     case 0x0800:
         if (p->options & PKT_DECODE_STOP_AFTER_LINK)

@@ -78,6 +78,8 @@ struct pkt_packet {
                                 the captured bytes (payload incomplete) */
     uint8_t fragment;        /* inside the first fragment of an IP datagram:
                                 upper length fields cover more than is here */
+    uint16_t ethertype;      /* the EtherType being dispatched (for decoders
+                                that several types share: VLAN TPIDs, PPPoE) */
     int16_t ip_index;        /* the innermost IP layer so far, -1 if none */
     uint16_t nsctp_chunks;
     uint32_t arena_used;

@@ -96,8 +96,7 @@ void pkt__decode_llc(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__decode_dot1q(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    /* The TPID was the previous layer's type field: read it back. */
-    uint16_t tpid = data >= p->data + 2 ? pkt__be16_at(data - 2) : 0x8100;
+    uint16_t tpid = p->ethertype;
     pkt__cur c = pkt__cur_make(data, len);
     const uint8_t *h = pkt__cur_take(&c, 4);
     if (PKT__UNLIKELY(!h)) {
