@@ -56,6 +56,8 @@ static inline unsigned touch_dns(const pkt_dns *d)
         s += touch_str(r->name) + r->type + r->ttl;
         if (r->rdata)
             s += touch_bytes(r->rdata, r->rdlength);
+        if (!r->decoded) /* u is unset then */
+            continue;
         switch (r->type) {
         case 2: case 5: case 12: /* NS, CNAME, PTR */
             s += touch_str(r->u.target);
@@ -68,6 +70,14 @@ static inline unsigned touch_dns(const pkt_dns *d)
             break;
         case 6: /* SOA */
             s += touch_str(r->u.soa.mname) + touch_str(r->u.soa.rname);
+            break;
+        case 16: /* TXT */
+            if (r->u.txt.first)
+                s += touch_bytes(r->u.txt.first, r->u.txt.first_len);
+            break;
+        case 41: /* OPT */
+            if (r->u.opt.options)
+                s += touch_bytes(r->u.opt.options, r->u.opt.options_len);
             break;
         default:
             break;
@@ -128,8 +138,23 @@ static inline unsigned touch_layer(const pkt_layer *l)
             s += touch_dns(l->u.dns);
         break;
     case PKT_LAYER_DHCPV4:
-        if (l->u.dhcpv4 && l->u.dhcpv4->options)
-            s += touch_bytes(l->u.dhcpv4->options, l->u.dhcpv4->options_len);
+        if (l->u.dhcpv4) {
+            const pkt_dhcpv4 *d = l->u.dhcpv4;
+            if (d->options)
+                s += touch_bytes(d->options, d->options_len);
+            if (d->sname)
+                s += touch_bytes(d->sname, 64);
+            if (d->file)
+                s += touch_bytes(d->file, 128);
+            if (d->hostname)
+                s += touch_bytes(d->hostname, d->hostname_len);
+            if (d->param_list)
+                s += touch_bytes(d->param_list, d->param_list_len);
+        }
+        break;
+    case PKT_LAYER_GRE:
+        if (l->u.gre.routing)
+            s += touch_bytes(l->u.gre.routing, l->u.gre.routing_len);
         break;
     default:
         break;

@@ -1,7 +1,9 @@
 /*
  * The limits of pkt/limits.h that files control, each tested at the edge
  * (accepted) and one past it (refused or cut, with the documented report),
- * and the layer cap at its exact edge.  The decoder's stacking caps (VLAN
+ * the layer cap at its exact edge, and the DNS caps (name length on the
+ * wire and in presentation form, labels, compression-pointer hops,
+ * questions and records).  The decoder's stacking caps (VLAN
  * tags, MPLS labels, IPv6 extension headers, tunnel depth, layers past the
  * cap, SCTP chunks) are tested at the edge and one past it in
  * test_decode_link.c, test_decode_network.c and test_decode_transport.c;
@@ -272,12 +274,259 @@ static void test_layers_edge(void **state)
     pkt_packet_free(p);
 }
 
+/* ---- DNS (decoded through Ethernet + IPv4 + UDP port 53) ---- */
+
+typedef struct dnsmsg {
+    uint8_t b[2048];
+    size_t n;
+} dnsmsg;
+
+static void dm_u8(dnsmsg *m, uint8_t v)
+{
+    assert_true(m->n < sizeof m->b);
+    m->b[m->n++] = v;
+}
+
+static void dm_u16(dnsmsg *m, uint16_t v)
+{
+    dm_u8(m, (uint8_t)(v >> 8));
+    dm_u8(m, (uint8_t)v);
+}
+
+/* Header of a response with the given counts. */
+static void dm_header(dnsmsg *m, uint16_t qd, uint16_t an)
+{
+    m->n = 0;
+    dm_u16(m, 0x1234);
+    dm_u16(m, 0x8180);
+    dm_u16(m, qd);
+    dm_u16(m, an);
+    dm_u16(m, 0);
+    dm_u16(m, 0);
+}
+
+/* A name of labels of the given lengths filled with `fill`; `dots` of its
+ * characters are '.', which presentation escapes as "\.". */
+static void dm_name(dnsmsg *m, const unsigned *lens, unsigned nl, char fill, unsigned dots)
+{
+    for (unsigned i = 0; i < nl; i++) {
+        dm_u8(m, (uint8_t)lens[i]);
+        for (unsigned k = 0; k < lens[i]; k++)
+            dm_u8(m, (uint8_t)(dots ? (dots--, '.') : fill));
+    }
+    dm_u8(m, 0);
+}
+
+static const pkt_dns *decode_dns(pkt_packet *p, pb *x, const dnsmsg *m)
+{
+    x->n = 0;
+    pb_eth(x, 0x0800);
+    size_t ip = pb_ipv4(x, 17);
+    size_t u = pb_udp(x, 53, 40000);
+    pb_bytes(x, m->b, m->n);
+    pb_udp_done(x, ip, u);
+    pb_ipv4_done(x, ip);
+    assert_int_equal(pkt_decode(p, x->b, (uint32_t)x->n, PKT_LINKTYPE_ETHERNET, 0), 0);
+    const pkt_dns *d = pkt_packet_dns(p);
+    assert_non_null(d);
+    return d;
+}
+
+static const pkt_anomaly *find_reason(const pkt_packet *p, pkt_anomaly_reason r)
+{
+    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (a && a->reason == r)
+            return a;
+    }
+    return NULL;
+}
+
+static void print_anomalies(const pkt_packet *p)
+{
+    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (a)
+            print_message("anomaly: %s, %s\n", pkt_anomaly_kind_name(a->kind),
+                          pkt_anomaly_reason_name(a->reason));
+    }
+}
+
+/* A question with the given name, decoded; returns the packet's DNS. */
+static const pkt_dns *one_question(pkt_packet *p, pb *x, const unsigned *lens, unsigned nl,
+                                   unsigned dots)
+{
+    dnsmsg m;
+    dm_header(&m, 1, 0);
+    dm_name(&m, lens, nl, 'a', dots);
+    dm_u16(&m, 1);
+    dm_u16(&m, 1);
+    return decode_dns(p, x, &m);
+}
+
+/* 255 octets on the wire (RFC 1035; with the root label) are accepted; 256
+ * are a LIMIT_DNS_NAME anomaly. */
+static void test_dns_name_wire_length(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    const unsigned edge[] = {63, 63, 63, 61}; /* 4 + 250 + 1 = 255 octets */
+    const pkt_dns *d = one_question(p, &x, edge, 4, 0);
+    print_anomalies(p);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(d->question_count, 1);
+    assert_int_equal(strlen(d->questions[0].name), 63 + 1 + 63 + 1 + 63 + 1 + 61);
+    const unsigned past[] = {63, 63, 63, 62}; /* 256 octets */
+    d = one_question(p, &x, past, 4, 0);
+    const pkt_anomaly *a = find_reason(p, PKT_REASON_LIMIT_DNS_NAME);
+    assert_non_null(a);
+    assert_int_equal(a->kind, PKT_ANOMALY_LIMIT);
+    assert_true(strlen(d->questions[0].name) <= PKT_LIMIT_DNS_NAME);
+    pkt_packet_free(p);
+}
+
+/* Labels: a label costs at least 2 octets, so the 255-octet wire cap
+ * allows 127 labels; 127 one-character labels are accepted, 128 are a
+ * LIMIT_DNS_NAME anomaly (PKT_LIMIT_DNS_LABELS, 128, is never the cap that
+ * binds: the wire length binds first). */
+static void test_dns_name_labels(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    unsigned lens[128];
+    for (unsigned i = 0; i < 128; i++)
+        lens[i] = 1;
+    const pkt_dns *d = one_question(p, &x, lens, 127, 0);
+    print_anomalies(p);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(strlen(d->questions[0].name), 127 * 2 - 1);
+    assert_true(PKT_LIMIT_DNS_LABELS >= 127);
+    one_question(p, &x, lens, 128, 0);
+    assert_non_null(find_reason(p, PKT_REASON_LIMIT_DNS_NAME));
+    pkt_packet_free(p);
+}
+
+/* PKT_LIMIT_DNS_NAME bytes of presentation form: a 255-octet name with two
+ * '.' characters (escaped as "\.") presents in exactly 255 bytes and is
+ * kept whole; with three it needs 256: LIMIT_DNS_NAME, and the name keeps
+ * the labels that fit. */
+static void test_dns_name_presentation(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    const unsigned lens[] = {63, 63, 63, 61};
+    const pkt_dns *d = one_question(p, &x, lens, 4, 2);
+    print_anomalies(p);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(strlen(d->questions[0].name), PKT_LIMIT_DNS_NAME);
+    assert_int_equal(memcmp(d->questions[0].name, "\\.\\.aaa", 7), 0);
+    d = one_question(p, &x, lens, 4, 3);
+    assert_non_null(find_reason(p, PKT_REASON_LIMIT_DNS_NAME));
+    assert_true(strlen(d->questions[0].name) < PKT_LIMIT_DNS_NAME);
+    pkt_packet_free(p);
+}
+
+/* PKT_LIMIT_DNS_POINTER_HOPS: the question's name is a chain of `hops`
+ * compression pointers (all to different places) ending at "a". */
+static const pkt_dns *pointer_chain(pkt_packet *p, pb *x, unsigned hops)
+{
+    dnsmsg m;
+    dm_header(&m, 1, 0);
+    /* 12: pointer to the chain at 18; 14: type, class; 18...: the chain. */
+    dm_u16(&m, 0xc000 | 18);
+    dm_u16(&m, 1);
+    dm_u16(&m, 1);
+    for (unsigned i = 1; i < hops; i++)
+        dm_u16(&m, (uint16_t)(0xc000 | (18 + 2 * i)));
+    const unsigned one[] = {1};
+    dm_name(&m, one, 1, 'a', 0);
+    return decode_dns(p, x, &m);
+}
+
+static void test_dns_pointer_hops(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    const pkt_dns *d = pointer_chain(p, &x, PKT_LIMIT_DNS_POINTER_HOPS);
+    print_anomalies(p);
+    assert_null(find_reason(p, PKT_REASON_LIMIT_DNS_POINTER_HOPS));
+    assert_null(pkt_packet_anomaly_find(p, PKT_ANOMALY_MALFORMED));
+    assert_int_equal(d->question_count, 1);
+    assert_string_equal(d->questions[0].name, "a");
+    pointer_chain(p, &x, PKT_LIMIT_DNS_POINTER_HOPS + 1);
+    const pkt_anomaly *a = find_reason(p, PKT_REASON_LIMIT_DNS_POINTER_HOPS);
+    assert_non_null(a);
+    assert_int_equal(a->kind, PKT_ANOMALY_LIMIT);
+    pkt_packet_free(p);
+}
+
+/* PKT_LIMIT_DNS_QUESTIONS and PKT_LIMIT_DNS_RECORDS: at the cap all are
+ * kept with no anomaly; one more is walked, not kept, and reported. */
+static const pkt_dns *counted(pkt_packet *p, pb *x, unsigned qd, unsigned an)
+{
+    dnsmsg m;
+    dm_header(&m, (uint16_t)qd, (uint16_t)an);
+    const unsigned lens[] = {7, 3};
+    dm_name(&m, lens, 2, 'e', 0); /* "eeeeeee.eee" at 12 */
+    dm_u16(&m, 1);
+    dm_u16(&m, 1);
+    for (unsigned i = 1; i < qd; i++) {
+        dm_u16(&m, 0xc00c);
+        dm_u16(&m, 1);
+        dm_u16(&m, 1);
+    }
+    for (unsigned i = 0; i < an; i++) {
+        dm_u16(&m, 0xc00c);
+        dm_u16(&m, 1);   /* A */
+        dm_u16(&m, 1);   /* IN */
+        dm_u16(&m, 0);   /* TTL */
+        dm_u16(&m, 300);
+        dm_u16(&m, 4);
+        dm_u8(&m, 10);
+        dm_u8(&m, 0);
+        dm_u8(&m, (uint8_t)(i >> 8));
+        dm_u8(&m, (uint8_t)i);
+    }
+    return decode_dns(p, x, &m);
+}
+
+static void test_dns_record_counts(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    const pkt_dns *d = counted(p, &x, PKT_LIMIT_DNS_QUESTIONS, 1);
+    print_anomalies(p);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(d->question_count, PKT_LIMIT_DNS_QUESTIONS);
+    assert_string_equal(d->questions[PKT_LIMIT_DNS_QUESTIONS - 1].name, "eeeeeee.eee");
+    d = counted(p, &x, PKT_LIMIT_DNS_QUESTIONS + 1, 1);
+    assert_int_equal(d->question_count, PKT_LIMIT_DNS_QUESTIONS);
+    const pkt_anomaly *a = find_reason(p, PKT_REASON_LIMIT_DNS_RECORDS);
+    assert_non_null(a);
+    assert_int_equal(a->value, 1);
+    assert_int_equal(d->rr_count, 1); /* the answer after them is still there */
+
+    d = counted(p, &x, 1, PKT_LIMIT_DNS_RECORDS);
+    print_anomalies(p);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(d->rr_count, PKT_LIMIT_DNS_RECORDS);
+    assert_int_equal(d->rrs[PKT_LIMIT_DNS_RECORDS - 1].u.a[3], (PKT_LIMIT_DNS_RECORDS - 1) & 0xff);
+    d = counted(p, &x, 1, PKT_LIMIT_DNS_RECORDS + 1);
+    assert_int_equal(d->rr_count, PKT_LIMIT_DNS_RECORDS);
+    a = find_reason(p, PKT_REASON_LIMIT_DNS_RECORDS);
+    assert_non_null(a);
+    assert_int_equal(a->value, 1);
+    pkt_packet_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcapng_block_size), cmocka_unit_test(test_pcapng_option_count),
         cmocka_unit_test(test_snaplen),           cmocka_unit_test(test_pcap_caplen),
-        cmocka_unit_test(test_layers_edge),
+        cmocka_unit_test(test_layers_edge),       cmocka_unit_test(test_dns_name_wire_length),
+        cmocka_unit_test(test_dns_name_labels),   cmocka_unit_test(test_dns_name_presentation),
+        cmocka_unit_test(test_dns_pointer_hops),  cmocka_unit_test(test_dns_record_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
