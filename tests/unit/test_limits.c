@@ -519,6 +519,97 @@ static void test_dns_record_counts(void **state)
     pkt_packet_free(p);
 }
 
+/* PKT_LIMIT_ARENA: a question name of 253 characters (254 arena bytes with
+ * its NUL), 31 answers naming it by pointer (254 bytes each: 8128 in all),
+ * then one answer whose own name takes the last 64 bytes exactly (a
+ * 63-character label) or one byte more (64 characters do not fit in one
+ * label: 62 + "." + 1).  At the edge every name is kept; one byte past, a
+ * LIMIT_ARENA anomaly and the last name is "". */
+static const pkt_dns *arena_case(pkt_packet *p, pb *x, int past)
+{
+    dnsmsg m;
+    dm_header(&m, 1, 32);
+    const unsigned big[] = {63, 63, 63, 61};
+    dm_name(&m, big, 4, 'q', 0);
+    dm_u16(&m, 1);
+    dm_u16(&m, 1);
+    for (unsigned i = 0; i < 32; i++) {
+        if (i < 31) {
+            dm_u16(&m, 0xc00c);
+        } else if (!past) {
+            const unsigned l63[] = {63};
+            dm_name(&m, l63, 1, 'z', 0);
+        } else {
+            const unsigned l62_1[] = {62, 1};
+            dm_name(&m, l62_1, 2, 'z', 0);
+        }
+        dm_u16(&m, 1);
+        dm_u16(&m, 1);
+        dm_u16(&m, 0);
+        dm_u16(&m, 60);
+        dm_u16(&m, 4);
+        for (int k = 0; k < 4; k++)
+            dm_u8(&m, 1);
+    }
+    return decode_dns(p, x, &m);
+}
+
+static void test_arena(void **state)
+{
+    assert_int_equal(254 * 32 + 64, PKT_LIMIT_ARENA);
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    const pkt_dns *d = arena_case(p, &x, 0);
+    print_anomalies(p);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(d->rr_count, 32);
+    assert_int_equal(strlen(d->rrs[30].name), 253);
+    assert_int_equal(strlen(d->rrs[31].name), 63);
+    d = arena_case(p, &x, 1);
+    const pkt_anomaly *a = find_reason(p, PKT_REASON_LIMIT_ARENA);
+    assert_non_null(a);
+    assert_int_equal(a->kind, PKT_ANOMALY_LIMIT);
+    assert_int_equal(d->rr_count, 32);
+    assert_int_equal(strlen(d->rrs[30].name), 253);
+    assert_string_equal(d->rrs[31].name, "");
+    pkt_packet_free(p);
+}
+
+/* PKT_LIMIT_ANOMALIES: n answers whose A rdata is 3 bytes long, one
+ * anomaly each.  Up to the cap all are stored; past it they are counted
+ * and the stored ones are the first. */
+static void test_anomaly_cap(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    pb x;
+    for (unsigned n = PKT_LIMIT_ANOMALIES; n <= PKT_LIMIT_ANOMALIES + 1; n++) {
+        dnsmsg m;
+        dm_header(&m, 1, (uint16_t)n);
+        const unsigned lens[] = {1};
+        dm_name(&m, lens, 1, 'a', 0);
+        dm_u16(&m, 1);
+        dm_u16(&m, 1);
+        for (unsigned i = 0; i < n; i++) {
+            dm_u16(&m, 0xc00c);
+            dm_u16(&m, 1);
+            dm_u16(&m, 1);
+            dm_u16(&m, 0);
+            dm_u16(&m, 60);
+            dm_u16(&m, 3);
+            dm_u8(&m, 1);
+            dm_u8(&m, 2);
+            dm_u8(&m, (uint8_t)i);
+        }
+        decode_dns(p, &x, &m);
+        assert_int_equal(pkt_packet_anomaly_count(p), n);
+        assert_non_null(pkt_packet_anomaly_at(p, PKT_LIMIT_ANOMALIES - 1));
+        assert_null(pkt_packet_anomaly_at(p, PKT_LIMIT_ANOMALIES));
+        const pkt_anomaly *first = pkt_packet_anomaly_at(p, 0);
+        assert_int_equal(first->reason, PKT_REASON_DNS_RDATA);
+    }
+    pkt_packet_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_layers_edge),       cmocka_unit_test(test_dns_name_wire_length),
         cmocka_unit_test(test_dns_name_labels),   cmocka_unit_test(test_dns_name_presentation),
         cmocka_unit_test(test_dns_pointer_hops),  cmocka_unit_test(test_dns_record_counts),
+        cmocka_unit_test(test_arena),             cmocka_unit_test(test_anomaly_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
