@@ -610,6 +610,43 @@ static void test_anomaly_cap(void **state)
     pkt_packet_free(p);
 }
 
+/* PKT_LIMIT_TUNNEL_DEPTH also holds for Ethernet carried directly in
+ * Ethernet (EtherType 0x6558, transparent Ethernet bridging): `inner`
+ * Ethernet headers nested that way, then IPv4 + UDP.  Four are followed;
+ * the fifth is a LIMIT_TUNNEL_DEPTH anomaly and payload. */
+static void test_teb_nesting(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    for (unsigned inner = PKT_LIMIT_TUNNEL_DEPTH; inner <= PKT_LIMIT_TUNNEL_DEPTH + 1; inner++) {
+        pb x = {0};
+        for (unsigned i = 0; i < inner; i++)
+            pb_eth(&x, 0x6558);
+        pb_eth(&x, 0x0800);
+        size_t ip = pb_ipv4(&x, 17);
+        size_t u = pb_udp(&x, 1000, 9);
+        pb_u32(&x, 0xdeadbeef);
+        pb_udp_done(&x, ip, u);
+        pb_ipv4_done(&x, ip);
+        assert_int_equal(pkt_decode(p, x.b, (uint32_t)x.n, PKT_LINKTYPE_ETHERNET, 0), 0);
+        unsigned eth = 0;
+        for (unsigned i = 0; i < pkt_packet_layer_count(p); i++)
+            eth += pkt_packet_layer_at(p, i)->type == PKT_LAYER_ETHERNET;
+        const pkt_anomaly *a = find_reason(p, PKT_REASON_LIMIT_TUNNEL_DEPTH);
+        if (inner == PKT_LIMIT_TUNNEL_DEPTH) {
+            print_anomalies(p);
+            assert_int_equal(pkt_packet_anomaly_count(p), 0);
+            assert_int_equal(eth, inner + 1);
+            assert_non_null(pkt_packet_udp(p));
+        } else {
+            assert_non_null(a);
+            assert_int_equal(a->kind, PKT_ANOMALY_LIMIT);
+            assert_int_equal(eth, PKT_LIMIT_TUNNEL_DEPTH + 1);
+            assert_null(pkt_packet_ipv4(p));
+        }
+    }
+    pkt_packet_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_dns_name_labels),   cmocka_unit_test(test_dns_name_presentation),
         cmocka_unit_test(test_dns_pointer_hops),  cmocka_unit_test(test_dns_record_counts),
         cmocka_unit_test(test_arena),             cmocka_unit_test(test_anomaly_cap),
+        cmocka_unit_test(test_teb_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
