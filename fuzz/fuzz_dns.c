@@ -4,7 +4,8 @@
  * bit 2 puts the server port on the source side; the rest is the DNS
  * message.  It is wrapped in Ethernet + IPv4 + UDP/TCP port 53 in an
  * exactly-sized heap buffer, so a read past the message's end is past the
- * allocation and ASan reports it. */
+ * allocation and ASan reports it.  The packet is decoded again after its
+ * first half was, and must give the same result. */
 #include "touch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,6 +56,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const pkt_dns *d = pkt_packet_dns(p);
     if (d)
         s += touch_dns(d);
+    /* Cut in half, then whole again: the same result as the first time. */
+    uint64_t first = touch_summary(p, b);
+    pkt_decode(p, b, (uint32_t)(total / 2), PKT_LINKTYPE_ETHERNET, 0);
+    s += touch_packet(p, b, (uint32_t)(total / 2));
+    pkt_decode(p, b, (uint32_t)total, PKT_LINKTYPE_ETHERNET, 0);
+    if (touch_summary(p, b) != first)
+        abort();
     free(b);
     return (int)(s & 0);
 }

@@ -205,4 +205,82 @@ static inline unsigned touch_packet(const pkt_packet *p, const uint8_t *data, ui
     return s;
 }
 
+static inline uint64_t touch_mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x100000001b3ull;
+}
+
+static inline uint64_t touch_mix_str(uint64_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = touch_mix(h, (unsigned char)*s);
+    return touch_mix(h, 0x100);
+}
+
+/* A hash of what a decode produced that must not depend on what the same
+ * pkt_packet decoded before: layers (type, place, lengths), anomalies,
+ * the application payload, and some typed fields every decoder sets. */
+static inline uint64_t touch_summary(const pkt_packet *p, const uint8_t *data)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned n = pkt_packet_layer_count(p);
+    h = touch_mix(h, n);
+    for (unsigned i = 0; i < n; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        h = touch_mix(h, l->type);
+        h = touch_mix(h, l->offset);
+        h = touch_mix(h, l->contents_len);
+        h = touch_mix(h, l->payload_len);
+        h = touch_mix(h, l->payload ? (uint64_t)(l->payload - data) : UINT64_MAX);
+        switch (l->type) {
+        case PKT_LAYER_TCP:
+            h = touch_mix(h, l->u.tcp.opt_present);
+            h = touch_mix(h, l->u.tcp.mss);
+            h = touch_mix(h, l->u.tcp.sack_count);
+            h = touch_mix(h, l->u.tcp.options_len);
+            break;
+        case PKT_LAYER_IPV4:
+            h = touch_mix(h, l->u.ipv4.options_len);
+            h = touch_mix(h, l->u.ipv4.flags);
+            break;
+        case PKT_LAYER_DNS:
+            if (l->u.dns) {
+                const pkt_dns *d = l->u.dns;
+                h = touch_mix(h, d->question_count);
+                h = touch_mix(h, d->rr_count);
+                h = touch_mix(h, d->complete);
+                for (unsigned q = 0; q < d->question_count && q < PKT_LIMIT_DNS_QUESTIONS; q++)
+                    h = touch_mix_str(h, d->questions[q].name);
+                for (unsigned r = 0; r < d->rr_count && r < PKT_LIMIT_DNS_RECORDS; r++) {
+                    h = touch_mix_str(h, d->rrs[r].name);
+                    h = touch_mix(h, d->rrs[r].decoded);
+                    h = touch_mix(h, d->rrs[r].section);
+                }
+            }
+            break;
+        case PKT_LAYER_SCTP:
+            h = touch_mix(h, l->u.sctp.chunk_count);
+            break;
+        default:
+            break;
+        }
+    }
+    unsigned na = pkt_packet_anomaly_count(p);
+    h = touch_mix(h, na);
+    for (unsigned i = 0; i < na && i < PKT_LIMIT_ANOMALIES; i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        h = touch_mix(h, a->kind);
+        h = touch_mix(h, a->layer);
+        h = touch_mix(h, a->reason);
+        h = touch_mix(h, (uint32_t)a->layer_index);
+        h = touch_mix(h, a->offset);
+        h = touch_mix(h, a->value);
+    }
+    uint32_t alen;
+    const uint8_t *app = pkt_packet_app_payload(p, &alen);
+    h = touch_mix(h, alen);
+    h = touch_mix(h, app ? (uint64_t)(app - data) : UINT64_MAX);
+    return h;
+}
+
 #endif
