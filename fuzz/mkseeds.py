@@ -49,6 +49,49 @@ def kind(frame):
     return ("eth", et)
 
 
+def dns_name(name):
+    out = b""
+    for lab in name.split("."):
+        if lab:
+            out += bytes([len(lab)]) + lab.encode()
+    return out + b"\0"
+
+
+def rr(name, rtype, rdata, cls=1, ttl=300):
+    return name + struct.pack(">HHIH", rtype, cls, ttl, len(rdata)) + rdata
+
+
+def crafted_dns():
+    """Hand-made DNS messages covering every record type the decoder knows,
+    compression (backward, forward, chains), EDNS0 and odd flags."""
+    ptr = b"\xc0\x0c"  # the question name
+    q = dns_name("www.example.com") + struct.pack(">HH", 1, 1)
+    msgs = []
+    hdr = lambda qd, an, ns=0, ar=0, flags=0x8180: struct.pack(">HHHHHH", 0x1234, flags, qd, an, ns, ar)
+    msgs.append(hdr(1, 0, flags=0x0100) + q)
+    msgs.append(hdr(1, 2) + q + rr(ptr, 1, bytes([93, 184, 216, 34])) +
+                rr(ptr, 28, bytes(range(16))))
+    msgs.append(hdr(1, 1) + q + rr(ptr, 5, dns_name("cdn") [:-1] + ptr))  # CNAME cdn.<ptr>
+    msgs.append(hdr(1, 1) + q + rr(ptr, 15, struct.pack(">H", 10) + dns_name("mail.example.com")))
+    msgs.append(hdr(1, 0, 1) + q + rr(b"\xc0\x10", 6, dns_name("ns1.example.com") +
+                dns_name("hostmaster.example.com") + struct.pack(">IIIII", 1, 2, 3, 4, 5)))
+    msgs.append(hdr(1, 1) + q + rr(ptr, 33, struct.pack(">HHH", 1, 2, 5060) + dns_name("sip.example.com")))
+    msgs.append(hdr(1, 1) + q + rr(ptr, 16, b"\x05hello\x05world"))
+    msgs.append(hdr(1, 1) + q + rr(ptr, 12, dns_name("host.example.com")))
+    msgs.append(hdr(1, 1) + q + rr(ptr, 2, dns_name("ns.example.com")))
+    msgs.append(hdr(1, 0, 0, 1) + q + rr(b"\0", 41, struct.pack(">HH", 10, 4) + b"\0\0\0\0",
+                cls=4096, ttl=0x8000))
+    # forward pointer: the question points at a name after it
+    fwd = hdr(1, 0) + b"\xc0\x12" + struct.pack(">HH", 1, 1) + dns_name("later.example")
+    msgs.append(fwd)
+    # a pointer loop and a pointer past the end
+    msgs.append(hdr(1, 0) + b"\xc0\x0c" + struct.pack(">HH", 1, 1))
+    msgs.append(hdr(1, 0) + b"\xc0\xff" + struct.pack(">HH", 1, 1))
+    # an escaped label and a 63-byte label
+    msgs.append(hdr(1, 0) + b"\x03a.b\x02\\\x00" + b"\x3f" + b"x" * 63 + b"\0" + struct.pack(">HH", 1, 1))
+    return msgs
+
+
 def main():
     src, out = sys.argv[1], sys.argv[2]
     seen = {}
@@ -92,6 +135,8 @@ def main():
         if 53 in (sport, dport) and len(targets["fuzz_dns"]) < 24:
             n = len(targets["fuzz_dns"])
             targets["fuzz_dns"].append(bytes([n & 7]) + udp[8:])
+    for i, m in enumerate(crafted_dns()):
+        targets["fuzz_dns"].append(bytes([i & 7]) + m)
     for t, seeds in targets.items():
         d = os.path.join(out, t)
         os.makedirs(d, exist_ok=True)
