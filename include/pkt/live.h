@@ -31,6 +31,10 @@
  *
  * Reads on live handles are the two reads of pkt/handle.h, with the same
  * return codes; PKT_ERR_BREAK when pkt_handle_break() interrupted them.
+ * A device taken down while capturing is not an error (as in libpcap 1.10:
+ * reads wait, or time out, until it is up again); a device that disappears
+ * makes the read return PKT_ERR_READ with pkt_handle_last_code()
+ * PKT_ERR_NO_SUCH_DEVICE.
  * Link types are full LINKTYPE_* values (at least 16 bits) everywhere.
  */
 #ifndef PKT_LIVE_H
