@@ -26,8 +26,12 @@
  *     absolute value.
  *   - a positive timeout: a read with no traffic returns PKT_TIMEOUT (0)
  *     after about that long.
- *   - 0: accepted, NOT recommended: libpcap may wait for more packets
- *     before handing any over (reads never return PKT_TIMEOUT).
+ *   - 0: accepted, NOT recommended: reads never return PKT_TIMEOUT, and
+ *     libpcap waits for more packets before handing any over: on Linux
+ *     (TPACKET_V3) a packet stays in the kernel until a whole ring block
+ *     fills, so with little traffic a read waits indefinitely.  With
+ *     immediate mode (pkt_inactive_set_immediate_mode) packets come at once
+ *     whatever the timeout.
  *
  * Reads on live handles are the two reads of pkt/handle.h, with the same
  * return codes; PKT_ERR_BREAK when pkt_handle_break() interrupted them.

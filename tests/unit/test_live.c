@@ -397,6 +397,46 @@ static void test_positive_timeout_idle(void **state)
     pkt_handle_close(h);
 }
 
+/* ---- timeout 0: accepted (not recommended); the copying read --------
+ * Without immediate mode a timeout of 0 lets the kernel keep a partly
+ * filled block forever (TPACKET_V3): exactly what the seed warns about, so
+ * the test uses it with immediate mode, the one combination that works. */
+
+struct copy_reader {
+    pkt_handle *h;
+    int code;
+    uint8_t buf[2048];
+    pkt_capture_info ci;
+};
+
+static void *copy_thread(void *arg)
+{
+    struct copy_reader *cr = arg;
+    cr->code = pkt_read_packet_data(cr->h, cr->buf, sizeof cr->buf, &cr->ci);
+    return NULL;
+}
+
+static void test_zero_timeout_and_copying_read(void **state)
+{
+    struct copy_reader cr = {0};
+    cr.h = open_in(ns_a, dev_a, 0, 1, "udp dst port 5563");
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, copy_thread, &cr), 0);
+    int s = udp_in(ns_b);
+    udp_send(s, IP_A, 5563, "zero-timeout", 12);
+    close(s);
+    assert_true(join_within(t, cr.h, 3000)); /* returned by itself, not broken */
+    assert_int_equal(cr.code, PKT_OK_PACKET);
+    int port = 0;
+    const uint8_t *pl = NULL;
+    size_t plen = 0;
+    assert_int_equal(parse_eth_ip(cr.buf, cr.ci.caplen, &port, &pl, &plen, NULL), 17);
+    assert_int_equal(port, 5563);
+    assert_int_equal(plen, 12);
+    assert_memory_equal(pl, "zero-timeout", 12);
+    pkt_handle_close(cr.h);
+}
+
 /* ---- pkt_handle_break ----------------------------------------------- */
 
 struct brk_reader {
@@ -807,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_inject_byte_identical),
         cmocka_unit_test(test_immediate_block_forever_latency),
         cmocka_unit_test(test_positive_timeout_idle),
+        cmocka_unit_test(test_zero_timeout_and_copying_read),
         cmocka_unit_test(test_break_from_thread),
         cmocka_unit_test(test_break_from_signal_handler),
         cmocka_unit_test(test_find_all_devs_in_namespace),
