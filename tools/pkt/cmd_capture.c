@@ -13,14 +13,6 @@
 #include "cli.h"
 #include "pkt/pkt.h"
 
-/* The pcap/pcapng writers live in src/file/writer.c; until that file is in
- * the tree, -w says it is not available. */
-#if __has_include("../../src/file/writer.c")
-#define PKT_CLI_HAVE_WRITER 1
-#else
-#define PKT_CLI_HAVE_WRITER 0
-#endif
-
 /* Written bytes after which the file is flushed.  Short writes keep the
  * capture loop away from the ring only briefly: with the writer's 1 MiB
  * buffer flushed whole, a 256 KiB ring overflowed during the write (see
@@ -139,7 +131,6 @@ static int capture_open(const struct capture_opts *o, pkt_handle **out)
     return PKT_EXIT_OK;
 }
 
-#if PKT_CLI_HAVE_WRITER
 static pkt_writer *writer_open(const struct capture_opts *o, pkt_handle *h, int *ifc)
 {
     pkt_writer_options wo = PKT_WRITER_OPTIONS_INIT;
@@ -163,30 +154,19 @@ static pkt_writer *writer_open(const struct capture_opts *o, pkt_handle *h, int 
     }
     return w;
 }
-#endif
 
 static int capture_run(const struct capture_opts *o)
 {
-#if !PKT_CLI_HAVE_WRITER
-    if (o->write_path) {
-        fprintf(stderr, "pkt capture: -w is not available: this build has no capture file "
-                        "writer (pkt/writer.h is not implemented yet); print the packets "
-                        "instead or use 'tcpdump -w'\n");
-        return PKT_EXIT_USAGE;
-    }
-#endif
     pkt_handle *h;
     int status = capture_open(o, &h);
     if (status != PKT_EXIT_OK)
         return status;
-#if PKT_CLI_HAVE_WRITER
     pkt_writer *w = NULL;
     int ifc = 0;
     if (o->write_path && !(w = writer_open(o, h, &ifc))) {
         pkt_handle_close(h);
         return PKT_EXIT_INPUT;
     }
-#endif
     capture_handle = h;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -196,9 +176,7 @@ static int capture_run(const struct capture_opts *o)
     sigaction(SIGTERM, &sa, NULL);
 
     uint64_t captured = 0;
-#if PKT_CLI_HAVE_WRITER
     size_t unflushed = 0;
-#endif
     const uint8_t *data;
     pkt_capture_info ci;
     int r = PKT_TIMEOUT;
@@ -209,7 +187,6 @@ static int capture_run(const struct capture_opts *o)
         if (r != PKT_OK_PACKET)
             break;
         captured++;
-#if PKT_CLI_HAVE_WRITER
         if (w) {
             ci.ifindex = ifc;
             if (pkt_writer_write(w, &ci, data) < 0) {
@@ -228,7 +205,6 @@ static int capture_run(const struct capture_opts *o)
             }
             continue;
         }
-#endif
         const char *lt = pkt_linktype_name(ci.link_type);
         print_time(stdout, ci.ts_ns);
         printf(" caplen %u len %u link %s", ci.caplen, ci.len, lt ? lt : "?");
@@ -248,7 +224,6 @@ static int capture_run(const struct capture_opts *o)
     capture_handle = NULL;
     pkt_stats st;
     int have_stats = pkt_handle_stats(h, &st) == 0;
-#if PKT_CLI_HAVE_WRITER
     if (w) {
         if (have_stats)
             pkt_writer_set_interface_stats(w, ifc, st.received, st.dropped + st.ifdropped);
@@ -257,7 +232,6 @@ static int capture_run(const struct capture_opts *o)
             status = PKT_EXIT_INPUT;
         }
     }
-#endif
     fflush(stdout);
     if (have_stats)
         fprintf(stderr,
