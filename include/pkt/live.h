@@ -292,7 +292,8 @@ PKT_API int64_t pkt_handle_timestamp_resolution_ns(const pkt_handle *h);
  * returns within 100 ms.  One break interrupts one read: the read that
  * returns PKT_ERR_BREAK consumes it and the handle can be read again or
  * closed.  Works on file handles too (their next read returns
- * PKT_ERR_BREAK).  Returns 0, or PKT_ERR_INVAL for NULL.
+ * PKT_ERR_BREAK).  It must not race with pkt_handle_close(h): stop the
+ * reader, then close.  Returns 0, or PKT_ERR_INVAL for NULL.
  */
 PKT_API int pkt_handle_break(pkt_handle *h);
 

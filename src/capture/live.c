@@ -578,19 +578,18 @@ pkt_handle *pkt_inactive_activate(pkt_inactive *in, pkt_error *err)
     in->p = NULL;
     L->efd = -1;
     L->timeout_ns = in->timeout_ns;
-    char ebuf[PCAP_ERRBUF_SIZE];
-    const char *fail = NULL;
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    const char *fail = NULL, *why = "";
     if (pcap_setnonblock(L->p, 1, ebuf) != 0)
-        fail = "cannot make the capture non-blocking";
+        fail = "cannot make the capture non-blocking", why = ebuf;
     else if ((L->fd = pcap_get_selectable_fd(L->p)) < 0)
-        fail = "libpcap gives no selectable descriptor for this device";
+        fail = "libpcap gives no selectable descriptor for this device", why = "";
     else if ((L->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
-        fail = "cannot create an eventfd";
+        fail = "cannot create an eventfd", why = strerror(errno);
     else if (in->direction >= 0 && pcap_setdirection(L->p, (pcap_direction_t)in->direction) != 0)
-        fail = "cannot set the capture direction";
+        fail = "cannot set the capture direction", why = pcap_geterr(L->p);
     if (fail) {
-        pkt__error_set(err, PKT_ERR_PCAP, "%s on '%s': %s", fail, in->device,
-                       L->efd < 0 && L->fd >= 0 ? strerror(errno) : pcap_geterr(L->p));
+        pkt__error_set(err, PKT_ERR_PCAP, "%s on '%s': %s", fail, in->device, why);
         pkt_handle_close(h);
         return NULL;
     }

@@ -32,6 +32,7 @@
 static char ns_a[32], ns_b[32], dev_a[IF_NAMESIZE], dev_b[IF_NAMESIZE], dev_down[IF_NAMESIZE - 1];
 static int orig_ns = -1;
 static int ns_created;
+static int have_tun; /* a tun device could be made */
 static const uint8_t mac_a[6] = {0x02, 0x00, 0x00, 0x77, 0x00, 0x01};
 static const uint8_t mac_b[6] = {0x02, 0x00, 0x00, 0x77, 0x00, 0x02};
 #define IP_A "10.77.0.1"
@@ -115,6 +116,12 @@ static int group_setup(void **state)
               ns_a, dev_a);
     bad |= sh("ip -n %s neigh replace " IP_A " lladdr 02:00:00:77:00:01 dev %s nud permanent",
               ns_b, dev_b);
+    /* A point-to-point device (tun) with a peer address. */
+    if (sh("ip -n %s tuntap add dev ptun%d mode tun 2>/dev/null", ns_a, pid) == 0) {
+        bad |= sh("ip -n %s addr add 10.77.9.1 peer 10.77.9.2/32 dev ptun%d", ns_a, pid);
+        bad |= sh("ip -n %s link set ptun%d up", ns_a, pid);
+        have_tun = 1;
+    }
     /* A device that stays down (activation error test). */
     bad |= sh("ip -n %s link add %s type veth peer name %sp", ns_a, dev_down, dev_down);
     /* Wire-sized frames: no offloads merging or splitting segments. */
@@ -539,7 +546,7 @@ static void test_find_all_devs_in_namespace(void **state)
     assert_non_null(v);
     assert_true(v->flags & PKT_DEV_UP);
     assert_false(v->flags & PKT_DEV_LOOPBACK);
-    int v4 = 0, v6 = 0, mac = 0;
+    int v4 = 0, v6 = 0, mac = 0, p2p = 0;
     char buf[64], mask[64], bcast[64];
     for (size_t i = 0; i < v->address_count; i++) {
         const pkt_device_address *a = &v->addresses[i];
@@ -558,10 +565,31 @@ static void test_find_all_devs_in_namespace(void **state)
         }
         if (a->addr.ss_family == AF_PACKET && strcmp(buf, "02:00:00:77:00:01") == 0)
             mac++;
+
     }
     assert_int_equal(v4, 1);
     assert_int_equal(v6, 1);
     assert_int_equal(mac, 1);
+    /* The point-to-point device's address comes with its peer. */
+    char tun[IF_NAMESIZE];
+    snprintf(tun, sizeof tun, "ptun%d", (int)getpid());
+    for (size_t i = 0; have_tun && i < n; i++) {
+        if (strcmp(devs[i].name, tun) != 0)
+            continue;
+        for (size_t k = 0; k < devs[i].address_count; k++) {
+            const pkt_device_address *a = &devs[i].addresses[k];
+            if (a->addr.ss_family != AF_INET)
+                continue;
+            assert_string_equal(pkt_address_string(&a->addr, buf, sizeof buf), "10.77.9.1");
+            assert_string_equal(pkt_address_string(&a->dstaddr, buf, sizeof buf), "10.77.9.2");
+            assert_int_equal(a->broadcast.ss_family, 0);
+            p2p++;
+        }
+    }
+    if (have_tun)
+        assert_int_equal(p2p, 1);
+    else
+        print_message("no tun device here: point-to-point check not run\n");
     /* The loopback device of the namespace is there too, flagged. */
     int lo = 0;
     for (size_t i = 0; i < n; i++)
