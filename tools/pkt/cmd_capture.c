@@ -104,8 +104,11 @@ static int capture_open(const struct capture_opts *o, pkt_handle **out)
     int r = pkt_inactive_set_snaplen(in, o->snaplen);
     if (!r)
         r = pkt_inactive_set_promisc(in, o->promisc);
+    /* Printing: packets promptly (10 ms batches).  Writing a file: batches
+     * of up to a second like tcpdump, so that the kernel hands over full
+     * ring blocks; reads still block forever and SIGINT stops at once. */
     if (!r)
-        r = pkt_inactive_set_timeout(in, PKT_BLOCK_FOREVER);
+        r = pkt_inactive_set_timeout(in, o->write_path ? -PKT_SECOND : PKT_BLOCK_FOREVER);
     if (!r && o->immediate)
         r = pkt_inactive_set_immediate_mode(in, 1);
     if (!r && o->buffer_size > 0)
