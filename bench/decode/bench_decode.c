@@ -13,6 +13,9 @@
  *   libpcap    a bare pcap_next_ex loop over the file, decoding nothing
  *   source     pkt_source_next over the file: reading and full decode
  *   flowhash   full decode plus pkt_packet_flow_hash
+ *   access     full decode, then every layer's typed fields read
+ *              (pkt_packet_layer_at on each layer completes it: the cost
+ *              of a user who looks at everything, as eager decoders do)
  *
  * Each timed mode runs REPEATS times (default 5); best and median ns per
  * packet are printed, and "RESULT mode=... ns_best=... ns_median=..." lines
@@ -119,6 +122,18 @@ __attribute__((noinline)) static uint64_t loop_flowhash(const corpus *c, pkt_pac
     return acc;
 }
 
+__attribute__((noinline)) static uint64_t loop_access(const corpus *c, pkt_packet *p)
+{
+    uint64_t acc = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        pkt_decode(p, c->bytes + c->off[i], c->len[i], c->lt[i], 0);
+        unsigned n = pkt_packet_layer_count(p);
+        for (unsigned j = 0; j < n; j++)
+            acc += pkt_packet_layer_at(p, j)->contents_len;
+    }
+    return acc;
+}
+
 __attribute__((noinline)) static uint64_t loop_libpcap(pcap_t *pc)
 {
     struct pcap_pkthdr *hdr;
@@ -176,6 +191,8 @@ static double run_once(const char *mode, const char *path, const corpus *c, pkt_
         sink += loop_decode(c, p, PKT_DECODE_VERIFY_CHECKSUMS);
     else if (strcmp(mode, "flowhash") == 0)
         sink += loop_flowhash(c, p);
+    else if (strcmp(mode, "access") == 0)
+        sink += loop_access(c, p);
     else
         return -2;
     t1 = now_ns();
@@ -192,7 +209,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_decode FILE [all|full|transport|network|verify|flowhash|"
-                        "libpcap|source] [REPEATS]\n");
+                        "access|libpcap|source] [REPEATS]\n");
         return 2;
     }
     const char *path = argv[1];
@@ -216,12 +233,12 @@ int main(int argc, char **argv)
     printf("file %s: %zu packets, %.2f layers/packet, %" PRIu64 " anomalies (checksums "
            "verified)\n",
            path, c.n, (double)layers / (double)c.n, anomalies);
-    static const char *const all[] = {"full", "transport", "network", "verify", "flowhash",
-                                      "libpcap", "source"};
-    double best[7] = {0};
+    static const char *const all[] = {"full",    "transport", "network", "verify",
+                                      "flowhash", "access",   "libpcap", "source"};
+    double best[8] = {0};
     printf("%-10s %10s %10s\n", "mode", "ns/pkt", "ns/pkt");
     printf("%-10s %10s %10s\n", "", "(best)", "(median)");
-    for (unsigned m = 0; m < 7; m++) {
+    for (unsigned m = 0; m < 8; m++) {
         if (strcmp(which, "all") != 0 && strcmp(which, all[m]) != 0)
             continue;
         double t[MAX_REPEATS];
@@ -240,8 +257,8 @@ int main(int argc, char **argv)
         printf("RESULT mode=%s packets=%zu ns_best=%.2f ns_median=%.2f\n", all[m], c.n, t[0],
                t[repeats / 2]);
     }
-    if (best[5] > 0 && best[6] > 0)
-        printf("source (read + full decode) / libpcap bare loop = %.3f\n", best[6] / best[5]);
+    if (best[6] > 0 && best[7] > 0)
+        printf("source (read + full decode) / libpcap bare loop = %.3f\n", best[7] / best[6]);
     pkt_packet_free(p);
     free(c.bytes);
     free(c.off);

@@ -128,7 +128,9 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
     p->link_type = link_type & 0xffffu;
     p->options = options;
     if (PKT__LIKELY(p->link_type == PKT_LINKTYPE_ETHERNET &&
-                    !(options & ~(unsigned)PKT_DECODE_STOP_AFTER_TRANSPORT)))
+                    !(options & ~(unsigned)(PKT_DECODE_STOP_AFTER_LINK |
+                                            PKT_DECODE_STOP_AFTER_NETWORK |
+                                            PKT_DECODE_STOP_AFTER_TRANSPORT))))
         pkt__fast_ethernet(p, data, caplen);
     else
         pkt__dispatch_link(p, p->link_type, data, caplen);

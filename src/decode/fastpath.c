@@ -10,8 +10,9 @@
  * test_decode_fastpath compares both on every test packet), and hands over
  * to them, at the header where it stops, whenever anything is unusual:
  * options, fragments, bad or cut lengths, other protocols, mapped ports.
- * Only pkt_decode calls it, for link type Ethernet with no option other
- * than PKT_DECODE_STOP_AFTER_TRANSPORT.
+ * Only pkt_decode calls it, for link type Ethernet without
+ * PKT_DECODE_VERIFY_CHECKSUMS (the STOP options hand over to the generic
+ * dispatchers, which apply them).
  */
 #include "decode/decode_int.h"
 
@@ -68,6 +69,8 @@ void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
 
     uint8_t proto;
     uint32_t plen;
+    if (PKT__UNLIKELY(p->options & PKT_DECODE_STOP_AFTER_LINK))
+        goto generic_ethertype;
     if (PKT__LIKELY(type == 0x0800)) {
         if (rest < 20 || h[0] != 0x45)
             goto generic_ethertype;
@@ -103,6 +106,8 @@ void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
     uint16_t sport, dport;
     uint32_t hl;
     pkt_layer_type lt;
+    if (PKT__UNLIKELY(p->options & PKT_DECODE_STOP_AFTER_NETWORK))
+        goto generic_ipproto;
     if (PKT__LIKELY(proto == 6)) {
         if (plen < 20)
             goto generic_ipproto;

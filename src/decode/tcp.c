@@ -184,7 +184,12 @@ void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
     t->mptcp_len = 0;
     t->options_len = (uint8_t)(r->hdr_len - 20);
     t->options = r->hdr_len > 20 ? h + 20 : NULL;
-    if (r->hdr_len > 20) {
+    if (r->hdr_len == 32 && pkt__be32_at(h + 20) == 0x0101080au) {
+        /* the usual NOP NOP timestamps block */
+        t->ts_val = pkt__be32_at(h + 24);
+        t->ts_ecr = pkt__be32_at(h + 28);
+        t->opt_present = PKT_TCPOPT_HAS_TIMESTAMP;
+    } else if (r->hdr_len > 20) {
         const uint8_t *bad;
         uint8_t kind;
         walk_options(h + 20, r->hdr_len - 20, t, &bad, &kind);

@@ -1,6 +1,6 @@
 /* The fast path (fastpath.c) must record exactly what the layer-by-layer
  * decoders record: every test packet, every truncation of it, with ports
- * mapped and not, and with PKT_DECODE_STOP_AFTER_TRANSPORT, decoded both
+ * mapped and not, and with each PKT_DECODE_STOP_AFTER_* option, decoded both
  * ways and compared record by record (type, offsets, lengths, typed fields
  * of every layer, anomalies, application payload). */
 #include <stdio.h>
@@ -103,6 +103,8 @@ static void test_fast_equals_slow(void **state)
     pkt_packet *fast = pkt_packet_new(), *slow = pkt_packet_new();
     run_all(fast, slow, 0);
     run_all(fast, slow, PKT_DECODE_STOP_AFTER_TRANSPORT);
+    run_all(fast, slow, PKT_DECODE_STOP_AFTER_NETWORK);
+    run_all(fast, slow, PKT_DECODE_STOP_AFTER_LINK);
     /* ports of the test packets mapped to an application hook */
     assert_int_equal(pkt_decode_register_port(PKT_PROTO_TCP, 443, PKT_LAYER_NTP), 0);
     assert_int_equal(pkt_decode_register_port(PKT_PROTO_UDP, 7001, PKT_LAYER_NTP), 0);
