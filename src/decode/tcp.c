@@ -5,8 +5,12 @@
  * checksum(2) urgent pointer(2) options(data offset*4 - 20).
  * Options decoded: EOL(0) NOP(1) MSS(2, len 4) window scale(3, len 3) SACK
  * permitted(4, len 2) SACK(5, len 2+8n) timestamps(8, len 10); MPTCP (30)
- * and unknown kinds are kept raw (pkt_tcp.options, pkt_tcp.mptcp).
+ * and unknown kinds are kept raw (pkt_tcp.options, pkt_tcp.mptcp).  Inside
+ * an ICMP error's quote a cut header (4 bytes or more) is kept as a partial
+ * layer.
  */
+#include <string.h>
+
 #include "decode/decode_int.h"
 
 /*
@@ -117,14 +121,47 @@ static PKT__COLD void short_offset(pkt_packet *p, const uint8_t *data, uint32_t 
     pkt__payload(p, data + 20, len - 20);
 }
 
+/* ICMP errors quote as little as 8 bytes of the transport header: keep
+ * what is there (ports, sequence number...) as a TCP layer whose contents
+ * are those bytes; the fields not quoted read 0.  No anomaly: a short
+ * quote is normal. */
+static PKT__COLD void quoted_partial(pkt_packet *p, const uint8_t *data, uint32_t len)
+{
+    if (len < 4) {
+        pkt__payload(p, data, len);
+        return;
+    }
+    pkt_layer *l = pkt__push(p, PKT_LAYER_TCP, data, len, 0);
+    if (!l)
+        return;
+    pkt_tcp *t = &l->u.tcp;
+    memset(t, 0, sizeof *t);
+    t->src_port = pkt__be16_at(data);
+    t->dst_port = pkt__be16_at(data + 2);
+    if (len >= 8)
+        t->seq = pkt__be32_at(data + 4);
+    if (len >= 12)
+        t->ack = pkt__be32_at(data + 8);
+    if (len >= 14) {
+        uint16_t offflags = pkt__be16_at(data + 12);
+        t->data_offset = (uint8_t)(offflags >> 12);
+        t->flags = offflags & 0x0fff;
+    }
+    if (len >= 16)
+        t->window = pkt__be16_at(data + 14);
+    if (len >= 18)
+        t->checksum = pkt__be16_at(data + 16);
+    if (len >= 20)
+        t->urgent = pkt__be16_at(data + 18);
+}
+
 void pkt__decode_tcp(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
     pkt__cur c = pkt__cur_make(data, len);
     const uint8_t *h = pkt__cur_take(&c, 20);
     if (PKT__UNLIKELY(!h)) {
         if (p->quoted) {
-            /* ICMP errors quote only 8 bytes of the transport header. */
-            pkt__payload(p, data, len);
+            quoted_partial(p, data, len);
             return;
         }
         pkt__truncated(p, PKT_LAYER_TCP, data);
@@ -136,7 +173,10 @@ void pkt__decode_tcp(pkt_packet *p, const uint8_t *data, uint32_t len)
         return;
     }
     if (PKT__UNLIKELY(hlen > len)) {
-        pkt__truncated(p, PKT_LAYER_TCP, data);
+        if (p->quoted)
+            quoted_partial(p, data, len);
+        else
+            pkt__truncated(p, PKT_LAYER_TCP, data);
         return;
     }
     if (PKT__UNLIKELY(!pkt__push_lazy(p, PKT_LAYER_TCP, data, hlen, len - hlen, 0)))
