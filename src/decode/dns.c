@@ -40,7 +40,10 @@
  * "Bytes ran out" is TRUNCATED when the capture is known to be cut (an
  * enclosing length says more than was captured, or the TCP prefix does),
  * else MALFORMED (the message itself is inconsistent: counts larger than
- * its records).  Only one truncation anomaly is recorded per message.
+ * its records).  Only one truncation anomaly is recorded per message.  In
+ * the first fragment of an IP datagram running out of bytes is expected
+ * and recorded nowhere but in pkt_dns.complete (0), as UDP does for its
+ * length.
  */
 #include <string.h>
 
@@ -68,6 +71,7 @@ typedef struct dns_ctx {
     const uint8_t *msg;  /* start of the message (after a TCP prefix) */
     uint32_t len;        /* bytes of it captured */
     bool incomplete;     /* bytes of the message are known to be missing */
+    bool fragment;       /* inside the first fragment of an IP datagram */
     bool truncated;      /* a TRUNCATED anomaly was recorded */
 } dns_ctx;
 
@@ -75,6 +79,8 @@ static const char empty_name[] = "";
 
 static PKT__COLD void ran_out(dns_ctx *d, pkt_anomaly_reason reason, uint32_t off)
 {
+    if (d->fragment)
+        return; /* the rest is in the IP datagram's other fragments */
     if (d->incomplete) {
         if (d->truncated)
             return;
@@ -182,7 +188,7 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
             }
             visited[hops++] = target;
             if (target >= d->len) {
-                if (d->incomplete)
+                if (d->incomplete || d->fragment)
                     ran_out(d, PKT_REASON_DNS_POINTER, pos);
                 else
                     bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_POINTER, pos, target);
@@ -479,6 +485,7 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
     d.msg = data + prefix;
     d.len = mlen;
     d.incomplete = incomplete;
+    d.fragment = p->fragment != 0;
     d.truncated = false;
     if (tcp && tcp_length > mlen) {
         d.truncated = true;

@@ -684,6 +684,29 @@ static void test_dns_tcp(void **state)
     pkt_packet_free(p);
 }
 
+static void test_dns_first_fragment(void **state)
+{
+    (void)state;
+    /* The first fragment of a large response: what is there is decoded,
+     * the rest is expected elsewhere (no anomaly, complete = 0). */
+    frame f;
+    size_t m;
+    build_dns_response(&f, &m);
+    pb_put16(&f.x, f.ip + 6, 0x2000); /* MF */
+    f.x.n = m + 100;                   /* header, question, 3 answers and a bit */
+    pb_ipv4_done(&f.x, f.ip);
+    pkt_packet *p = pkt_packet_new();
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    const pkt_dns *d = pkt_packet_dns(p);
+    assert_non_null(d);
+    assert_int_equal(d->complete, 0);
+    assert_int_equal(d->ancount, 9);
+    assert_int_equal(d->rr_count, 3);
+    assert_string_equal(d->rrs[2].u.target, "www.example.com");
+    pkt_packet_free(p);
+}
+
 static void test_dns_bad_rdata(void **state)
 {
     (void)state;
@@ -1564,6 +1587,7 @@ int main(void)
         cmocka_unit_test(test_dns_name_length),
         cmocka_unit_test(test_dns_record_caps),
         cmocka_unit_test(test_dns_tcp),
+        cmocka_unit_test(test_dns_first_fragment),
         cmocka_unit_test(test_dns_bad_rdata),
         cmocka_unit_test(test_dhcp),
         cmocka_unit_test(test_ntp),
