@@ -326,6 +326,7 @@ static void test_dns_records(void **state)
     assert_int_equal(d->complete, 1);
     assert_int_equal(d->question_count, 1);
     assert_string_equal(d->questions[0].name, "www.example.com");
+    assert_int_equal(d->questions[0].name_status, PKT_DNS_NAME_OK);
     assert_int_equal(d->questions[0].type, 1);
     assert_int_equal(d->questions[0].qclass, 1);
     assert_int_equal(d->rr_count, 11);
@@ -447,6 +448,10 @@ static void test_dns_pointers(void **state)
     assert_non_null(a);
     assert_int_equal(a->layer_index, 3);
     assert_non_null(pkt_packet_dns(p));
+    /* the pointer's end is known: the question is kept, marked invalid */
+    assert_int_equal(pkt_packet_dns(p)->question_count, 1);
+    assert_int_equal(pkt_packet_dns(p)->questions[0].name_status, PKT_DNS_NAME_INVALID);
+    assert_int_equal(pkt_packet_dns(p)->questions[0].type, 1);
 
     /* A pointer to itself. */
     static const uint8_t self[] = {0xc0, 12, 0, 1, 0, 1};
@@ -542,6 +547,8 @@ static void test_dns_name_length(void **state)
         assert_int_equal(d->question_count, 1);
         assert_int_equal(d->questions[0].type, 1); /* decoding went on past the name */
         size_t plen = strlen(d->questions[0].name);
+        assert_int_equal(d->questions[0].name_status,
+                         over ? PKT_DNS_NAME_TOO_LONG : PKT_DNS_NAME_OK);
         if (!over) {
             expect_clean(p);
             assert_int_equal(plen, 253);
@@ -977,6 +984,24 @@ static void test_gre(void **state)
     assert_non_null(a);
     decode(p, &x, 0);
     assert_null(anom(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_GRE, -1));
+
+    /* An ICMP error quoting 8 bytes of a GRE header that needs 16: the
+     * quote is payload, no anomaly. */
+    memset(&x, 0, sizeof x);
+    pb_eth(&x, 0x0800);
+    size_t o = pb_ipv4(&x, 1);
+    pb_u32(&x, 0x03010000); /* destination unreachable, host */
+    pb_u32(&x, 0);
+    size_t q = pb_ipv4(&x, 47);
+    gre_hdr(&x, PKT_GRE_HAS_CSUM | PKT_GRE_HAS_KEY | PKT_GRE_HAS_SEQ, 0x0800, 1, 2);
+    x.n = q + 28;
+    pb_ipv4_done(&x, q);
+    pb_put16(&x, q + 2, 200); /* the quoted datagram was longer */
+    pb_ipv4_done(&x, o);
+    decode(p, &x, 0);
+    expect_clean(p);
+    assert_non_null(pkt_packet_icmpv4(p));
+    assert_null(pkt_packet_gre(p));
 
     /* Stopping after the transport layer: GRE decodes, its inner packet is
      * payload. */
