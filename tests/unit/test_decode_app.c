@@ -1501,6 +1501,59 @@ static void test_every_truncation(void **state)
     pkt_packet_free(p);
 }
 
+/* Random byte mutations of the good packets (fixed seed): decoding stays
+ * inside the buffer (ASan), every layer lies inside it, every DNS name is a
+ * terminated string of at most PKT_LIMIT_DNS_NAME bytes. */
+static void test_mutations(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    unsigned runs = 0, per = 3000;
+    const char *env = getenv("PKT_APP_MUTATIONS"); /* more for a one-off soak */
+    if (env && atoi(env) > 0)
+        per = (unsigned)atoi(env);
+    for (unsigned i = 0; i < N_TCASES; i++) {
+        tcase c;
+        make_tcase(&c, i);
+        uint8_t *buf = malloc(c.x.n);
+        for (unsigned m = 0; m < per; m++) {
+            memcpy(buf, c.x.b, c.x.n);
+            unsigned flips = 1 + m % 4;
+            for (unsigned k = 0; k < flips; k++) {
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                size_t at = (size_t)(r % c.x.n);
+                /* bias the mutations to the application / tunnel header */
+                if (k & 1 && c.nl > 3)
+                    at = c.L[3].off + (size_t)(r >> 32) % (c.x.n - c.L[3].off);
+                buf[at] = (uint8_t)(r >> 24);
+            }
+            assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, PKT_DECODE_VERIFY_CHECKSUMS),
+                             0);
+            for (unsigned j = 0; j < pkt_packet_layer_count(p); j++) {
+                const pkt_layer *l = pkt_packet_layer_at(p, j);
+                assert_true(l->offset + l->contents_len + l->payload_len <= c.x.n);
+            }
+            const pkt_dns *d = pkt_packet_dns(p);
+            if (d) {
+                assert_true(d->question_count <= PKT_LIMIT_DNS_QUESTIONS);
+                assert_true(d->rr_count <= PKT_LIMIT_DNS_RECORDS);
+                for (unsigned j = 0; j < d->question_count; j++)
+                    assert_true(strlen(d->questions[j].name) <= PKT_LIMIT_DNS_NAME);
+                for (unsigned j = 0; j < d->rr_count; j++) {
+                    assert_true(strlen(d->rrs[j].name) <= PKT_LIMIT_DNS_NAME);
+                    assert_true(d->rrs[j].rdata >= buf &&
+                                d->rrs[j].rdata + d->rrs[j].rdlength <= buf + c.x.n);
+                }
+            }
+            runs++;
+        }
+        free(buf);
+    }
+    printf("%u mutated packets decoded\n", runs);
+    pkt_packet_free(p);
+}
+
 /* ------------------------------------------------------------------ */
 /* Against tshark                                                       */
 /* ------------------------------------------------------------------ */
@@ -1623,6 +1676,7 @@ int main(void)
         cmocka_unit_test(test_geneve),
         cmocka_unit_test(test_full_tcases),
         cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_tshark_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
