@@ -12,7 +12,9 @@
  * hostname (12, raw), parameter request list (55, raw codes).  A wrong
  * length for those, or an option running past the message, is MALFORMED
  * (DHCP_OPTION); running past the captured bytes of a cut capture is
- * TRUNCATED.  Option overload (52: options in sname/file) is not followed.
+ * TRUNCATED (nothing in the first fragment of an IP datagram, where the
+ * rest is expected to be missing).  Option overload (52: options in
+ * sname/file) is not followed.
  *
  * The whole message is the DHCPv4 layer's contents.
  */
@@ -36,6 +38,8 @@ static void walk_options(pkt_packet *p, pkt_dhcpv4 *d, int li, const uint8_t *o,
         uint8_t olen = pkt__cur_u8(&c);
         const uint8_t *v = pkt__cur_take(&c, olen);
         if (!v) {
+            if (p->fragment)
+                return; /* the rest is in other fragments */
             if (p->cut) {
                 *truncated = true;
                 pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DHCPV4, PKT_REASON_PAYLOAD_CUT,
