@@ -1101,6 +1101,31 @@ static void test_gre_protocols(void **state)
     assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GRE, PKT_REASON_GRE_VERSION));
     assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, 4);
 
+    /* RFC 1701 routing: C/R word, one source route entry and the null
+     * entry, then IPv4/UDP. */
+    memset(&x, 0, sizeof x);
+    pb_eth(&x, 0x0800);
+    ip = pb_ipv4(&x, 47);
+    g = gre_hdr(&x, PKT_GRE_HAS_ROUTING, 0x0800, 0, 0);
+    size_t sre = pb_u16(&x, 0x0800); /* address family IPv4 */
+    pb_u8(&x, 0);                    /* SRE offset */
+    pb_u8(&x, 4);                    /* SRE length */
+    pb_u32(&x, 0x0a000001);
+    pb_u32(&x, 0); /* null SRE */
+    ip2 = pb_ipv4(&x, 17);
+    u = pb_udp(&x, 1000, 5000);
+    filler(&x, 4);
+    pb_udp_done(&x, ip2, u);
+    pb_ipv4_done(&x, ip2);
+    pb_ipv4_done(&x, ip);
+    decode(p, &x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    gre = pkt_packet_gre(p);
+    assert_ptr_equal(gre->routing, x.b + sre);
+    assert_int_equal(gre->routing_len, 12);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, ip2 - g);
+    assert_int_equal(pkt_packet_udp(p)->dst_port, 5000);
+
     /* An EtherType nothing decodes: UNSUPPORTED from GRE. */
     memset(&x, 0, sizeof x);
     pb_eth(&x, 0x0800);
@@ -1188,6 +1213,7 @@ static void test_vxlan(void **state)
     assert_non_null(v);
     assert_int_equal(v->flags, 0x08);
     assert_int_equal(v->vni, 0x123456);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_VXLAN)->contents_len, 8);
     assert_int_equal(pkt_packet_layer_count(p), 8); /* eth ip udp vxlan eth ip tcp payload */
     const pkt_layer *e1 = pkt_packet_layer(p, PKT_LAYER_ETHERNET);
     const pkt_layer *e2 = pkt_packet_layer_next(p, e1);
