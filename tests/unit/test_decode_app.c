@@ -1101,6 +1101,31 @@ static void test_gre_protocols(void **state)
     assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GRE, PKT_REASON_GRE_VERSION));
     assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, 4);
 
+    /* RFC 1701 routing: C/R word, one source route entry and the null
+     * entry, then IPv4/UDP. */
+    memset(&x, 0, sizeof x);
+    pb_eth(&x, 0x0800);
+    ip = pb_ipv4(&x, 47);
+    g = gre_hdr(&x, PKT_GRE_HAS_ROUTING, 0x0800, 0, 0);
+    size_t sre = pb_u16(&x, 0x0800); /* address family IPv4 */
+    pb_u8(&x, 0);                    /* SRE offset */
+    pb_u8(&x, 4);                    /* SRE length */
+    pb_u32(&x, 0x0a000001);
+    pb_u32(&x, 0); /* null SRE */
+    ip2 = pb_ipv4(&x, 17);
+    u = pb_udp(&x, 1000, 5000);
+    filler(&x, 4);
+    pb_udp_done(&x, ip2, u);
+    pb_ipv4_done(&x, ip2);
+    pb_ipv4_done(&x, ip);
+    decode(p, &x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    gre = pkt_packet_gre(p);
+    assert_ptr_equal(gre->routing, x.b + sre);
+    assert_int_equal(gre->routing_len, 12);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, ip2 - g);
+    assert_int_equal(pkt_packet_udp(p)->dst_port, 5000);
+
     /* An EtherType nothing decodes: UNSUPPORTED from GRE. */
     memset(&x, 0, sizeof x);
     pb_eth(&x, 0x0800);
@@ -1188,6 +1213,7 @@ static void test_vxlan(void **state)
     assert_non_null(v);
     assert_int_equal(v->flags, 0x08);
     assert_int_equal(v->vni, 0x123456);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_VXLAN)->contents_len, 8);
     assert_int_equal(pkt_packet_layer_count(p), 8); /* eth ip udp vxlan eth ip tcp payload */
     const pkt_layer *e1 = pkt_packet_layer(p, PKT_LAYER_ETHERNET);
     const pkt_layer *e2 = pkt_packet_layer_next(p, e1);
@@ -1416,16 +1442,21 @@ static int trunc_at(const pkt_packet *p, pkt_layer_type t, int idx, uint32_t off
     return 0;
 }
 
+/* Both with checksum verification (layer-by-layer decoders) and without
+ * (the framework's fast path for Ethernet/IP/TCP|UDP hands over to the
+ * port table). */
+static const unsigned tcase_opts[2] = {PKT_DECODE_VERIFY_CHECKSUMS, 0};
+
 static void test_full_tcases(void **state)
 {
     (void)state;
     pkt_packet *p = pkt_packet_new();
-    for (unsigned i = 0; i < N_TCASES; i++) {
+    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
         tcase c;
-        make_tcase(&c, i);
+        make_tcase(&c, i / 2);
         uint8_t *buf = malloc(c.x.n);
         memcpy(buf, c.x.b, c.x.n);
-        assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, PKT_DECODE_VERIFY_CHECKSUMS), 0);
+        assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, tcase_opts[i % 2]), 0);
         unsigned n = pkt_packet_layer_count(p);
         int ok = pkt_packet_anomaly_count(p) == 0 &&
                  (n == (unsigned)c.nl ||
@@ -1451,14 +1482,14 @@ static void test_every_truncation(void **state)
     (void)state;
     pkt_packet *p = pkt_packet_new();
     unsigned cuts = 0;
-    for (unsigned i = 0; i < N_TCASES; i++) {
+    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
         tcase c;
-        make_tcase(&c, i);
+        make_tcase(&c, i / 2);
         for (size_t k = 0; k < c.x.n; k++) {
             uint8_t *buf = malloc(k ? k : 1);
             memcpy(buf, c.x.b, k);
-            assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1,
-                                        PKT_DECODE_VERIFY_CHECKSUMS), 0);
+            assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1, tcase_opts[i % 2]),
+                             0);
             int e = 0;
             while (e < c.nl && c.L[e].off + c.L[e].hlen <= k)
                 e++;
@@ -1497,7 +1528,8 @@ static void test_every_truncation(void **state)
             cuts++;
         }
     }
-    printf("%u truncations of %u packets checked\n", cuts, N_TCASES);
+    printf("%u truncations of %u packets checked (twice: with and without the fast path)\n",
+           cuts, N_TCASES);
     pkt_packet_free(p);
 }
 
@@ -1528,8 +1560,7 @@ static void test_mutations(void **state)
                     at = c.L[3].off + (size_t)(r >> 32) % (c.x.n - c.L[3].off);
                 buf[at] = (uint8_t)(r >> 24);
             }
-            assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, PKT_DECODE_VERIFY_CHECKSUMS),
-                             0);
+            assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, tcase_opts[m % 2]), 0);
             for (unsigned j = 0; j < pkt_packet_layer_count(p); j++) {
                 const pkt_layer *l = pkt_packet_layer_at(p, j);
                 assert_true(l->offset + l->contents_len + l->payload_len <= c.x.n);
