@@ -526,6 +526,13 @@ void pkt__dispatch_ipproto(pkt_packet *p, pkt_layer_type from, uint8_t proto,
     case 47:
         pkt__hooks[PKT_LAYER_GRE](p, data, len);
         return;
+    case 143: /* Ethernet (RFC 8986, SRv6) */
+        if (!pkt__tunnel_enter(p, from, data)) {
+            pkt__payload(p, data, len);
+            return;
+        }
+        pkt__decode_ethernet(p, data, len);
+        return;
     case 59: /* IPv6 no next header */
         pkt__payload(p, data, len);
         return;
