@@ -39,6 +39,12 @@
  * Encapsulations (GRE, VXLAN, Geneve, IP-in-IP) call pkt__tunnel_enter()
  * before decoding the inner packet, which enforces PKT_LIMIT_TUNNEL_DEPTH.
  *
+ * While decoding, read other layers through p->recs[i] (type, offset,
+ * lengths) and the packet bytes (p->data + offset), never p->layers[i]:
+ * the layers of lazily decoded protocols are only completed on access.
+ * pkt__prev_type(p) is the type of the layer just before yours (DNS uses it
+ * to tell TCP, with its 2-byte length prefix, from UDP).
+ *
  * Strings (DNS names) go to the packet's arena: pkt__arena_alloc().
  * Large per-packet structures (pkt_dns, pkt_dhcpv4, SCTP chunks) live in
  * the pkt_packet and the layer points at them.
@@ -193,6 +199,12 @@ PKT__INLINE bool pkt__push_lazy(pkt_packet *p, pkt_layer_type t, const uint8_t *
 static inline int pkt__layer_index(const pkt_packet *p, const pkt_layer *l)
 {
     return (int)(l - p->layers);
+}
+
+/* Type of the last layer added, PKT_LAYER_NONE when none. */
+static inline pkt_layer_type pkt__prev_type(const pkt_packet *p)
+{
+    return p->nlayers ? (pkt_layer_type)p->recs[p->nlayers - 1].type : PKT_LAYER_NONE;
 }
 
 /* Index of the last layer added. */
