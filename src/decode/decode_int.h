@@ -276,10 +276,11 @@ void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port);
 
 /* The "is this port mapped?" bitmaps, [0] UDP, [1] TCP (registry.c). */
-extern const uint64_t *const pkt__port_bits[2];
+extern uint64_t pkt__port_bitmap[2][65536 / 64];
 
-/* The fused fast path for Ethernet/VLAN/IP/TCP|UDP (fastpath.c). */
-void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* The fused fast path for Ethernet/VLAN/IP/TCP|UDP (fastpath.c); returns 0
+ * (pkt_decode's result, so pkt_decode can tail-call it). */
+int pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
 
 /* Internal option bit (tests): never take the fast path, so its result can
  * be compared with the layer-by-layer decoders'. */
