@@ -30,6 +30,7 @@
 #include "pkt/pkt.h"
 #include "pkt/decode.h"
 #include "pkt/writer.h"
+#include "pkt/live.h"
 
 /* ---- test traffic: packet i carries i in its last 4 bytes ---- */
 
@@ -570,6 +571,69 @@ static void test_growing_file_concurrent(void **state)
     close(sync_fd[1]);
 }
 
+/* ---- a pcapng file whose first section has no interface ---- */
+
+static void ng_block(tbuf *b, uint32_t type, const tbuf *body)
+{
+    tbuf_u32(b, type, 0);
+    tbuf_u32(b, (uint32_t)(12 + body->len), 0);
+    tbuf_put(b, body->data, body->len);
+    tbuf_u32(b, (uint32_t)(12 + body->len), 0);
+}
+
+static void ng_shb(tbuf *b)
+{
+    tbuf body = {0};
+    tbuf_u32(&body, 0x1A2B3C4D, 0);
+    tbuf_u16(&body, 1, 0);
+    tbuf_u16(&body, 0, 0);
+    tbuf_u64(&body, UINT64_MAX, 0);
+    ng_block(b, 0x0A0D0D0A, &body);
+    tbuf_free(&body);
+}
+
+/* Found by fuzz_source_bpf: the handle's link type read 0 (LINKTYPE_NULL)
+ * at open until the first interface was read, so a BPF filter set right
+ * after open was compiled for the wrong link type and every packet was
+ * silently dropped.  The open now finds the first interface across empty
+ * sections. */
+static void test_pcapng_empty_first_section(void **state)
+{
+    tbuf b = {0}, body = {0};
+    ng_shb(&b); /* a section with nothing in it */
+    ng_shb(&b);
+    tbuf_u16(&body, PKT_LINKTYPE_ETHERNET, 0);
+    tbuf_u16(&body, 0, 0);
+    tbuf_u32(&body, 65535, 0);
+    ng_block(&b, 1, &body);
+    pb x;
+    for (uint32_t i = 0; i < 3; i++) {
+        make_packet(&x, i);
+        body.len = 0;
+        tbuf_u32(&body, 0, 0);
+        tbuf_u32(&body, 0, 0);
+        tbuf_u32(&body, i, 0);
+        tbuf_u32(&body, (uint32_t)x.n, 0);
+        tbuf_u32(&body, (uint32_t)x.n, 0);
+        tbuf_put(&body, x.b, x.n);
+        tbuf_zero(&body, (4 - x.n % 4) % 4);
+        ng_block(&b, 6, &body);
+    }
+    pkt_handle *h = open_mem(b.data, b.len);
+    assert_int_equal(pkt_handle_link_type(h), PKT_LINKTYPE_ETHERNET);
+    assert_int_equal(pkt_handle_snaplen(h), 65535);
+    /* Packets 0 and 2 are UDP over IPv4 / VLAN, packet 1 TCP over IPv6. */
+    assert_int_equal(pkt_handle_set_bpf_filter(h, "ip6 and tcp"), 0);
+    const uint8_t *d;
+    pkt_capture_info ci;
+    assert_int_equal(pkt_zero_copy_read_packet_data(h, &d, &ci), PKT_OK_PACKET);
+    assert_int_equal(tail_seq(d, ci.caplen), 1);
+    assert_int_equal(pkt_zero_copy_read_packet_data(h, &d, &ci), PKT_ERR_EOF);
+    pkt_handle_close(h);
+    tbuf_free(&body);
+    tbuf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_growing_file_partial_record),
         cmocka_unit_test(test_growing_file_concurrent),
+        cmocka_unit_test(test_pcapng_empty_first_section),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
