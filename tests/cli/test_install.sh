@@ -65,8 +65,11 @@ if [ -n "$bad" ]; then
     echo "non-public symbols exported: $bad"
     exit 1
 fi
-nm -D --defined-only "$so" | grep -q ' T pkt_open_offline$'
-if nm -D --defined-only "$so" | grep -q 'pkt__'; then
+# grep without -q: with pipefail, grep -q quitting early can kill nm with
+# SIGPIPE and fail the pipeline although the symbol is there.
+syms=$(nm -D --defined-only "$so")
+grep ' T pkt_open_offline$' <<<"$syms" >/dev/null
+if grep 'pkt__' <<<"$syms" >/dev/null; then
     echo "internal pkt__ symbols exported"; exit 1
 fi
 echo "1 passed, 0 failed"
