@@ -34,7 +34,7 @@ static int pcap_fail_trunc(pkt_handle *h, pcap_reader *r, const char *what, size
     return PKT_ERR_READ;
 }
 
-static int pcap_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
+static int pcap_read_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
 {
     pcap_reader *r = h->priv;
     int rc = pkt__stream_need(r->s, r->hdr_len);
@@ -104,7 +104,7 @@ static void pcap_close(pkt_handle *h)
 
 static const pkt__handle_ops pcap_ops = {
     .name = "pcap",
-    .next = pcap_next,
+    .next = pcap_read_next,
     .close = pcap_close,
 };
 

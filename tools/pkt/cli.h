@@ -13,5 +13,6 @@ struct pkt_cli_command {
 };
 
 int pkt_cmd_read(int argc, char **argv);
+int pkt_cmd_convert(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 
 static const struct pkt_cli_command commands[] = {
     {"read", "print the packets of capture files", pkt_cmd_read},
+    {"convert", "convert between pcap and pcapng", pkt_cmd_convert},
 };
 
 static void usage(FILE *f)

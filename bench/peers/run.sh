@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Peer decoders side by side: gopacket (DecodingLayerParser and NewPacket) and
+# libtins decoding the same capture, packets already in memory.
+#
+# usage: bench/peers/run.sh [--callgrind] [--cg-packets N] [--repeats R] [--no-deps] [CAPTURE.pcap]
+#
+#   CAPTURE.pcap   an Ethernet pcap file (pass libpkt's benchmark capture from
+#                  bench/gen_capture once it exists); without one, bench/out/mix.pcap
+#                  is used, made first (1,000,000 packets) by bench/peers/mkmix.py
+#   --callgrind    also count instructions per packet of decoding alone: callgrind
+#                  runs each decoder once over the first N packets (default 100000)
+#                  and once in a load-only mode; the difference divided by N is the
+#                  decoding's own cost
+#   --repeats R    timed passes per decoder (default 5); ns/packet is the fastest
+#                  pass, the median is printed next to it
+#   --no-deps      do not run bench/peers/deps.sh
+#
+# Go runs with GOMAXPROCS=1 unless GOMAXPROCS is set: libtins and libpkt decode on
+# one core, and with more Ps the Go collector would do part of its work on a second
+# core, outside the measured wall time (and under callgrind idle Ps spin, which
+# makes instruction counts vary from run to run).
+#
+# Outputs: the table on stdout, the raw result lines in bench/out/peers-results.txt,
+# binaries in bench/out/.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+bench=$(dirname "$here")
+out="$bench/out"
+callgrind=0
+cg_packets=100000
+repeats=5
+deps=1
+capture=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --callgrind) callgrind=1 ;;
+        --cg-packets) cg_packets=$2; shift ;;
+        --repeats) repeats=$2; shift ;;
+        --no-deps) deps=0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+        *) capture=$1 ;;
+    esac
+    shift
+done
+
+[ "$deps" -eq 1 ] && "$here/deps.sh"
+mkdir -p "$out"
+
+# --- build -------------------------------------------------------------------
+gopath=$(dpkg -L golang-github-google-gopacket-dev | grep -m1 '/src/github.com/google/gopacket$' | sed 's#/src/github.com/google/gopacket$##')
+[ -n "$gopath" ] || { echo "run.sh: gopacket sources not found" >&2; exit 1; }
+echo "building gopacket_decode (GOPATH=$gopath) and libtins_decode" >&2
+(cd "$here" && GO111MODULE=off GOPATH="$gopath" GOCACHE="$out/gocache" GOFLAGS='' \
+    go build -o "$out/gopacket_decode" gopacket_decode.go)
+read -ra tins_flags <<<"$(pkg-config --cflags --libs libtins)"
+g++ -std=c++17 -O2 -Wall -Wextra -o "$out/libtins_decode" "$here/libtins_decode.cpp" "${tins_flags[@]}"
+
+# --- capture -----------------------------------------------------------------
+if [ -z "$capture" ]; then
+    capture="$out/mix.pcap"
+    if [ ! -s "$capture" ]; then
+        echo "making $capture with mkmix.py (1,000,000 packets)" >&2
+        python3 "$here/mkmix.py" "$capture" --count 1000000
+    fi
+fi
+[ -r "$capture" ] || { echo "run.sh: cannot read $capture" >&2; exit 1; }
+
+export GOMAXPROCS=${GOMAXPROCS:-1}
+results="$out/peers-results.txt"
+: > "$results"
+
+# field NAME LINE: the value of NAME=... in a result line
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+
+# --- timed runs ----------------------------------------------------------------
+echo "timing on $capture (GOMAXPROCS=$GOMAXPROCS, $repeats passes each)" >&2
+"$out/gopacket_decode" -repeats "$repeats" "$capture" | tee -a "$results" >&2
+"$out/libtins_decode" --repeats "$repeats" "$capture" | tee -a "$results" >&2
+# Which layers each decoder produces: a check that they do comparable work.
+"$out/gopacket_decode" -mode load -stats "$capture" 2>&1 >/dev/null | tee -a "$results" >&2
+"$out/libtins_decode" --mode load --stats "$capture" 2>&1 >/dev/null | tee -a "$results" >&2
+
+# --- callgrind -----------------------------------------------------------------
+declare -A ipp
+cg_total() {  # cg_total NAME CMD...: run CMD under callgrind, print its instruction total
+    local name=$1; shift
+    local log="$out/callgrind.$name.log"
+    GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.$name.out" \
+        "$@" >"$log.stdout" 2>"$log"
+    sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p' "$log"
+}
+if [ "$callgrind" -eq 1 ]; then
+    echo "callgrind over the first $cg_packets packets (load-only baseline subtracted)" >&2
+    g_load=$(cg_total go-load "$out/gopacket_decode" -mode load -once -n "$cg_packets" "$capture")
+    t_load=$(cg_total tins-load "$out/libtins_decode" --mode load --once -n "$cg_packets" "$capture")
+    for m in dlp newpacket; do
+        tot=$(cg_total "go-$m" "$out/gopacket_decode" -mode "$m" -once -n "$cg_packets" "$capture")
+        n=$(field packets "$(cat "$out/callgrind.go-$m.log.stdout")")
+        ipp[gopacket/$m]=$(( (tot - g_load) / n ))
+        echo "cg peer=gopacket mode=$m packets=$n total=$tot load_only=$g_load instr_per_packet=${ipp[gopacket/$m]}" | tee -a "$results" >&2
+    done
+    for m in eth ethdns; do
+        tot=$(cg_total "tins-$m" "$out/libtins_decode" --mode "$m" --once -n "$cg_packets" "$capture")
+        n=$(field packets "$(cat "$out/callgrind.tins-$m.log.stdout")")
+        ipp[libtins/$m]=$(( (tot - t_load) / n ))
+        echo "cg peer=libtins mode=$m packets=$n total=$tot load_only=$t_load instr_per_packet=${ipp[libtins/$m]}" | tee -a "$results" >&2
+    done
+fi
+
+# --- table ---------------------------------------------------------------------
+echo
+echo "capture: $capture"
+printf '%-9s %-10s %9s %12s %15s %12s %9s\n' peer mode packets ns/packet ns/pkt-median instr/packet layers
+grep '^peer=' "$results" | while read -r line; do
+    p=$(field peer "$line"); m=$(field mode "$line")
+    printf '%-9s %-10s %9s %12s %15s %12s %9s\n' "$p" "$m" "$(field packets "$line")" \
+        "$(field ns_per_packet "$line")" "$(field ns_per_packet_median "$line")" \
+        "${ipp[$p/$m]:--}" "$(field layers "$line")"
+done
