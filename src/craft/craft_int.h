@@ -1,0 +1,55 @@
+/*
+ * The inside of the packet crafter (pkt/craft.h).
+ *
+ * Layout: sbuf.c (the serialize buffer), serialize.c (pkt_serialize_layers
+ * and the link/network/transport serializers), dns.c (DNS messages with
+ * name compression), fixup.c (lengths and checksums of existing packets,
+ * decoded packets to craft layers).
+ *
+ * A serializer prepends its header to the bytes already in the buffer
+ * (those of the layers after it), so when it runs, pkt_sbuf_len() is the
+ * length of its payload: lengths and checksums are known at once.
+ *
+ * Checksums are the decoder's (src/decode/checksum.c, declared in
+ * decode/decode_int.h): one internet-checksum routine in the library.
+ */
+#ifndef PKT_CRAFT_INT_H
+#define PKT_CRAFT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode_int.h"
+#include "pkt/craft.h"
+
+/* What a serializer sees. */
+typedef struct pkt__craft_ctx {
+    pkt_sbuf *b;
+    unsigned opts;
+    const pkt_craft_layer *layers;
+    size_t n;
+    size_t i; /* the layer being serialized */
+} pkt__craft_ctx;
+
+static inline void pkt__wr16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static inline void pkt__wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* Prepend n bytes to the buffer; *out receives them.  Returns 0,
+ * PKT_ERR_TOO_BIG or PKT_ERR_NOMEM (serialize.c). */
+int pkt__craft_prepend(pkt__craft_ctx *c, size_t n, uint8_t **out);
+
+/* Serialize a DNS message (dns.c). */
+int pkt__ser_dns(pkt__craft_ctx *c, const pkt_dns *d);
+
+#endif /* PKT_CRAFT_INT_H */
