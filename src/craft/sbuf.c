@@ -9,12 +9,6 @@
 #include "craft/craft_int.h"
 #include "pkt/limits.h"
 
-struct pkt_sbuf {
-    uint8_t *mem;
-    size_t cap;
-    size_t start, end; /* current bytes: mem[start, end) */
-};
-
 /* Room kept after the bytes of an empty buffer, for appends. */
 static size_t tail_room(size_t cap)
 {

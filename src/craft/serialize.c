@@ -9,9 +9,9 @@
 #include "pkt/limits.h"
 
 /* Prepend n bytes; *out receives them. */
-int pkt__craft_prepend(pkt__craft_ctx *c, size_t n, uint8_t **out)
+int pkt__craft_prepend_slow(pkt__craft_ctx *c, size_t n, uint8_t **out)
 {
-    if (pkt_sbuf_len(c->b) + n > PKT_LIMIT_RECORD_CAPLEN)
+    if (pkt__craft_len(c) + n > PKT_LIMIT_RECORD_CAPLEN)
         return PKT_ERR_TOO_BIG;
     uint8_t *p = pkt_sbuf_prepend(c->b, n);
     if (!p)
@@ -36,14 +36,15 @@ static int pseudo(const pkt__craft_ctx *c, uint8_t proto, size_t len, uint64_t *
     for (size_t j = c->i; j-- > 0;) {
         const pkt_craft_layer *l = &c->layers[j];
         uint64_t s = 0;
+        /* 32-bit big-endian words: 2^16 = 1 (mod 0xffff), so each counts
+         * as the sum of its two 16-bit halves. */
         if (l->type == PKT_LAYER_IPV4) {
             const pkt_ipv4 *ip = l->hdr;
-            s = pkt__csum_add(s, ip->src, 4);
-            s = pkt__csum_add(s, ip->dst, 4);
+            s = (uint64_t)pkt__be32_at(ip->src) + pkt__be32_at(ip->dst);
         } else if (l->type == PKT_LAYER_IPV6) {
             const pkt_ipv6 *ip = l->hdr;
-            s = pkt__csum_add(s, ip->src, 16);
-            s = pkt__csum_add(s, ip->dst, 16);
+            for (int k = 0; k < 16; k += 4)
+                s += (uint64_t)pkt__be32_at(ip->src + k) + pkt__be32_at(ip->dst + k);
         } else {
             continue;
         }
@@ -57,7 +58,7 @@ static int pseudo(const pkt__craft_ctx *c, uint8_t proto, size_t len, uint64_t *
 
 static int ser_ethernet(pkt__craft_ctx *c, const pkt_ethernet *e)
 {
-    size_t plen = pkt_sbuf_len(c->b);
+    size_t plen = pkt__craft_len(c);
     uint16_t type = e->type;
     if (fix(c) && e->is_8023) {
         if (plen > 1500)
@@ -134,7 +135,7 @@ static int ser_ipv4(pkt__craft_ctx *c, const pkt_ipv4 *ip)
     size_t hlen = 20 + ((olen + 3) & ~(size_t)3);
     if (hlen > 60)
         return PKT_ERR_INVAL;
-    size_t total = hlen + pkt_sbuf_len(c->b);
+    size_t total = hlen + pkt__craft_len(c);
     if (fix(c) && total > 65535)
         return PKT_ERR_TOO_BIG;
     uint8_t *h;
@@ -152,17 +153,25 @@ static int ser_ipv4(pkt__craft_ctx *c, const pkt_ipv4 *ip)
     pkt__wr16(h + 10, csum(c) ? 0 : ip->checksum);
     memcpy(h + 12, ip->src, 4);
     memcpy(h + 16, ip->dst, 4);
-    if (olen)
+    if (olen) {
         memcpy(h + 20, ip->options, olen);
-    memset(h + 20 + olen, 0, hlen - 20 - olen);
-    if (csum(c))
-        pkt__wr16(h + 10, pkt__csum_fold(pkt__csum_add(0, h, hlen)));
+        memset(h + 20 + olen, 0, hlen - 20 - olen);
+    }
+    if (csum(c)) {
+        /* From the field values, not by reading back the bytes just stored. */
+        uint64_t s = ((uint64_t)h[0] << 8 | ip->tos) + pkt__be16_at(h + 2) + ip->id +
+                     pkt__be16_at(h + 6) + ((uint64_t)ip->ttl << 8 | ip->protocol) +
+                     pkt__be32_at(ip->src) + pkt__be32_at(ip->dst);
+        if (olen)
+            s = pkt__csum_add(s, ip->options, olen);
+        pkt__wr16(h + 10, pkt__csum_fold(s));
+    }
     return 0;
 }
 
 static int ser_ipv6(pkt__craft_ctx *c, const pkt_ipv6 *ip)
 {
-    size_t plen = pkt_sbuf_len(c->b);
+    size_t plen = pkt__craft_len(c);
     if (fix(c) && plen > 65535)
         return PKT_ERR_TOO_BIG;
     uint8_t *h;
@@ -240,7 +249,7 @@ static int ser_icmpv4(pkt__craft_ctx *c, const pkt_icmpv4 *m)
     pkt__wr16(h + 2, csum(c) ? 0 : m->checksum);
     pkt__wr32(h + 4, word);
     if (csum(c))
-        pkt__wr16(h + 2, pkt__csum_fold(pkt__csum_add(0, h, pkt_sbuf_len(c->b))));
+        pkt__wr16(h + 2, pkt__csum_fold(pkt__csum_add(0, h, pkt__craft_len(c))));
     return 0;
 }
 
@@ -351,7 +360,7 @@ static int ser_icmpv6(pkt__craft_ctx *c, const pkt_icmpv6 *m)
     if (olen)
         memcpy(h + fixed, ob, olen);
     if (csum(c)) {
-        size_t len = pkt_sbuf_len(c->b);
+        size_t len = pkt__craft_len(c);
         uint64_t s;
         if (pseudo(c, 58, len, &s))
             return PKT_ERR_INVAL;
@@ -362,76 +371,127 @@ static int ser_icmpv6(pkt__craft_ctx *c, const pkt_icmpv6 *m)
 
 /* ---- transport ----------------------------------------------------------- */
 
-/* TCP options from the typed fields; returns the length or -1 if over 40. */
-static int tcp_options(const pkt_tcp *t, uint8_t *o)
+/* Length of the TCP options built from the typed fields (before padding);
+ * -1 when invalid. */
+static int tcp_options_len(const pkt_tcp *t)
 {
-    uint8_t tmp[80];
-    size_t n = 0;
-    if (t->opt_present & PKT_TCPOPT_HAS_MSS) {
-        tmp[n] = 2;
-        tmp[n + 1] = 4;
-        pkt__wr16(tmp + n + 2, t->mss);
-        n += 4;
-    }
-    if (t->opt_present & PKT_TCPOPT_HAS_SACK_PERM) {
-        tmp[n] = 4;
-        tmp[n + 1] = 2;
-        n += 2;
-    }
-    if (t->opt_present & PKT_TCPOPT_HAS_TIMESTAMP) {
-        tmp[n] = 8;
-        tmp[n + 1] = 10;
-        pkt__wr32(tmp + n + 2, t->ts_val);
-        pkt__wr32(tmp + n + 6, t->ts_ecr);
-        n += 10;
-    }
-    if (t->opt_present & PKT_TCPOPT_HAS_WSCALE) {
-        tmp[n] = 1; /* NOP, as stacks align it */
-        tmp[n + 1] = 3;
-        tmp[n + 2] = 3;
-        tmp[n + 3] = t->wscale;
-        n += 4;
-    }
-    if (t->opt_present & PKT_TCPOPT_HAS_SACK) {
-        unsigned k = t->sack_count;
-        if (k == 0 || k > PKT_LIMIT_TCP_SACK_BLOCKS)
+    unsigned p = t->opt_present;
+    int n = ((p & PKT_TCPOPT_HAS_MSS) ? 4 : 0) + ((p & PKT_TCPOPT_HAS_SACK_PERM) ? 2 : 0) +
+            ((p & PKT_TCPOPT_HAS_TIMESTAMP) ? 10 : 0) + ((p & PKT_TCPOPT_HAS_WSCALE) ? 4 : 0);
+    if (p & PKT_TCPOPT_HAS_SACK) {
+        if (t->sack_count == 0 || t->sack_count > PKT_LIMIT_TCP_SACK_BLOCKS)
             return -1;
-        tmp[n] = 5;
-        tmp[n + 1] = (uint8_t)(2 + 8 * k);
-        for (unsigned i = 0; i < k; i++) {
-            pkt__wr32(tmp + n + 2 + 8 * i, t->sack[i][0]);
-            pkt__wr32(tmp + n + 6 + 8 * i, t->sack[i][1]);
-        }
-        n += 2 + 8 * k;
+        n += 2 + 8 * t->sack_count;
     }
-    if (t->opt_present & PKT_TCPOPT_HAS_MPTCP) {
+    if (p & PKT_TCPOPT_HAS_MPTCP) {
         if (!t->mptcp || t->mptcp_len < 2 || t->mptcp_len > 40)
             return -1;
-        memcpy(tmp + n, t->mptcp, t->mptcp_len);
         n += t->mptcp_len;
     }
-    if (n > 40)
-        return -1;
-    if (t->opt_present & PKT_TCPOPT_HAS_EOL) {
-        if (n >= 40)
-            return -1;
-        tmp[n++] = 0;
-        while (n % 4)
-            tmp[n++] = 0;
-    } else {
-        while (n % 4)
-            tmp[n++] = 1; /* NOP */
+    if (p & PKT_TCPOPT_HAS_EOL)
+        n++;
+    return n > 40 ? -1 : n;
+}
+
+/* Writes bytes and keeps their one's-complement sum as it goes (a byte at
+ * an even offset is the high byte of a 16-bit word): the checksum then
+ * needs no reading back of bytes just stored. */
+typedef struct sum_writer {
+    uint8_t *p;
+    size_t n;
+    uint64_t sum;
+} sum_writer;
+
+static inline void sw8(sum_writer *w, uint8_t b)
+{
+    w->p[w->n] = b;
+    w->sum += (w->n & 1) ? b : (uint64_t)b << 8;
+    w->n++;
+}
+
+static inline void sw16(sum_writer *w, uint16_t v)
+{
+    if (PKT__LIKELY(!(w->n & 1))) {
+        pkt__wr16(w->p + w->n, v);
+        w->sum += v;
+        w->n += 2;
+        return;
     }
-    if (n > 40)
-        return -1;
-    memcpy(o, tmp, n);
-    return (int)n;
+    sw8(w, (uint8_t)(v >> 8));
+    sw8(w, (uint8_t)v);
+}
+
+static inline void sw32(sum_writer *w, uint32_t v)
+{
+    if (PKT__LIKELY(!(w->n & 1))) {
+        pkt__wr32(w->p + w->n, v);
+        w->sum += v; /* 2^16 = 1 (mod 0xffff): the two halves at once */
+        w->n += 4;
+        return;
+    }
+    sw16(w, (uint16_t)(v >> 16));
+    sw16(w, (uint16_t)v);
+}
+
+/* Sum of len bytes that start at an odd offset of the checksummed area. */
+static uint64_t sum_at(const uint8_t *p, size_t len, size_t offset)
+{
+    uint64_t s = pkt__csum_add(0, p, len);
+    if (!(offset & 1))
+        return s;
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return ((s & 0xff) << 8) | (s >> 8);
+}
+
+/* Write the TCP options of the typed fields (tcp_options_len bytes) and
+ * their padding (to a multiple of 4); returns their sum. */
+static uint64_t tcp_options(const pkt_tcp *t, uint8_t *out)
+{
+    sum_writer w = {out, 0, 0};
+    unsigned p = t->opt_present;
+    if (p & PKT_TCPOPT_HAS_MSS) {
+        sw16(&w, 0x0204);
+        sw16(&w, t->mss);
+    }
+    if (p & PKT_TCPOPT_HAS_SACK_PERM)
+        sw16(&w, 0x0402);
+    if (p & PKT_TCPOPT_HAS_TIMESTAMP) {
+        sw16(&w, 0x080a);
+        sw32(&w, t->ts_val);
+        sw32(&w, t->ts_ecr);
+    }
+    if (p & PKT_TCPOPT_HAS_WSCALE) {
+        sw32(&w, 0x01030300u | t->wscale); /* NOP first, as stacks align it */
+    }
+    if (p & PKT_TCPOPT_HAS_SACK) {
+        unsigned k = t->sack_count;
+        sw8(&w, 5);
+        sw8(&w, (uint8_t)(2 + 8 * k));
+        for (unsigned i = 0; i < k; i++) {
+            sw32(&w, t->sack[i][0]);
+            sw32(&w, t->sack[i][1]);
+        }
+    }
+    if (p & PKT_TCPOPT_HAS_MPTCP) {
+        memcpy(out + w.n, t->mptcp, t->mptcp_len);
+        w.sum += sum_at(t->mptcp, t->mptcp_len, w.n);
+        w.n += t->mptcp_len;
+    }
+    if (p & PKT_TCPOPT_HAS_EOL) {
+        sw8(&w, 0);
+        while (w.n % 4)
+            sw8(&w, 0);
+    } else {
+        while (w.n % 4)
+            sw8(&w, 1); /* NOP */
+    }
+    return w.sum;
 }
 
 static int ser_tcp(pkt__craft_ctx *c, const pkt_tcp *t)
 {
-    uint8_t built[40];
-    const uint8_t *ob;
+    const uint8_t *ob = NULL;
     size_t olen;
     if (t->options_len) {
         if (!t->options)
@@ -439,44 +499,54 @@ static int ser_tcp(pkt__craft_ctx *c, const pkt_tcp *t)
         ob = t->options;
         olen = t->options_len;
     } else {
-        int k = tcp_options(t, built);
+        int k = tcp_options_len(t);
         if (k < 0)
             return PKT_ERR_INVAL;
-        ob = built;
         olen = (size_t)k;
     }
     size_t hlen = 20 + ((olen + 3) & ~(size_t)3);
     if (hlen > 60)
         return PKT_ERR_INVAL;
+    size_t plen = pkt__craft_len(c);
     uint8_t *h;
     int rc = pkt__craft_prepend(c, hlen, &h);
     if (rc)
         return rc;
     uint8_t off = fix(c) ? (uint8_t)(hlen / 4) : (uint8_t)(t->data_offset & 0xf);
+    uint16_t offflags = (uint16_t)(((unsigned)off << 12) | (t->flags & 0xfffu));
     pkt__wr16(h, t->src_port);
     pkt__wr16(h + 2, t->dst_port);
     pkt__wr32(h + 4, t->seq);
     pkt__wr32(h + 8, t->ack);
-    pkt__wr16(h + 12, (uint16_t)(((unsigned)off << 12) | (t->flags & 0xfffu)));
+    pkt__wr16(h + 12, offflags);
     pkt__wr16(h + 14, t->window);
     pkt__wr16(h + 16, csum(c) ? 0 : t->checksum);
     pkt__wr16(h + 18, t->urgent);
-    if (olen)
+    uint64_t osum = 0;
+    if (ob) {
         memcpy(h + 20, ob, olen);
-    memset(h + 20 + olen, 0, hlen - 20 - olen);
+        memset(h + 20 + olen, 0, hlen - 20 - olen);
+        if (csum(c))
+            osum = pkt__csum_add(0, ob, olen); /* from the source: no store reload */
+    } else if (olen) {
+        osum = tcp_options(t, h + 20);
+    }
     if (csum(c)) {
-        size_t len = pkt_sbuf_len(c->b);
         uint64_t s;
-        if (pseudo(c, 6, len, &s))
+        if (pseudo(c, 6, hlen + plen, &s))
             return PKT_ERR_INVAL;
-        pkt__wr16(h + 16, pkt__csum_fold(pkt__csum_add(s, h, len)));
+        /* The header from its field values; the payload from the buffer. */
+        s += (uint64_t)t->src_port + t->dst_port + t->seq + t->ack + offflags + t->window +
+             t->urgent + osum;
+        s = pkt__csum_add(s, h + hlen, plen);
+        pkt__wr16(h + 16, pkt__csum_fold(s));
     }
     return 0;
 }
 
 static int ser_udp(pkt__craft_ctx *c, const pkt_udp *u)
 {
-    size_t len = 8 + pkt_sbuf_len(c->b);
+    size_t len = 8 + pkt__craft_len(c);
     if (fix(c) && len > 65535)
         return PKT_ERR_TOO_BIG;
     uint8_t *h;
@@ -523,7 +593,7 @@ static int ser_gre(pkt__craft_ctx *c, const pkt_gre *g)
     if (g->flags & PKT_GRE_HAS_SEQ)
         pkt__wr32(h + o, g->seq);
     if (has_c && csum(c))
-        pkt__wr16(h + 4, pkt__csum_fold(pkt__csum_add(0, h, pkt_sbuf_len(c->b))));
+        pkt__wr16(h + 4, pkt__csum_fold(pkt__csum_add(0, h, pkt__craft_len(c))));
     return 0;
 }
 
