@@ -8,6 +8,8 @@
 static const struct pkt_cli_command commands[] = {
     {"read", "print the packets of capture files", pkt_cmd_read},
     {"convert", "convert between pcap and pcapng", pkt_cmd_convert},
+    {"devices", "list capture devices and their addresses", pkt_cmd_devices},
+    {"capture", "capture packets from a device", pkt_cmd_capture},
 };
 
 static void usage(FILE *f)
