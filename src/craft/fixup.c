@@ -10,9 +10,9 @@
 /* Index of the first layer quoted by an ICMP error, or the layer count. */
 static unsigned quote_start(const pkt_packet *p)
 {
-    unsigned n = p->nlayers;
+    unsigned n = pkt_packet_layer_count(p);
     for (unsigned i = 0; i < n; i++) {
-        const pkt_layer *l = &p->layers[i];
+        const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
         if (l->type == PKT_LAYER_ICMPV4) {
             uint8_t t = l->u.icmpv4.type;
             if (t == 3 || t == 4 || t == 5 || t == 11 || t == 12)
@@ -31,7 +31,7 @@ static int ip_before(const pkt_packet *p, unsigned i, bool *frag)
 {
     *frag = false;
     for (unsigned j = i; j-- > 0;) {
-        const pkt_layer *l = &p->layers[j];
+        const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)j);
         if (l->type == PKT_LAYER_IPV6_FRAGMENT && (l->u.ipv6_frag.more || l->u.ipv6_frag.frag_offset))
             *frag = true;
         if (l->type == PKT_LAYER_IPV4) {
@@ -73,7 +73,7 @@ int pkt_fix_lengths(uint8_t *buf, size_t len, uint32_t link_type)
         unsigned q = quote_start(p);
         bool done = true;
         for (unsigned i = 0; i < q && done; i++) {
-            const pkt_layer *l = &p->layers[i];
+            const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
             size_t want = len - l->offset;
             uint8_t *f = buf + l->offset;
             bool frag;
@@ -120,11 +120,19 @@ int pkt_compute_checksums(uint8_t *buf, size_t len, uint32_t link_type)
     int written = 0;
     /* Innermost first: an outer checksum covers the inner ones. */
     for (unsigned i = q; i-- > 0;) {
-        const pkt_layer *l = &p->layers[i];
+        const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
         uint8_t *h = buf + l->offset;
         uint32_t seglen = l->contents_len + l->payload_len;
         bool frag;
-        int ipi;
+        int ipi = ip_before(p, i, &frag);
+        if (ipi >= 0) {
+            /* What the IP header carries from this layer on: ICMPv6 ND
+             * options, for one, are in neither contents nor payload. */
+            const pkt_layer *ip = pkt_packet_layer_at(p, (unsigned)ipi);
+            uint32_t end = ip->offset + ip->contents_len + ip->payload_len;
+            if (end > l->offset)
+                seglen = end - l->offset;
+        }
         switch (l->type) {
         case PKT_LAYER_IPV4:
             pkt__wr16(h + 10, 0);
@@ -146,14 +154,13 @@ int pkt_compute_checksums(uint8_t *buf, size_t len, uint32_t link_type)
         case PKT_LAYER_TCP:
         case PKT_LAYER_UDP:
         case PKT_LAYER_ICMPV6: {
-            ipi = ip_before(p, i, &frag);
             if (ipi < 0 || frag)
                 break;
             uint8_t proto = l->type == PKT_LAYER_TCP ? 6 : l->type == PKT_LAYER_UDP ? 17 : 58;
             unsigned at = l->type == PKT_LAYER_TCP ? 16 : l->type == PKT_LAYER_UDP ? 6 : 2;
             pkt__wr16(h + at, 0);
             uint16_t v = pkt__csum_fold(
-                pkt__csum_add(pseudo_sum(&p->layers[ipi], proto, seglen), h, seglen));
+                pkt__csum_add(pseudo_sum(pkt_packet_layer_at(p, (unsigned)ipi), proto, seglen), h, seglen));
             if (v == 0 && l->type == PKT_LAYER_UDP)
                 v = 0xffff;
             pkt__wr16(h + at, v);
@@ -174,8 +181,8 @@ int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap)
         return PKT_ERR_INVAL;
     size_t k = 0;
     size_t skip = 0; /* ND option bytes the ICMPv6 layer writes itself */
-    for (unsigned i = 0; i < p->nlayers; i++) {
-        const pkt_layer *l = &p->layers[i];
+    for (unsigned i = 0; i < pkt_packet_layer_count(p); i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
         pkt_craft_layer c = {l->type, NULL, NULL, 0};
         switch (l->type) {
         case PKT_LAYER_ETHERNET: c.hdr = &l->u.eth; break;

@@ -371,7 +371,7 @@ static void run_stack(int stack, pkt_sbuf *b, pkt_sbuf *b2, pkt_packet *p)
         memcpy(copy, bytes, len);
         damage(p, copy);
         assert_true(pkt_fix_lengths(copy, len, PKT_LINKTYPE_ETHERNET) >= 0);
-        assert_true(pkt_compute_checksums(copy, len, PKT_LINKTYPE_ETHERNET) > 0);
+        assert_true(pkt_compute_checksums(copy, len, PKT_LINKTYPE_ETHERNET) >= 0);
         MEMEQ(copy, bytes, len);
         checked[stack]++;
     }
@@ -396,11 +396,14 @@ static void test_round_trip(void **state)
         printf("\n");
         total += checked[s];
     }
-    /* The stacks the decoder has always known must all be checked. */
-    assert_int_equal(checked[CG_ETH_IPV4_TCP], ITER_PER_STACK);
-    assert_int_equal(checked[CG_ETH_IPV4_UDP], ITER_PER_STACK);
-    assert_int_equal(checked[CG_ETH_VLAN_IPV4_UDP], ITER_PER_STACK);
-    assert_true(total >= 3 * ITER_PER_STACK);
+    /* Every stack whose layers the decoder on the decode branch decodes
+     * must be checked in full (GRE, VXLAN and DNS are still stubs there). */
+    static const int must[] = {CG_ETH_IPV4_TCP,     CG_ETH_IPV4_UDP,      CG_ETH_VLAN_IPV4_UDP,
+                               CG_ETH_IPV6_TCP,     CG_ETH_IPV6_EXT_UDP,  CG_ETH_ARP,
+                               CG_ETH_IPV4_ICMP,    CG_ETH_IPV6_ICMPV6,   CG_ETH_MPLS_IPV4_UDP};
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+        assert_int_equal(checked[must[i]], ITER_PER_STACK);
+    assert_true(total >= 9 * ITER_PER_STACK);
     pkt_packet_free(p);
     pkt_sbuf_free(b);
     pkt_sbuf_free(b2);
