@@ -82,6 +82,13 @@ static inline int pkt__craft_prepend(pkt__craft_ctx *c, size_t n, uint8_t **out)
     return pkt__craft_prepend_slow(c, n, out);
 }
 
+/* Empty the buffer: the bytes start near the end, leaving an eighth of it
+ * for appends (packets are built by prepending). */
+static inline void pkt__sbuf_reset(pkt_sbuf *b)
+{
+    b->start = b->end = b->cap - b->cap / 8;
+}
+
 /* Bytes in the buffer: the payload of the layer being serialized. */
 static inline size_t pkt__craft_len(const pkt__craft_ctx *c)
 {

@@ -9,7 +9,8 @@
 #include "craft/craft_int.h"
 #include "pkt/limits.h"
 
-/* Room kept after the bytes of an empty buffer, for appends. */
+/* Room kept after the bytes of an empty buffer, for appends (as
+ * pkt__sbuf_reset leaves it). */
 static size_t tail_room(size_t cap)
 {
     return cap / 8;
@@ -45,7 +46,7 @@ void pkt_sbuf_free(pkt_sbuf *b)
 void pkt_sbuf_clear(pkt_sbuf *b)
 {
     if (b)
-        b->start = b->end = b->cap - tail_room(b->cap);
+        pkt__sbuf_reset(b);
 }
 
 /* Make room for `front` bytes before and `back` bytes after the current

@@ -627,7 +627,7 @@ int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *laye
 {
     if (!b || (!layers && n))
         return PKT_ERR_INVAL;
-    pkt_sbuf_clear(b);
+    pkt__sbuf_reset(b);
     pkt__craft_ctx c = {b, opts, layers, n, 0};
     for (size_t i = n; i-- > 0;) {
         const pkt_craft_layer *l = &layers[i];

@@ -68,8 +68,10 @@ uint64_t pkt__csum_add(uint64_t sum, const uint8_t *data, size_t len)
 
 uint16_t pkt__csum_fold(uint64_t sum)
 {
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffffffffu) + (sum >> 32); /* < 2^33 */
+    sum = (sum & 0xffffffffu) + (sum >> 32); /* < 2^32 */
+    sum = (sum & 0xffffu) + (sum >> 16);     /* < 2^17 */
+    sum = (sum & 0xffffu) + (sum >> 16);     /* <= 0xffff */
     return (uint16_t)~sum;
 }
 
