@@ -1,0 +1,13 @@
+/*
+ * DNS over UDP and TCP (TCP: 2-byte length prefix; pkt__prev_type(p) is
+ * PKT_LAYER_TCP then).  Fill p->dns and point the layer's u.dns at it.
+ *
+ * STUB: not decoded yet; the bytes become the payload.  The decoder that
+ * replaces this fills in a PKT_LAYER_DNS layer (see decode_int.h).
+ */
+#include "decode/decode_int.h"
+
+void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
+{
+    pkt__payload(p, data, len);
+}
