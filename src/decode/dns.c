@@ -1,5 +1,6 @@
 /*
- * DNS over UDP and TCP (TCP: 2-byte length prefix; the layer before is PKT_LAYER_TCP).
+ * DNS over UDP and TCP (TCP: 2-byte length prefix; pkt__prev_type(p) is
+ * PKT_LAYER_TCP then).  Fill p->dns and point the layer's u.dns at it.
  *
  * STUB: not decoded yet; the bytes become the payload.  The decoder that
  * replaces this fills in a PKT_LAYER_DNS layer (see decode_int.h).
