@@ -47,7 +47,11 @@ static uint16_t cg_port(void)
     static const uint16_t quiet[] = {9123, 12321, 40400, 38001, 27999};
     if (cg_quiet_ports)
         return quiet[cg_range(0, 4)];
-    return (uint16_t)cg_range(1024, 65000) | 1u; /* odd: never 4789, 6081, 5353 */
+    for (;;) { /* not a port the decoder maps to DNS, VXLAN or Geneve */
+        uint16_t p = (uint16_t)cg_range(1024, 65535);
+        if (p != 5353 && p != 4789 && p != 6081)
+            return p;
+    }
 }
 
 enum {
