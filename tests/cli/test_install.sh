@@ -42,7 +42,7 @@ esac
 # Static linking through pkg-config --static.
 cc $SANFLAGS -o "$tmp/user_static" "$tmp/user.c" $(pkg-config --cflags libpkt) \
     -Wl,-Bstatic -lpkt -Wl,-Bdynamic $(pkg-config --static --libs libpkt | sed "s/-lpkt//")
-"$tmp/user_static" | grep -q '|1|PKT_ERR_NOT_FOUND'
+out=$("$tmp/user_static"); grep -q '|1|PKT_ERR_NOT_FOUND' <<< "$out"
 
 mkdir "$tmp/cm"
 cat > "$tmp/cm/CMakeLists.txt" <<'CM'
@@ -55,21 +55,21 @@ CM
 cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
     -DCMAKE_C_FLAGS="$SANFLAGS" -DCMAKE_EXE_LINKER_FLAGS="$SANFLAGS" >/dev/null
 cmake --build "$tmp/cm/build" >/dev/null
-LD_LIBRARY_PATH="$(dirname "$libdir")" "$tmp/cm/build/user" | grep -q '|1|PKT_ERR_NOT_FOUND'
+out=$(LD_LIBRARY_PATH="$(dirname "$libdir")" "$tmp/cm/build/user"); grep -q '|1|PKT_ERR_NOT_FOUND' <<< "$out"
 echo "find_package build: ok"
 
 # Exported symbols: pkt_* only.
 so=$(find "$tmp/prefix" -name 'libpkt.so.*.*' | head -1)
-bad=$(nm -D --defined-only "$so" | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^pkt_' | grep -v '^_' || true)
+# (nm's output is kept in a variable: `nm | grep -q` can kill nm with
+# SIGPIPE, which pipefail turns into a failure.)
+syms=$(nm -D --defined-only "$so")
+bad=$(printf '%s\n' "$syms" | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^pkt_' | grep -v '^_' || true)
 if [ -n "$bad" ]; then
     echo "non-public symbols exported: $bad"
     exit 1
 fi
-# grep without -q: with pipefail, grep -q quitting early can kill nm with
-# SIGPIPE and fail the pipeline although the symbol is there.
-syms=$(nm -D --defined-only "$so")
-grep ' T pkt_open_offline$' <<<"$syms" >/dev/null
-if grep 'pkt__' <<<"$syms" >/dev/null; then
+grep -q ' T pkt_open_offline$' <<< "$syms"
+if grep -q 'pkt__' <<< "$syms"; then
     echo "internal pkt__ symbols exported"; exit 1
 fi
 echo "1 passed, 0 failed"

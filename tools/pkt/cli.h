@@ -16,5 +16,6 @@ int pkt_cmd_read(int argc, char **argv);
 int pkt_cmd_convert(int argc, char **argv);
 int pkt_cmd_devices(int argc, char **argv);
 int pkt_cmd_capture(int argc, char **argv);
+int pkt_cmd_inject(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@ static const struct pkt_cli_command commands[] = {
     {"convert", "convert between pcap and pcapng", pkt_cmd_convert},
     {"devices", "list capture devices and their addresses", pkt_cmd_devices},
     {"capture", "capture packets from a device", pkt_cmd_capture},
+    {"inject", "send the packets of a capture file out of a device", pkt_cmd_inject},
 };
 
 static void usage(FILE *f)
