@@ -532,7 +532,7 @@ out:
 
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    bool tcp = p->nlayers && p->recs[p->nlayers - 1].type == PKT_LAYER_TCP;
+    bool tcp = pkt__prev_type(p) == PKT_LAYER_TCP;
     pkt__cur c = pkt__cur_make(data, len);
     uint32_t prefix = 0, mlen = len, tcp_length = 0;
     bool incomplete = p->cut != 0;
