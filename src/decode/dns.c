@@ -142,22 +142,25 @@ static inline uint32_t esc_width(uint8_t ch)
 }
 
 /* Append one label to the presentation buffer, escaped; false when it does
- * not fit in PKT_LIMIT_DNS_NAME bytes (nothing of it is appended then). */
+ * not fit in PKT_LIMIT_DNS_NAME bytes (nothing of it is appended then).
+ * buf must have room for PKT_LIMIT_DNS_NAME + 1 + 63 bytes: the label is
+ * copied as is while its escaped width is summed (one pass, no call), and
+ * redone with escapes in the rare case it has any. */
 static bool put_label(char *buf, uint32_t *bl, const uint8_t *lab, uint32_t n)
 {
     uint32_t sep = *bl ? 1 : 0, need = sep;
-    for (uint32_t i = 0; i < n; i++)
-        need += esc_width(lab[i]);
-    if (need > PKT_LIMIT_DNS_NAME - *bl)
-        return false;
     char *o = buf + *bl;
-    *bl += need;
     if (sep)
         *o++ = '.';
-    if (need == sep + n) {
-        memcpy(o, lab, n); /* nothing to escape: the common case */
-        return true;
+    for (uint32_t i = 0; i < n; i++) {
+        o[i] = (char)lab[i];
+        need += esc_width(lab[i]);
     }
+    if (need > PKT_LIMIT_DNS_NAME - *bl)
+        return false;
+    *bl += need;
+    if (need == sep + n)
+        return true; /* nothing to escape: the common case */
     for (uint32_t i = 0; i < n; i++) {
         uint8_t ch = lab[i];
         switch (esc_width(ch)) {
@@ -191,12 +194,12 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
                       const char **out, uint8_t *status)
 {
     /* The name is written straight into the arena when the arena has room
-     * for any name (then the allocation below returns this very spot),
-     * else into a local buffer that is copied. */
-    char local[PKT_LIMIT_DNS_NAME + 1];
+     * for any name and a label's overshoot (then the allocation below
+     * returns this very spot), else into a local buffer that is copied. */
+    char local[PKT_LIMIT_DNS_NAME + 1 + 63];
     pkt_packet *p = d->p;
-    char *buf = PKT_LIMIT_ARENA - p->arena_used > PKT_LIMIT_DNS_NAME ? p->arena + p->arena_used
-                                                                    : local;
+    char *buf = PKT_LIMIT_ARENA - p->arena_used >= sizeof local ? p->arena + p->arena_used
+                                                                : local;
     uint32_t bl = 0;
     uint32_t pos = off, end = limit;
     uint32_t after = 0;
