@@ -1,6 +1,7 @@
 /*
  * Every capture we can find, read and fully decoded: ../shared/corpus (when
- * present), the examples, the fuzz regression inputs of the file readers,
+ * present), the examples, the fuzz regression inputs that are captures
+ * (fuzz_file, fuzz_source_bpf),
  * and captures made here with bench/gen_capture (pcap µs/ns, pcapng, gzip).
  *
  * For each file: it is either refused at open with a code and a message,
@@ -250,6 +251,8 @@ static void test_project_captures(void **state)
     snprintf(dir, sizeof dir, "%s/examples", srcdir);
     walk(dir, 0, &cs, &budget);
     snprintf(dir, sizeof dir, "%s/fuzz/regress/fuzz_file", srcdir);
+    walk(dir, 1, &cs, &budget);
+    snprintf(dir, sizeof dir, "%s/fuzz/regress/fuzz_source_bpf", srcdir);
     walk(dir, 1, &cs, &budget);
     report("project captures", &cs);
     assert_int_equal(cs.failures, 0);
