@@ -37,13 +37,16 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
     pkt__cur c = pkt__cur_make(data, len);
     const uint8_t *h = pkt__cur_take(&c, 20);
     if (PKT__UNLIKELY(!h)) {
+        if (len && (data[0] >> 4) != 4)
+            goto bad_version;
         pkt__truncated(p, PKT_LAYER_IPV4, data);
         return;
     }
     uint8_t vihl = h[0];
     if (PKT__UNLIKELY((vihl >> 4) != 4)) {
+    bad_version:
         pkt__anomaly(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_IPV4, PKT_REASON_IP_VERSION, -1, data,
-                     vihl >> 4);
+                     data[0] >> 4);
         pkt__payload(p, data, len);
         return;
     }

@@ -23,13 +23,16 @@ void pkt__decode_ipv6(pkt_packet *p, const uint8_t *data, uint32_t len)
     pkt__cur c = pkt__cur_make(data, len);
     const uint8_t *h = pkt__cur_take(&c, 40);
     if (PKT__UNLIKELY(!h)) {
+        if (len && (data[0] >> 4) != 6)
+            goto bad_version;
         pkt__truncated(p, PKT_LAYER_IPV6, data);
         return;
     }
     uint32_t w = pkt__be32_at(h);
     if (PKT__UNLIKELY((w >> 28) != 6)) {
+    bad_version:
         pkt__anomaly(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_IPV6, PKT_REASON_IP_VERSION, -1, data,
-                     w >> 28);
+                     data[0] >> 4);
         pkt__payload(p, data, len);
         return;
     }

@@ -32,12 +32,6 @@ static inline void L(dcase *c, pkt_layer_type t, size_t off, size_t hlen)
     c->nl++;
 }
 
-static inline void pb_payload(pb *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        pb_u8(x, (uint8_t)(0x30 + i));
-}
-
 /* ICMPv4 / IGMP style checksum over [at, n) with the field at at+off. */
 static inline void pb_plain_csum(pb *x, size_t at, size_t off)
 {
