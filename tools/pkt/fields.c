@@ -118,25 +118,44 @@ static bool f_eth_type(char *b, size_t n, const pkt_packet *p, const pkt_capture
     return false;
 }
 
+/* tshark's vlan dissector takes TPIDs 0x8100 and 0x9100; 0x88a8 is
+ * ieee8021ad's (0x9200 no one's). */
+static const pkt_dot1q *vlan_tag(const pkt_packet *p, bool ad)
+{
+    EACH_LAYER(l, p, PKT_LAYER_DOT1Q) {
+        uint16_t tpid = l->u.dot1q.tpid;
+        if (ad ? tpid == 0x88a8 : (tpid == 0x8100 || tpid == 0x9100))
+            return &l->u.dot1q;
+    }
+    return NULL;
+}
+
 static bool f_vlan_id(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
 {
     (void)ci;
-    const pkt_dot1q *v = pkt_packet_dot1q(p);
+    const pkt_dot1q *v = vlan_tag(p, false);
     return v && fmt_u(b, n, v->vid);
 }
 
 static bool f_vlan_priority(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
 {
     (void)ci;
-    const pkt_dot1q *v = pkt_packet_dot1q(p);
+    const pkt_dot1q *v = vlan_tag(p, false);
     return v && fmt_u(b, n, v->pcp);
 }
 
 static bool f_vlan_etype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
 {
     (void)ci;
-    const pkt_dot1q *v = pkt_packet_dot1q(p);
+    const pkt_dot1q *v = vlan_tag(p, false);
     return v && v->type > 1500 && fmt_hex(b, n, v->type, 4);
+}
+
+static bool f_ieee8021ad_id(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dot1q *v = vlan_tag(p, true);
+    return v && fmt_u(b, n, v->vid);
 }
 
 static bool f_sll_pkttype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
@@ -226,6 +245,20 @@ static bool f_arp_dst_proto_ipv4(char *b, size_t n, const pkt_packet *p,
 
 /* ---- IPv4 ---- */
 
+/* tshark's IPv6 dissector fills in ip.version too: the first IP header of
+ * either version. */
+static bool f_ip_version(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_layer *l4 = pkt_packet_layer(p, PKT_LAYER_IPV4);
+    const pkt_layer *l6 = pkt_packet_layer(p, PKT_LAYER_IPV6);
+    if (l4 && (!l6 || l4->offset <= l6->offset))
+        return fmt_u(b, n, l4->u.ipv4.version);
+    if (l6)
+        return fmt_u(b, n, l6->u.ipv6.version);
+    return false;
+}
+
 #define IPV4_FIELD(fname, expr)                                                           \
     static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
     {                                                                                     \
@@ -234,7 +267,6 @@ static bool f_arp_dst_proto_ipv4(char *b, size_t n, const pkt_packet *p,
         return ip && (expr);                                                              \
     }
 
-IPV4_FIELD(f_ip_version, fmt_u(b, n, ip->version))
 IPV4_FIELD(f_ip_hdr_len, fmt_u(b, n, ip->ihl * 4u))
 IPV4_FIELD(f_ip_dsfield, fmt_hex(b, n, ip->tos, 2))
 IPV4_FIELD(f_ip_dsfield_dscp, fmt_u(b, n, ip->tos >> 2))
@@ -245,7 +277,7 @@ IPV4_FIELD(f_ip_flags, fmt_hex(b, n, ip->flags, 2))
 IPV4_FIELD(f_ip_flags_rb, fmt_u(b, n, (ip->flags & PKT_IPV4_RF) != 0))
 IPV4_FIELD(f_ip_flags_df, fmt_u(b, n, (ip->flags & PKT_IPV4_DF) != 0))
 IPV4_FIELD(f_ip_flags_mf, fmt_u(b, n, (ip->flags & PKT_IPV4_MF) != 0))
-IPV4_FIELD(f_ip_frag_offset, fmt_u(b, n, ip->frag_offset * 8u))
+IPV4_FIELD(f_ip_frag_offset, fmt_u(b, n, ip->frag_offset)) /* 8-byte units, as tshark 4.0 */
 IPV4_FIELD(f_ip_ttl, fmt_u(b, n, ip->ttl))
 IPV4_FIELD(f_ip_proto, fmt_u(b, n, ip->protocol))
 IPV4_FIELD(f_ip_checksum, fmt_hex(b, n, ip->checksum, 4))
@@ -263,8 +295,8 @@ IPV4_FIELD(f_ip_dst, fmt_ipv4(b, n, ip->dst))
     }
 
 IPV6_FIELD(f_ipv6_version, fmt_u(b, n, ip6->version))
-IPV6_FIELD(f_ipv6_tclass, fmt_hex(b, n, ip6->traffic_class, 2))
-IPV6_FIELD(f_ipv6_flow, fmt_hex(b, n, ip6->flow_label, 5))
+IPV6_FIELD(f_ipv6_tclass, fmt_hex(b, n, ip6->traffic_class, 8)) /* an FT_UINT32 */
+IPV6_FIELD(f_ipv6_flow, fmt_hex(b, n, ip6->flow_label, 6))   /* an FT_UINT24 */
 IPV6_FIELD(f_ipv6_plen, fmt_u(b, n, ip6->payload_len))
 IPV6_FIELD(f_ipv6_nxt, fmt_u(b, n, ip6->next_header))
 IPV6_FIELD(f_ipv6_hlim, fmt_u(b, n, ip6->hop_limit))
@@ -453,6 +485,7 @@ static const struct field_def fields[] = {
     {"vlan.id", f_vlan_id},
     {"vlan.priority", f_vlan_priority},
     {"vlan.etype", f_vlan_etype},
+    {"ieee8021ad.id", f_ieee8021ad_id},
     {"sll.pkttype", f_sll_pkttype},
     {"arp.hw.type", f_arp_hw_type},
     {"arp.proto.type", f_arp_proto_type},
