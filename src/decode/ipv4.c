@@ -90,12 +90,15 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
             pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_IPV4, PKT_REASON_CHECKSUM_IPV4,
                          pkt__layer_index(p, l), h + 10, ip->checksum);
     }
-    if (PKT__UNLIKELY(total < hlen)) {
+    if (PKT__UNLIKELY(total == 0)) {
+        /* Captured before segmentation offload (TSO/GSO, BIG TCP): the
+         * stack leaves the total length 0 and the datagram is everything
+         * that follows, as tshark reads it (ip.tso_support). */
+    } else if (PKT__UNLIKELY(total < hlen)) {
         pkt__malformed(p, PKT_LAYER_IPV4, PKT_REASON_IPV4_TOTAL_LEN, h + 2);
         pkt__payload(p, h + hlen, plen);
         return;
-    }
-    if (total - hlen < plen) {
+    } else if (total - hlen < plen) {
         plen = total - hlen; /* link-layer padding after the datagram */
         pkt__set_payload_len(p, l, plen);
     } else if (total - hlen > plen) {
