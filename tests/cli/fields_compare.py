@@ -7,7 +7,7 @@ FIELDS is a comma-separated list.  Prints one line per mismatching
 (packet, field):  LABEL <TAB> frame N <TAB> FIELD <TAB> tshark=... <TAB> pkt=...
 and, on stderr, a summary "packets P fields F compared M mismatches".
 Exit status: 0 when both tools ran (whatever the mismatches), 3 when tshark
-cannot read the file, 4 when the packet counts differ (then every extra
+cannot read the file, 5 when pkt cannot (and reads nothing), 4 when the packet counts differ (then every extra
 line is reported as a mismatch of field "(packet count)").
 
 tshark runs without IP reassembly and TCP/DNS desegmentation: libpkt decodes
@@ -47,6 +47,10 @@ def main():
     r = subprocess.run([pkt_bin, "read", "--fields", field_arg, path],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     plines = r.stdout.decode("utf-8", "backslashreplace").split("\n")[:-1]
+    if r.returncode != 0 and not plines:
+        err = r.stderr.decode("utf-8", "backslashreplace").strip()
+        print(f"{label}: pkt cannot read it: {err[:200]}", file=sys.stderr)
+        return 5
     mism = 0
     n = min(len(tlines), len(plines))
     for i in range(n):
