@@ -37,9 +37,33 @@ void pkt__decode_ipv6(pkt_packet *p, const uint8_t *data, uint32_t len)
         return;
     }
     uint32_t plen = len - 40;
-    pkt_layer *l = pkt__push(p, PKT_LAYER_IPV6, data, 40, plen);
-    if (PKT__UNLIKELY(!l))
+    if (PKT__UNLIKELY(!pkt__push_lazy(p, PKT_LAYER_IPV6, data, 40, plen, 0)))
         return;
+    int idx = pkt__last(p);
+    uint16_t payload_len = pkt__be16_at(h + 4);
+    uint8_t next = h[6];
+    p->ip_index = (int16_t)idx;
+    p->ext_headers = 0;
+    if (payload_len < plen) {
+        /* Padding; a zero length with hop-by-hop options may be a
+         * jumbogram (RFC 2675): keep what was captured. */
+        if (payload_len != 0 || next != 0) {
+            plen = payload_len;
+            pkt__trim_last(p, plen);
+        }
+    } else if (PKT__UNLIKELY(payload_len > plen)) {
+        p->cut = 1;
+        if (!p->quoted)
+            pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_IPV6, PKT_REASON_PAYLOAD_CUT, idx,
+                         h + 40 + plen, payload_len);
+    }
+    pkt__dispatch_ipproto(p, PKT_LAYER_IPV6, next, h + 40, plen);
+}
+
+void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    const uint8_t *h = l->contents;
+    uint32_t w = pkt__be32_at(h);
     pkt_ipv6 *ip = &l->u.ipv6;
     ip->version = 6;
     ip->traffic_class = (uint8_t)(w >> 20);
@@ -49,22 +73,6 @@ void pkt__decode_ipv6(pkt_packet *p, const uint8_t *data, uint32_t len)
     ip->hop_limit = h[7];
     memcpy(ip->src, h + 8, 16);
     memcpy(ip->dst, h + 24, 16);
-    p->ip_index = (int16_t)pkt__layer_index(p, l);
-    p->ext_headers = 0;
-    if (ip->payload_len < plen) {
-        /* Padding; a zero length with hop-by-hop options may be a
-         * jumbogram (RFC 2675): keep what was captured. */
-        if (ip->payload_len != 0 || ip->next_header != 0) {
-            plen = ip->payload_len;
-            pkt__set_payload_len(p, l, plen);
-        }
-    } else if (ip->payload_len > plen) {
-        p->cut = 1;
-        if (!p->quoted)
-            pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_IPV6, PKT_REASON_PAYLOAD_CUT,
-                         pkt__layer_index(p, l), h + 40 + plen, ip->payload_len);
-    }
-    pkt__dispatch_ipproto(p, PKT_LAYER_IPV6, ip->next_header, h + 40, plen);
 }
 
 /* Counts an extension header against the cap; false (LIMIT anomaly,

@@ -187,7 +187,7 @@ static void test_udp_ports_to_hooks(void **state)
 static void test_quoted_short_tcp(void **state)
 {
     /* An ICMP time exceeded quoting IPv4 + 8 bytes of TCP: no truncation
-     * is reported for the quote. */
+     * is reported for the quote, and what is quoted is decoded. */
     pb x = {0};
     pb_eth(&x, 0x0800);
     size_t o = pb_ipv4(&x, 1);
@@ -209,6 +209,24 @@ static void test_quoted_short_tcp(void **state)
     dec(p, &x, 1, PKT_DECODE_VERIFY_CHECKSUMS);
     assert_int_equal(pkt_packet_anomaly_count(p), 0);
     assert_int_equal(count_layers(p, PKT_LAYER_IPV4), 2);
+    /* The quoted 8 bytes make a partial TCP layer: ports and sequence. */
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_TCP);
+    assert_non_null(l);
+    assert_int_equal(l->contents_len, 8);
+    assert_int_equal(l->u.tcp.src_port, 5555);
+    assert_int_equal(l->u.tcp.dst_port, 80);
+    assert_int_equal(l->u.tcp.seq, 99);
+    assert_int_equal(l->u.tcp.window, 0);
+    /* Without the quote flag the same 8 bytes are a truncated header. */
+    pb y = {0};
+    pb_eth(&y, 0x0800);
+    size_t ip2 = pb_ipv4(&y, 6);
+    pb_u16(&y, 5555);
+    pb_u16(&y, 80);
+    pb_u32(&y, 99);
+    pb_ipv4_done(&y, ip2);
+    dec(p, &y, 1, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_TRUNCATED, PKT_REASON_HEADER_CUT));
     assert_null(pkt_packet_tcp(p));
     pkt_packet_free(p);
 }
