@@ -359,8 +359,23 @@ TCP_FIELD(f_tcp_options_timestamp_tsecr,
 UDP_FIELD(f_udp_srcport, fmt_u(b, n, u->src_port))
 UDP_FIELD(f_udp_dstport, fmt_u(b, n, u->dst_port))
 UDP_FIELD(f_udp_length, fmt_u(b, n, u->length))
-/* tshark leaves the checksum out when the length is 0 (TSO captures). */
-UDP_FIELD(f_udp_checksum, u->length != 0 && fmt_hex(b, n, u->checksum, 4))
+/* Over IPv4, tshark leaves the checksum out when the UDP length is 0 (TSO
+ * captures); over IPv6 (jumbograms) it shows it. */
+static bool f_udp_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    unsigned count = pkt_packet_layer_count(p);
+    for (unsigned i = 0; i < count; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (l->type != PKT_LAYER_UDP)
+            continue;
+        const pkt_layer *prev = i ? pkt_packet_layer_at(p, i - 1) : NULL;
+        if (l->u.udp.length == 0 && prev && prev->type == PKT_LAYER_IPV4)
+            return false;
+        return fmt_hex(b, n, l->u.udp.checksum, 4);
+    }
+    return false;
+}
 
 /* ---- ICMP, ICMPv6 ---- */
 
@@ -437,6 +452,8 @@ static bool f_dns_qry_name(char *b, size_t n, const pkt_packet *p, const pkt_cap
     if (!d || d->question_count == 0 || !d->questions[0].name)
         return false;
     const char *name = d->questions[0].name;
+    if (d->questions[0].name_status == PKT_DNS_NAME_TOO_LONG)
+        name = "<Name too long>"; /* tshark's text for it */
     snprintf(b, n, "%s", name[0] ? name : "<Root>");
     return true;
 }
