@@ -27,4 +27,57 @@
  * reported as this. */
 #define PKT_LIMIT_SNAPLEN (16u * 1024u * 1024u)
 
+/* ---- Packet decoding (pkt/decode.h).  Input past a cap becomes a
+ * PKT_ANOMALY_LIMIT anomaly; the rest of the packet is payload. ---- */
+
+/* Layers decoded in one packet (every header counts, payload too). */
+#define PKT_LIMIT_LAYERS 32u
+
+/* Anomalies kept per packet; later ones are counted but not stored. */
+#define PKT_LIMIT_ANOMALIES 16u
+
+/* Stacked 802.1Q / 802.1ad tags decoded in one packet. */
+#define PKT_LIMIT_VLAN_TAGS 8u
+
+/* Stacked MPLS labels decoded in one packet. */
+#define PKT_LIMIT_MPLS_LABELS 16u
+
+/* IPv6 extension headers (hop-by-hop, routing, fragment, destination
+ * options, AH) followed in one IPv6 header chain. */
+#define PKT_LIMIT_IPV6_EXT_HEADERS 8u
+
+/* Nested encapsulations (IP-in-IP, GRE, VXLAN, Geneve, ICMP error quotes)
+ * followed in one packet. */
+#define PKT_LIMIT_TUNNEL_DEPTH 4u
+
+/* SACK blocks kept from one TCP SACK option (the option holds at most 4). */
+#define PKT_LIMIT_TCP_SACK_BLOCKS 4u
+
+/* SCTP chunks listed per packet. */
+#define PKT_LIMIT_SCTP_CHUNKS 16u
+
+/* Bytes of the per-packet arena for decoded strings (DNS names...). */
+#define PKT_LIMIT_ARENA 8192u
+
+/* A decoded DNS name: at most this many bytes in presentation form
+ * (RFC 1035 allows 255 octets on the wire). */
+#define PKT_LIMIT_DNS_NAME 255u
+
+/* Labels in one DNS name. */
+#define PKT_LIMIT_DNS_LABELS 128u
+
+/* Compression pointers followed while decoding one DNS name. */
+#define PKT_LIMIT_DNS_POINTER_HOPS 16u
+
+/* DNS questions kept per message. */
+#define PKT_LIMIT_DNS_QUESTIONS 8u
+
+/* DNS resource records kept per message (answer, authority and additional
+ * sections together). */
+#define PKT_LIMIT_DNS_RECORDS 64u
+
+/* Ports a user can register with pkt_decode_register_port (beyond the
+ * defaults). */
+#define PKT_LIMIT_PORT_REGISTRATIONS 64u
+
 #endif /* PKT_LIMITS_H */

@@ -1,0 +1,514 @@
+/*
+ * The decoder framework: pkt_decode, the packet accessors, anomalies, and
+ * the built-in link / EtherType / IP protocol / port dispatch.  See
+ * decode_int.h for how a protocol file plugs in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/decode_int.h"
+
+/* ---- names ---- */
+
+static const char *const layer_names[PKT_LAYER_TYPE_COUNT] = {
+    [PKT_LAYER_NONE] = "none",
+    [PKT_LAYER_ETHERNET] = "Ethernet",
+    [PKT_LAYER_LLC] = "LLC",
+    [PKT_LAYER_SNAP] = "SNAP",
+    [PKT_LAYER_DOT1Q] = "Dot1Q",
+    [PKT_LAYER_MPLS] = "MPLS",
+    [PKT_LAYER_PPPOE] = "PPPoE",
+    [PKT_LAYER_PPP] = "PPP",
+    [PKT_LAYER_SLL] = "LinuxSLL",
+    [PKT_LAYER_SLL2] = "LinuxSLL2",
+    [PKT_LAYER_LOOPBACK] = "Loopback",
+    [PKT_LAYER_ARP] = "ARP",
+    [PKT_LAYER_IPV4] = "IPv4",
+    [PKT_LAYER_IPV6] = "IPv6",
+    [PKT_LAYER_IPV6_HOPOPTS] = "IPv6HopByHop",
+    [PKT_LAYER_IPV6_ROUTING] = "IPv6Routing",
+    [PKT_LAYER_IPV6_FRAGMENT] = "IPv6Fragment",
+    [PKT_LAYER_IPV6_DSTOPTS] = "IPv6Destination",
+    [PKT_LAYER_AH] = "AH",
+    [PKT_LAYER_ESP] = "ESP",
+    [PKT_LAYER_ICMPV4] = "ICMPv4",
+    [PKT_LAYER_ICMPV6] = "ICMPv6",
+    [PKT_LAYER_IGMP] = "IGMP",
+    [PKT_LAYER_GRE] = "GRE",
+    [PKT_LAYER_VXLAN] = "VXLAN",
+    [PKT_LAYER_GENEVE] = "Geneve",
+    [PKT_LAYER_TCP] = "TCP",
+    [PKT_LAYER_UDP] = "UDP",
+    [PKT_LAYER_SCTP] = "SCTP",
+    [PKT_LAYER_DNS] = "DNS",
+    [PKT_LAYER_DHCPV4] = "DHCPv4",
+    [PKT_LAYER_NTP] = "NTP",
+    [PKT_LAYER_PAYLOAD] = "Payload",
+};
+
+const char *pkt_layer_type_name(pkt_layer_type t)
+{
+    if ((unsigned)t >= PKT_LAYER_TYPE_COUNT || !layer_names[t])
+        return "unknown";
+    return layer_names[t];
+}
+
+static const char *const reason_names[PKT_REASON_COUNT] = {
+#define PKT__REASON_TEXT(name, text) [PKT_REASON_##name] = text,
+    PKT_REASON_MAP(PKT__REASON_TEXT)
+#undef PKT__REASON_TEXT
+};
+
+const char *pkt_anomaly_reason_name(pkt_anomaly_reason r)
+{
+    if ((unsigned)r >= PKT_REASON_COUNT)
+        return "unknown reason";
+    return reason_names[r];
+}
+
+const char *pkt_anomaly_kind_name(pkt_anomaly_kind k)
+{
+    switch (k) {
+    case PKT_ANOMALY_TRUNCATED: return "truncated";
+    case PKT_ANOMALY_MALFORMED: return "malformed";
+    case PKT_ANOMALY_UNSUPPORTED: return "unsupported";
+    case PKT_ANOMALY_BAD_CHECKSUM: return "bad checksum";
+    case PKT_ANOMALY_LIMIT: return "limit";
+    }
+    return "unknown";
+}
+
+/* ---- packet object ---- */
+
+pkt_packet *pkt_packet_new(void)
+{
+    pkt_packet *p = calloc(1, sizeof *p);
+    if (p)
+        p->ip_index = -1;
+    return p;
+}
+
+void pkt_packet_free(pkt_packet *p)
+{
+    free(p);
+}
+
+static void reset(pkt_packet *p)
+{
+    /* Clear only the index entries the previous packet set. */
+    for (unsigned i = 0; i < p->nlayers; i++)
+        p->first[p->layers[i].type] = 0;
+    p->nlayers = 0;
+    p->nanomalies = 0;
+    p->tunnel_depth = 0;
+    p->vlan_tags = 0;
+    p->mpls_labels = 0;
+    p->ext_headers = 0;
+    p->quoted = 0;
+    p->fragment = 0;
+    p->cut = 0;
+    p->ip_index = -1;
+    p->nsctp_chunks = 0;
+    p->arena_used = 0;
+}
+
+int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t link_type,
+               unsigned options)
+{
+    if (!p)
+        return PKT_ERR_INVAL;
+    reset(p);
+    if (!data && caplen) {
+        p->data = NULL;
+        p->caplen = 0;
+        p->app = NULL;
+        p->app_len = 0;
+        return PKT_ERR_INVAL;
+    }
+    p->data = data;
+    p->caplen = caplen;
+    p->link_type = link_type & 0xffffu;
+    p->options = options;
+    p->app = data;
+    p->app_len = caplen;
+    pkt__dispatch_link(p, p->link_type, data, caplen);
+    return 0;
+}
+
+const uint8_t *pkt_packet_data(const pkt_packet *p, uint32_t *caplen)
+{
+    if (caplen)
+        *caplen = p ? p->caplen : 0;
+    return p ? p->data : NULL;
+}
+
+uint32_t pkt_packet_link_type(const pkt_packet *p)
+{
+    return p ? p->link_type : 0;
+}
+
+unsigned pkt_packet_layer_count(const pkt_packet *p)
+{
+    return p ? p->nlayers : 0;
+}
+
+const pkt_layer *pkt_packet_layer_at(const pkt_packet *p, unsigned i)
+{
+    if (!p || i >= p->nlayers)
+        return NULL;
+    return &p->layers[i];
+}
+
+const pkt_layer *pkt_packet_layer(const pkt_packet *p, pkt_layer_type t)
+{
+    if (!p || (unsigned)t >= PKT_LAYER_TYPE_MAX)
+        return NULL;
+    unsigned i = p->first[t];
+    return i ? &p->layers[i - 1] : NULL;
+}
+
+const pkt_layer *pkt_packet_layer_next(const pkt_packet *p, const pkt_layer *l)
+{
+    if (!p || !l || l < p->layers || l >= p->layers + p->nlayers)
+        return NULL;
+    for (const pkt_layer *q = l + 1; q < p->layers + p->nlayers; q++)
+        if (q->type == l->type)
+            return q;
+    return NULL;
+}
+
+const uint8_t *pkt_packet_app_payload(const pkt_packet *p, uint32_t *len)
+{
+    uint32_t n = p ? p->app_len : 0;
+    if (len)
+        *len = n;
+    return n ? p->app : NULL;
+}
+
+#define TYPED(fn, type, T, member)                                                       \
+    const type *fn(const pkt_packet *p)                                                  \
+    {                                                                                    \
+        const pkt_layer *l = pkt_packet_layer(p, T);                                     \
+        return l ? &l->u.member : NULL;                                                  \
+    }
+TYPED(pkt_packet_ethernet, pkt_ethernet, PKT_LAYER_ETHERNET, eth)
+TYPED(pkt_packet_dot1q, pkt_dot1q, PKT_LAYER_DOT1Q, dot1q)
+TYPED(pkt_packet_sll, pkt_sll, PKT_LAYER_SLL, sll)
+TYPED(pkt_packet_sll2, pkt_sll2, PKT_LAYER_SLL2, sll2)
+TYPED(pkt_packet_arp, pkt_arp, PKT_LAYER_ARP, arp)
+TYPED(pkt_packet_ipv4, pkt_ipv4, PKT_LAYER_IPV4, ipv4)
+TYPED(pkt_packet_ipv6, pkt_ipv6, PKT_LAYER_IPV6, ipv6)
+TYPED(pkt_packet_icmpv4, pkt_icmpv4, PKT_LAYER_ICMPV4, icmpv4)
+TYPED(pkt_packet_icmpv6, pkt_icmpv6, PKT_LAYER_ICMPV6, icmpv6)
+TYPED(pkt_packet_igmp, pkt_igmp, PKT_LAYER_IGMP, igmp)
+TYPED(pkt_packet_tcp, pkt_tcp, PKT_LAYER_TCP, tcp)
+TYPED(pkt_packet_udp, pkt_udp, PKT_LAYER_UDP, udp)
+TYPED(pkt_packet_sctp, pkt_sctp, PKT_LAYER_SCTP, sctp)
+TYPED(pkt_packet_gre, pkt_gre, PKT_LAYER_GRE, gre)
+TYPED(pkt_packet_vxlan, pkt_vxlan, PKT_LAYER_VXLAN, vxlan)
+TYPED(pkt_packet_geneve, pkt_geneve, PKT_LAYER_GENEVE, geneve)
+TYPED(pkt_packet_ntp, pkt_ntp, PKT_LAYER_NTP, ntp)
+#undef TYPED
+
+const pkt_dns *pkt_packet_dns(const pkt_packet *p)
+{
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_DNS);
+    return l ? l->u.dns : NULL;
+}
+
+const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p)
+{
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_DHCPV4);
+    return l ? l->u.dhcpv4 : NULL;
+}
+
+unsigned pkt_packet_anomaly_count(const pkt_packet *p)
+{
+    return p ? p->nanomalies : 0;
+}
+
+const pkt_anomaly *pkt_packet_anomaly_at(const pkt_packet *p, unsigned i)
+{
+    if (!p || i >= p->nanomalies || i >= PKT_LIMIT_ANOMALIES)
+        return NULL;
+    return &p->anomalies[i];
+}
+
+const pkt_anomaly *pkt_packet_anomaly_find(const pkt_packet *p, pkt_anomaly_kind k)
+{
+    if (!p)
+        return NULL;
+    unsigned n = p->nanomalies < PKT_LIMIT_ANOMALIES ? p->nanomalies : PKT_LIMIT_ANOMALIES;
+    for (unsigned i = 0; i < n; i++)
+        if (p->anomalies[i].kind == k)
+            return &p->anomalies[i];
+    return NULL;
+}
+
+/* ---- internal helpers ---- */
+
+void pkt__anomaly(pkt_packet *p, pkt_anomaly_kind kind, pkt_layer_type layer,
+                  pkt_anomaly_reason reason, int layer_index, const uint8_t *at, uint32_t value)
+{
+    unsigned n = p->nanomalies;
+    if (n < PKT_LIMIT_ANOMALIES) {
+        pkt_anomaly *a = &p->anomalies[n];
+        a->kind = kind;
+        a->layer = layer;
+        a->reason = reason;
+        a->layer_index = layer_index;
+        a->offset = at && p->data ? (uint32_t)(at - p->data) : 0;
+        a->value = value;
+    }
+    if (n < UINT16_MAX)
+        p->nanomalies = (uint16_t)(n + 1);
+}
+
+void pkt__truncated(pkt_packet *p, pkt_layer_type layer, const uint8_t *at)
+{
+    pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, layer, PKT_REASON_HEADER_CUT, -1, at, 0);
+}
+
+void pkt__malformed(pkt_packet *p, pkt_layer_type layer, pkt_anomaly_reason reason,
+                    const uint8_t *at)
+{
+    int idx = -1;
+    if (p->nlayers && p->layers[p->nlayers - 1].type == layer)
+        idx = p->nlayers - 1;
+    pkt__anomaly(p, PKT_ANOMALY_MALFORMED, layer, reason, idx, at, 0);
+}
+
+void pkt__layers_full(pkt_packet *p, pkt_layer_type t, const uint8_t *at)
+{
+    pkt__anomaly(p, PKT_ANOMALY_LIMIT, t, PKT_REASON_LIMIT_LAYERS, -1, at, PKT_LIMIT_LAYERS);
+}
+
+void pkt__payload(pkt_packet *p, const uint8_t *data, uint32_t len)
+{
+    if (len == 0) {
+        p->app = data;
+        p->app_len = 0;
+        return;
+    }
+    pkt__push(p, PKT_LAYER_PAYLOAD, data, len, 0);
+    p->app = data;
+    p->app_len = len;
+}
+
+bool pkt__tunnel_enter(pkt_packet *p, pkt_layer_type from, const uint8_t *at)
+{
+    if (p->options & PKT_DECODE_STOP_AFTER_TRANSPORT)
+        return false;
+    if (p->tunnel_depth >= PKT_LIMIT_TUNNEL_DEPTH) {
+        pkt__anomaly(p, PKT_ANOMALY_LIMIT, from, PKT_REASON_LIMIT_TUNNEL_DEPTH, -1, at,
+                     PKT_LIMIT_TUNNEL_DEPTH);
+        return false;
+    }
+    p->tunnel_depth++;
+    return true;
+}
+
+char *pkt__arena_alloc(pkt_packet *p, uint32_t n, pkt_layer_type layer)
+{
+    if (n > PKT_LIMIT_ARENA - p->arena_used) {
+        pkt__anomaly(p, PKT_ANOMALY_LIMIT, layer, PKT_REASON_LIMIT_ARENA, -1, NULL,
+                     PKT_LIMIT_ARENA);
+        return NULL;
+    }
+    char *r = p->arena + p->arena_used;
+    p->arena_used += n;
+    return r;
+}
+
+static PKT__COLD void unsupported(pkt_packet *p, pkt_layer_type from, pkt_anomaly_reason r,
+                                  uint32_t value, const uint8_t *data, uint32_t len)
+{
+    int idx = p->nlayers ? p->nlayers - 1 : -1;
+    pkt__anomaly(p, PKT_ANOMALY_UNSUPPORTED, from, r, idx, data, value);
+    pkt__payload(p, data, len);
+}
+
+/* ---- dispatch ---- */
+
+void pkt__dispatch_link(pkt_packet *p, uint32_t link_type, const uint8_t *data, uint32_t len)
+{
+    switch (link_type) {
+    case PKT_LINKTYPE_ETHERNET:
+        pkt__decode_ethernet(p, data, len);
+        return;
+    case PKT_LINKTYPE_LINUX_SLL:
+        pkt__decode_sll(p, data, len);
+        return;
+    case PKT_LINKTYPE_LINUX_SLL2:
+        pkt__decode_sll2(p, data, len);
+        return;
+    case PKT_LINKTYPE_NULL:
+    case PKT_LINKTYPE_LOOP:
+        pkt__decode_loopback(p, data, len);
+        return;
+    case PKT_LINKTYPE_RAW:
+    case PKT_LINKTYPE_RAW_OLD:
+    case PKT_LINKTYPE_RAW_OLD14:
+        pkt__decode_raw_ip(p, data, len);
+        return;
+    case PKT_LINKTYPE_IPV4:
+        if (p->options & PKT_DECODE_STOP_AFTER_LINK)
+            break;
+        pkt__decode_ipv4(p, data, len);
+        return;
+    case PKT_LINKTYPE_IPV6:
+        if (p->options & PKT_DECODE_STOP_AFTER_LINK)
+            break;
+        pkt__decode_ipv6(p, data, len);
+        return;
+    case PKT_LINKTYPE_PPP:
+    case 50: /* LINKTYPE_PPP_HDLC */
+        pkt__decode_ppp_hdlc(p, data, len);
+        return;
+    default:
+        unsupported(p, PKT_LAYER_NONE, PKT_REASON_LINK_TYPE, link_type, data, len);
+        return;
+    }
+    pkt__payload(p, data, len);
+}
+
+void pkt__dispatch_ethertype(pkt_packet *p, pkt_layer_type from, uint16_t type,
+                             const uint8_t *data, uint32_t len)
+{
+    switch (type) {
+    case 0x0800:
+        if (p->options & PKT_DECODE_STOP_AFTER_LINK)
+            break;
+        pkt__decode_ipv4(p, data, len);
+        return;
+    case 0x86dd:
+        if (p->options & PKT_DECODE_STOP_AFTER_LINK)
+            break;
+        pkt__decode_ipv6(p, data, len);
+        return;
+    case 0x8100:
+    case 0x88a8:
+    case 0x9100:
+    case 0x9200:
+        pkt__decode_dot1q(p, data, len);
+        return;
+    case 0x0806:
+        if (p->options & PKT_DECODE_STOP_AFTER_LINK)
+            break;
+        pkt__decode_arp(p, data, len);
+        return;
+    case 0x8847:
+    case 0x8848:
+        pkt__decode_mpls(p, data, len);
+        return;
+    case 0x8863:
+    case 0x8864:
+        pkt__decode_pppoe(p, data, len);
+        return;
+    case 0x6558: /* transparent Ethernet bridging (GRE, NVGRE) */
+        pkt__decode_ethernet(p, data, len);
+        return;
+    default:
+        unsupported(p, from, PKT_REASON_ETHERTYPE, type, data, len);
+        return;
+    }
+    pkt__payload(p, data, len);
+}
+
+/* Decode an inner IP packet of IP-in-IP / IPv6-in-IPv4. */
+static void ip_in_ip(pkt_packet *p, pkt_layer_type from, bool v6, const uint8_t *data,
+                     uint32_t len)
+{
+    if (!pkt__tunnel_enter(p, from, data)) {
+        pkt__payload(p, data, len);
+        return;
+    }
+    if (v6)
+        pkt__decode_ipv6(p, data, len);
+    else
+        pkt__decode_ipv4(p, data, len);
+}
+
+void pkt__dispatch_ipproto(pkt_packet *p, pkt_layer_type from, uint8_t proto,
+                           const uint8_t *data, uint32_t len)
+{
+    /* Extension headers belong to the network layer. */
+    switch (proto) {
+    case 0:
+    case 43:
+    case 60:
+        if (from == PKT_LAYER_IPV4 && proto == 0)
+            break; /* hop-by-hop only follows IPv6 */
+        pkt__decode_ipv6_ext(p, proto, data, len);
+        return;
+    case 44:
+        pkt__decode_ipv6_frag(p, data, len);
+        return;
+    case 51:
+        pkt__decode_ah(p, data, len);
+        return;
+    case 50:
+        pkt__decode_esp(p, data, len);
+        return;
+    default:
+        break;
+    }
+    if (p->options & (PKT_DECODE_STOP_AFTER_NETWORK | PKT_DECODE_STOP_AFTER_LINK)) {
+        pkt__payload(p, data, len);
+        return;
+    }
+    switch (proto) {
+    case 6:
+        pkt__decode_tcp(p, data, len);
+        return;
+    case 17:
+        pkt__decode_udp(p, data, len);
+        return;
+    case 1:
+        pkt__decode_icmpv4(p, data, len);
+        return;
+    case 58:
+        pkt__decode_icmpv6(p, data, len);
+        return;
+    case 2:
+        pkt__decode_igmp(p, data, len);
+        return;
+    case 132:
+        pkt__decode_sctp(p, data, len);
+        return;
+    case 4:
+        ip_in_ip(p, from, false, data, len);
+        return;
+    case 41:
+        ip_in_ip(p, from, true, data, len);
+        return;
+    case 47:
+        pkt__hooks[PKT_LAYER_GRE](p, data, len);
+        return;
+    case 59: /* IPv6 no next header */
+        pkt__payload(p, data, len);
+        return;
+    default:
+        unsupported(p, from, PKT_REASON_IP_PROTOCOL, proto, data, len);
+        return;
+    }
+}
+
+void pkt__dispatch_ports(pkt_packet *p, uint8_t ip_proto, uint16_t src_port, uint16_t dst_port,
+                         const uint8_t *data, uint32_t len)
+{
+    if ((p->options & PKT_DECODE_STOP_AFTER_TRANSPORT) || p->quoted || len == 0) {
+        pkt__payload(p, data, len);
+        return;
+    }
+    uint16_t lo = src_port < dst_port ? src_port : dst_port;
+    uint16_t hi = src_port < dst_port ? dst_port : src_port;
+    pkt_layer_type t = pkt__port_lookup(ip_proto, lo);
+    if (t == PKT_LAYER_NONE && hi != lo)
+        t = pkt__port_lookup(ip_proto, hi);
+    if (t != PKT_LAYER_NONE && pkt__hooks[t]) {
+        pkt__hooks[t](p, data, len);
+        return;
+    }
+    pkt__payload(p, data, len);
+}

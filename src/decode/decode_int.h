@@ -1,0 +1,240 @@
+/*
+ * The inside of the packet decoder: how a protocol file plugs in.
+ *
+ * Layout: one file per protocol under src/decode/ (ethernet.c, ipv4.c,
+ * tcp.c, dns.c, ...), the framework in decode.c (pkt_decode, accessors and
+ * the three built-in dispatchers), the tables in registry.c.
+ *
+ * A decoder is a function
+ *
+ *     void pkt__decode_foo(pkt_packet *p, const uint8_t *data, uint32_t len);
+ *
+ * that reads its header from [data, data+len) through a pkt__cur (never
+ * casting bytes to structs), and then:
+ *
+ *   1. on a header cut short: pkt__truncated(p, PKT_LAYER_FOO, data) and
+ *      return (the layer is not added; the bytes stay the payload of the
+ *      layer before);
+ *   2. otherwise pkt__push(p, PKT_LAYER_FOO, data, hdr_len, payload_len)
+ *      to add the layer (NULL means the layer cap was hit: just return),
+ *      fill EVERY field of its typed struct (l->u.foo; nothing is zeroed
+ *      for you: packets are reused without memset), record anomalies with
+ *      pkt__anomaly(), and
+ *   3. hand the payload to the next decoder: a built-in dispatcher
+ *      (pkt__dispatch_ethertype, pkt__dispatch_ipproto, pkt__dispatch_ports)
+ *      or pkt__payload() when nothing follows.  Calls are tail calls, so a
+ *      packet is decoded by a chain of direct calls without indirection.
+ *
+ * Link, network and transport dispatch are switch statements in decode.c
+ * (the hot path: the compiler sees every call).  Application and tunnel
+ * decoders (DNS, DHCPv4, NTP, GRE, VXLAN, Geneve, and any added later) are
+ * reached through pkt__hooks[], a table indexed by layer type in
+ * registry.c: add the function there and declare it below.  UDP/TCP ports
+ * map to such layer types through the port table (registry.c,
+ * pkt_decode_register_port).
+ *
+ * Encapsulations (GRE, VXLAN, Geneve, IP-in-IP) call pkt__tunnel_enter()
+ * before decoding the inner packet, which enforces PKT_LIMIT_TUNNEL_DEPTH.
+ *
+ * Strings (DNS names) go to the packet's arena: pkt__arena_alloc().
+ * Large per-packet structures (pkt_dns, pkt_dhcpv4, SCTP chunks) live in
+ * the pkt_packet and the layer points at them.
+ */
+#ifndef PKT_DECODE_INT_H
+#define PKT_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pkt/decode.h"
+#include "util/cursor.h"
+
+#if defined(__GNUC__)
+#define PKT__LIKELY(x) __builtin_expect(!!(x), 1)
+#define PKT__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PKT__COLD __attribute__((cold, noinline))
+#else
+#define PKT__LIKELY(x) (x)
+#define PKT__UNLIKELY(x) (x)
+#define PKT__COLD
+#endif
+
+struct pkt_packet {
+    /* The input of the last decode. */
+    const uint8_t *data;
+    uint32_t caplen;
+    uint32_t link_type;
+    unsigned options;
+
+    /* Per-decode state (reset by pkt_decode). */
+    uint16_t nlayers;
+    uint16_t nanomalies;     /* found; only PKT_LIMIT_ANOMALIES stored */
+    uint8_t tunnel_depth;    /* encapsulations entered */
+    uint8_t vlan_tags;       /* VLAN tags seen */
+    uint8_t mpls_labels;     /* MPLS labels seen */
+    uint8_t ext_headers;     /* IPv6 extension headers in the current chain */
+    uint8_t quoted;          /* decoding an ICMP error's quoted packet */
+    uint8_t cut;             /* an enclosing layer's declared length runs past
+                                the captured bytes (payload incomplete) */
+    uint8_t fragment;        /* inside the first fragment of an IP datagram:
+                                upper length fields cover more than is here */
+    int16_t ip_index;        /* the innermost IP layer so far, -1 if none */
+    uint16_t nsctp_chunks;
+    uint32_t arena_used;
+    const uint8_t *app;      /* application payload */
+    uint32_t app_len;
+
+    /* Index of the first layer of each type, plus 1 (0: none).  Reset by
+     * walking the layers of the previous packet, not by memset. */
+    uint8_t first[PKT_LAYER_TYPE_MAX];
+
+    pkt_layer layers[PKT_LIMIT_LAYERS];
+    pkt_anomaly anomalies[PKT_LIMIT_ANOMALIES];
+    pkt_sctp_chunk sctp_chunks[PKT_LIMIT_SCTP_CHUNKS];
+    pkt_dns dns;
+    pkt_dhcpv4 dhcpv4;
+    char arena[PKT_LIMIT_ARENA];
+};
+
+/* Record an anomaly.  layer_index -1 when the layer was not added. */
+void pkt__anomaly(pkt_packet *p, pkt_anomaly_kind kind, pkt_layer_type layer,
+                  pkt_anomaly_reason reason, int layer_index, const uint8_t *at, uint32_t value)
+    PKT__COLD;
+
+/* Shorthands. */
+void pkt__truncated(pkt_packet *p, pkt_layer_type layer, const uint8_t *at) PKT__COLD;
+void pkt__malformed(pkt_packet *p, pkt_layer_type layer, pkt_anomaly_reason reason,
+                    const uint8_t *at) PKT__COLD;
+
+/* The layer-cap anomaly, out of line (pkt__push's slow path). */
+void pkt__layers_full(pkt_packet *p, pkt_layer_type t, const uint8_t *at) PKT__COLD;
+
+/*
+ * Add a layer of type t whose header is [hdr, hdr+hdr_len) and whose
+ * payload is the payload_len bytes after it (both inside the captured
+ * data).  Makes the payload the packet's application payload.  Returns the
+ * layer to fill in, or NULL when PKT_LIMIT_LAYERS layers exist (a LIMIT
+ * anomaly is recorded; the caller stops decoding).
+ */
+static inline pkt_layer *pkt__push(pkt_packet *p, pkt_layer_type t, const uint8_t *hdr,
+                                   uint32_t hdr_len, uint32_t payload_len)
+{
+    unsigned n = p->nlayers;
+    if (PKT__UNLIKELY(n >= PKT_LIMIT_LAYERS)) {
+        pkt__layers_full(p, t, hdr);
+        return NULL;
+    }
+    pkt_layer *l = &p->layers[n];
+    p->nlayers = (uint16_t)(n + 1);
+    if (!p->first[t])
+        p->first[t] = (uint8_t)(n + 1);
+    l->type = t;
+    l->offset = (uint32_t)(hdr - p->data);
+    l->contents = hdr;
+    l->contents_len = hdr_len;
+    l->payload = hdr + hdr_len;
+    l->payload_len = payload_len;
+    p->app = l->payload;
+    p->app_len = payload_len;
+    return l;
+}
+
+/* Index of a layer of p. */
+static inline int pkt__layer_index(const pkt_packet *p, const pkt_layer *l)
+{
+    return (int)(l - p->layers);
+}
+
+/* Shrink the payload of the last layer (e.g. a length field says less than
+ * was captured: Ethernet padding). */
+static inline void pkt__set_payload_len(pkt_packet *p, pkt_layer *l, uint32_t len)
+{
+    l->payload_len = len;
+    if (l == &p->layers[p->nlayers - 1])
+        p->app_len = len;
+}
+
+/* Nothing more to decode: [data, data+len) becomes a PAYLOAD layer (when
+ * non-empty) and the application payload. */
+void pkt__payload(pkt_packet *p, const uint8_t *data, uint32_t len);
+
+/* Built-in dispatchers (decode.c).  `from` is the layer that named the next
+ * protocol, for the UNSUPPORTED anomaly. */
+void pkt__dispatch_link(pkt_packet *p, uint32_t link_type, const uint8_t *data, uint32_t len);
+void pkt__dispatch_ethertype(pkt_packet *p, pkt_layer_type from, uint16_t type,
+                             const uint8_t *data, uint32_t len);
+void pkt__dispatch_ipproto(pkt_packet *p, pkt_layer_type from, uint8_t proto,
+                           const uint8_t *data, uint32_t len);
+/* After TCP or UDP: the port table picks an application/tunnel decoder. */
+void pkt__dispatch_ports(pkt_packet *p, uint8_t ip_proto, uint16_t src_port, uint16_t dst_port,
+                         const uint8_t *data, uint32_t len);
+
+/* Enter an encapsulation (inner packet follows).  False, with a LIMIT
+ * anomaly, when PKT_LIMIT_TUNNEL_DEPTH is reached: the caller makes the
+ * rest payload. */
+bool pkt__tunnel_enter(pkt_packet *p, pkt_layer_type from, const uint8_t *at);
+
+/* Take n bytes of the arena (for NUL-terminated strings); NULL with a LIMIT
+ * anomaly against `layer` when full. */
+char *pkt__arena_alloc(pkt_packet *p, uint32_t n, pkt_layer_type layer);
+
+/* ---- Application and tunnel hooks (registry.c) ---- */
+
+typedef void (*pkt__decoder_fn)(pkt_packet *p, const uint8_t *data, uint32_t len);
+
+/* Indexed by pkt_layer_type; NULL where a type has no hook. */
+extern const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX];
+
+/* Port table lookup used by pkt__dispatch_ports: the layer for (proto,
+ * port) or PKT_LAYER_NONE.  Fast when no port is mapped (a bitmap). */
+pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port);
+
+/* ---- Protocol decoders, one file each ---- */
+/* link */
+void pkt__decode_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_llc(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_dot1q(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_mpls(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_pppoe(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ppp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ppp_hdlc(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_sll(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_sll2(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_loopback(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_raw_ip(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* network */
+void pkt__decode_arp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ipv6(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ipv6_ext(pkt_packet *p, uint8_t proto, const uint8_t *data, uint32_t len);
+void pkt__decode_ipv6_frag(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ah(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_esp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_icmpv4(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_icmpv6(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_igmp(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* transport */
+void pkt__decode_tcp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_udp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_sctp(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* hooks (reached through pkt__hooks) */
+void pkt__decode_gre(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_vxlan(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_geneve(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_dhcpv4(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_ntp(pkt_packet *p, const uint8_t *data, uint32_t len);
+
+/* ---- Checksums (checksum.c) ---- */
+
+/* One's-complement sum of len bytes added to sum (not folded). */
+uint64_t pkt__csum_add(uint64_t sum, const uint8_t *data, size_t len);
+/* Fold to 16 bits and complement: 0 means a correct checksum when the
+ * checksum field was included in the sum. */
+uint16_t pkt__csum_fold(uint64_t sum);
+/* Sum of the pseudo-header of the innermost IP layer (p->ip_index) for an
+ * upper-layer packet of `len` bytes of protocol `proto`; false when there
+ * is no enclosing IP layer. */
+bool pkt__csum_pseudo(const pkt_packet *p, uint8_t proto, uint32_t len, uint64_t *sum);
+
+#endif /* PKT_DECODE_INT_H */

@@ -1,0 +1,12 @@
+/*
+ * DHCPv4 (BOOTP) with options.
+ *
+ * STUB: not decoded yet; the bytes become the payload.  The decoder that
+ * replaces this fills in a PKT_LAYER_DHCPV4 layer (see decode_int.h).
+ */
+#include "decode/decode_int.h"
+
+void pkt__decode_dhcpv4(pkt_packet *p, const uint8_t *data, uint32_t len)
+{
+    pkt__payload(p, data, len);
+}
