@@ -14,5 +14,7 @@ struct pkt_cli_command {
 
 int pkt_cmd_read(int argc, char **argv);
 int pkt_cmd_convert(int argc, char **argv);
+int pkt_cmd_stats(int argc, char **argv);
+int pkt_cmd_bench(int argc, char **argv);
 
 #endif

@@ -1,0 +1,2 @@
+#include "cli.h"
+int pkt_cmd_stats(int argc, char **argv) { (void)argc; (void)argv; return 2; }
