@@ -378,12 +378,14 @@ static const char *proto_name(uint8_t proto, char *buf)
     }
 }
 
-static void endpoint_text(uint8_t family, const uint8_t *addr, uint16_t port, uint8_t proto,
+/* An endpoint as text: with its port for TCP, UDP and SCTP, except when
+ * neither side has one (a fragment or a transport header cut short). */
+static void endpoint_text(uint8_t family, const uint8_t *addr, uint16_t port, int ports,
                           char *buf, size_t n)
 {
     char a[64];
     pkt_format_addr(addr, family == 4 ? 4 : 16, a);
-    if (proto == 6 || proto == 17 || proto == 132)
+    if (ports)
         snprintf(buf, n, "%s.%u", a, port);
     else
         snprintf(buf, n, "%s", a);
@@ -471,8 +473,10 @@ static void conv_text(FILE *f, const char *title, struct conv_ent **v, size_t n,
     for (size_t i = 0; i < n && i < top; i++) {
         const struct conv_ent *e = v[i];
         char a[80], b[80], pn[16];
-        endpoint_text(e->k.family, e->k.a, e->k.port_a, e->k.proto, a, sizeof a);
-        endpoint_text(e->k.family, e->k.b, e->k.port_b, e->k.proto, b, sizeof b);
+        int ports = (e->k.proto == 6 || e->k.proto == 17 || e->k.proto == 132) &&
+                    (e->k.port_a || e->k.port_b);
+        endpoint_text(e->k.family, e->k.a, e->k.port_a, ports, a, sizeof a);
+        endpoint_text(e->k.family, e->k.b, e->k.port_b, ports, b, sizeof b);
         int64_t d = e->last - e->first;
         fprintf(f,
                 "  %-6s %-32s %-32s %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %10" PRIu64

@@ -35,25 +35,17 @@ char *pkt_format_addr(const uint8_t *a, unsigned len, char *buf)
 
 char *pkt_format_tcp_flags(uint16_t flags, char *buf)
 {
+    /* tcpdump's letters and order; 'e' for the AE (ex-NS) bit. */
+    static const struct {
+        uint16_t bit;
+        char c;
+    } t[] = {{PKT_TCP_FIN, 'F'}, {PKT_TCP_SYN, 'S'}, {PKT_TCP_RST, 'R'},
+             {PKT_TCP_PSH, 'P'}, {PKT_TCP_ACK, '.'}, {PKT_TCP_URG, 'U'},
+             {PKT_TCP_ECE, 'E'}, {PKT_TCP_CWR, 'W'}, {PKT_TCP_AE, 'e'}};
     char *o = buf;
-    if (flags & PKT_TCP_SYN)
-        *o++ = 'S';
-    if (flags & PKT_TCP_FIN)
-        *o++ = 'F';
-    if (flags & PKT_TCP_PSH)
-        *o++ = 'P';
-    if (flags & PKT_TCP_RST)
-        *o++ = 'R';
-    if (flags & PKT_TCP_URG)
-        *o++ = 'U';
-    if (flags & PKT_TCP_ECE)
-        *o++ = 'E';
-    if (flags & PKT_TCP_CWR)
-        *o++ = 'W';
-    if (flags & PKT_TCP_AE)
-        *o++ = 'e';
-    if (flags & PKT_TCP_ACK)
-        *o++ = '.';
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (flags & t[i].bit)
+            *o++ = t[i].c;
     if (o == buf) {
         strcpy(buf, "none");
         return buf;
