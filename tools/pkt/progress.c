@@ -30,8 +30,10 @@ void pkt_progress_start(struct pkt_progress *pg, int on, const char *name, uint6
     pg->name = name;
     pg->total = total;
     pg->compressed = compressed;
-    if (on)
-        pg->start_ns = pg->last_ns = now_ns();
+    if (on) {
+        pg->start_ns = now_ns();
+        pg->last_ns = pg->start_ns - 1000000000; /* draw at the first check */
+    }
 }
 
 static void draw(struct pkt_progress *pg, uint64_t offset, int64_t t)

@@ -2,7 +2,7 @@
  * pkt — a progress bar on stderr for long reads: bytes done of the file's
  * size (from pkt_capture_info.offset), packets/s and time left.  Drawn only
  * when stderr is a terminal and stdout is not (so it never mixes with the
- * packets); redrawn at most ten times a second.
+ * packets): first after 1024 packets, then at most ten times a second.
  */
 #ifndef PKT_CLI_PROGRESS_H
 #define PKT_CLI_PROGRESS_H
