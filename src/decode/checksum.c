@@ -33,16 +33,15 @@ bool pkt__csum_pseudo(const pkt_packet *p, uint8_t proto, uint32_t len, uint64_t
 {
     if (p->ip_index < 0)
         return false;
-    const pkt_layer *ip = &p->layers[p->ip_index];
+    const pkt__lrec *ip = &p->recs[p->ip_index];
+    const uint8_t *h = p->data + ip->offset;
     uint64_t s = 0;
     if (ip->type == PKT_LAYER_IPV4) {
-        s = pkt__csum_add(s, ip->u.ipv4.src, 4);
-        s = pkt__csum_add(s, ip->u.ipv4.dst, 4);
+        s = pkt__csum_add(s, h + 12, 8); /* src and dst */
     } else if (ip->type == PKT_LAYER_IPV6) {
-        s = pkt__csum_add(s, ip->u.ipv6.src, 16);
-        /* A routing header changes the final destination; the checksum
-         * uses it.  Not handled: the address in the IPv6 header is used. */
-        s = pkt__csum_add(s, ip->u.ipv6.dst, 16);
+        /* A routing header changes the final destination, which the
+         * checksum uses; not handled: the header's addresses are used. */
+        s = pkt__csum_add(s, h + 8, 32);
     } else {
         return false;
     }

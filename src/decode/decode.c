@@ -95,9 +95,9 @@ void pkt_packet_free(pkt_packet *p)
 
 static void reset(pkt_packet *p)
 {
-    /* Clear only the index entries the previous packet set. */
-    for (unsigned i = 0; i < p->nlayers; i++)
-        p->first[p->layers[i].type] = 0;
+    /* 64 bytes: a few vector stores, cheaper than walking the previous
+     * packet's layers. */
+    memset(p->first, 0, sizeof p->first);
     p->nlayers = 0;
     p->nanomalies = 0;
     p->tunnel_depth = 0;
@@ -121,17 +121,19 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
     if (!data && caplen) {
         p->data = NULL;
         p->caplen = 0;
-        p->app = NULL;
-        p->app_len = 0;
         return PKT_ERR_INVAL;
     }
     p->data = data;
     p->caplen = caplen;
     p->link_type = link_type & 0xffffu;
     p->options = options;
-    p->app = data;
-    p->app_len = caplen;
-    pkt__dispatch_link(p, p->link_type, data, caplen);
+    if (PKT__LIKELY(p->link_type == PKT_LINKTYPE_ETHERNET &&
+                    !(options & ~(unsigned)(PKT_DECODE_STOP_AFTER_LINK |
+                                            PKT_DECODE_STOP_AFTER_NETWORK |
+                                            PKT_DECODE_STOP_AFTER_TRANSPORT))))
+        pkt__fast_ethernet(p, data, caplen);
+    else
+        pkt__dispatch_link(p, p->link_type, data, caplen);
     return 0;
 }
 
@@ -152,11 +154,37 @@ unsigned pkt_packet_layer_count(const pkt_packet *p)
     return p ? p->nlayers : 0;
 }
 
+/* Complete layer i from its record: the header part, then the typed
+ * fields of a lazily decoded layer.  The packet is logically const: this
+ * only caches what the record already determines (a decoded packet is used
+ * by one thread at a time). */
+static const pkt_layer *materialize(const pkt_packet *cp, unsigned i)
+{
+    pkt_packet *p = (pkt_packet *)cp;
+    pkt__lrec *r = &p->recs[i];
+    pkt_layer *l = &p->layers[i];
+    if (!(r->state & PKT__L_HEAD)) {
+        l->type = (pkt_layer_type)r->type;
+        l->offset = r->offset;
+        l->contents = p->data + r->offset;
+        l->contents_len = r->hdr_len;
+        l->payload = l->contents + r->hdr_len;
+        l->payload_len = r->payload_len;
+        r->state |= PKT__L_HEAD;
+    }
+    if (!(r->state & PKT__L_FIELDS)) {
+        if (pkt__fields[r->type])
+            pkt__fields[r->type](p, r, l);
+        r->state |= PKT__L_FIELDS;
+    }
+    return l;
+}
+
 const pkt_layer *pkt_packet_layer_at(const pkt_packet *p, unsigned i)
 {
     if (!p || i >= p->nlayers)
         return NULL;
-    return &p->layers[i];
+    return materialize(p, i);
 }
 
 const pkt_layer *pkt_packet_layer(const pkt_packet *p, pkt_layer_type t)
@@ -164,25 +192,43 @@ const pkt_layer *pkt_packet_layer(const pkt_packet *p, pkt_layer_type t)
     if (!p || (unsigned)t >= PKT_LAYER_TYPE_MAX)
         return NULL;
     unsigned i = p->first[t];
-    return i ? &p->layers[i - 1] : NULL;
+    return i ? materialize(p, i - 1) : NULL;
 }
 
 const pkt_layer *pkt_packet_layer_next(const pkt_packet *p, const pkt_layer *l)
 {
     if (!p || !l || l < p->layers || l >= p->layers + p->nlayers)
         return NULL;
-    for (const pkt_layer *q = l + 1; q < p->layers + p->nlayers; q++)
-        if (q->type == l->type)
-            return q;
+    unsigned i = (unsigned)(l - p->layers);
+    uint8_t t = p->recs[i].type;
+    for (unsigned j = i + 1; j < p->nlayers; j++)
+        if (p->recs[j].type == t)
+            return materialize(p, j);
     return NULL;
 }
 
 const uint8_t *pkt_packet_app_payload(const pkt_packet *p, uint32_t *len)
 {
-    uint32_t n = p ? p->app_len : 0;
+    const uint8_t *ptr = NULL;
+    uint32_t n = 0;
+    if (p && p->nlayers) {
+        /* The payload of the last layer; a PAYLOAD layer is itself the
+         * application payload. */
+        const pkt__lrec *r = &p->recs[p->nlayers - 1];
+        ptr = p->data + r->offset;
+        if (r->type == PKT_LAYER_PAYLOAD) {
+            n = r->hdr_len;
+        } else {
+            ptr += r->hdr_len;
+            n = r->payload_len;
+        }
+    } else if (p) {
+        ptr = p->data;
+        n = p->caplen;
+    }
     if (len)
         *len = n;
-    return n ? p->app : NULL;
+    return n ? ptr : NULL;
 }
 
 #define TYPED(fn, type, T, member)                                                       \
@@ -273,7 +319,7 @@ void pkt__malformed(pkt_packet *p, pkt_layer_type layer, pkt_anomaly_reason reas
                     const uint8_t *at)
 {
     int idx = -1;
-    if (p->nlayers && p->layers[p->nlayers - 1].type == layer)
+    if (p->nlayers && p->recs[p->nlayers - 1].type == layer)
         idx = p->nlayers - 1;
     pkt__anomaly(p, PKT_ANOMALY_MALFORMED, layer, reason, idx, at, 0);
 }
@@ -285,14 +331,8 @@ void pkt__layers_full(pkt_packet *p, pkt_layer_type t, const uint8_t *at)
 
 void pkt__payload(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    if (len == 0) {
-        p->app = data;
-        p->app_len = 0;
-        return;
-    }
-    pkt__push(p, PKT_LAYER_PAYLOAD, data, len, 0);
-    p->app = data;
-    p->app_len = len;
+    if (len)
+        pkt__push(p, PKT_LAYER_PAYLOAD, data, len, 0);
 }
 
 bool pkt__tunnel_enter(pkt_packet *p, pkt_layer_type from, const uint8_t *at)
@@ -375,6 +415,7 @@ void pkt__dispatch_link(pkt_packet *p, uint32_t link_type, const uint8_t *data, 
 void pkt__dispatch_ethertype(pkt_packet *p, pkt_layer_type from, uint16_t type,
                              const uint8_t *data, uint32_t len)
 {
+    p->ethertype = type;
     switch (type) {
     case 0x0800:
         if (p->options & PKT_DECODE_STOP_AFTER_LINK)
@@ -503,8 +544,11 @@ void pkt__dispatch_ports(pkt_packet *p, uint8_t ip_proto, uint16_t src_port, uin
     }
     uint16_t lo = src_port < dst_port ? src_port : dst_port;
     uint16_t hi = src_port < dst_port ? dst_port : src_port;
-    pkt_layer_type t = pkt__port_lookup(ip_proto, lo);
-    if (t == PKT_LAYER_NONE && hi != lo)
+    const uint64_t *bits = pkt__port_bits[ip_proto == PKT_PROTO_UDP ? 0 : 1];
+    pkt_layer_type t = PKT_LAYER_NONE;
+    if (PKT__UNLIKELY(bits[lo >> 6] & (1ull << (lo & 63))))
+        t = pkt__port_lookup(ip_proto, lo);
+    if (t == PKT_LAYER_NONE && hi != lo && PKT__UNLIKELY(bits[hi >> 6] & (1ull << (hi & 63))))
         t = pkt__port_lookup(ip_proto, hi);
     if (t != PKT_LAYER_NONE && pkt__hooks[t]) {
         pkt__hooks[t](p, data, len);

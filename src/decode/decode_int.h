@@ -20,6 +20,9 @@
  *      fill EVERY field of its typed struct (l->u.foo; nothing is zeroed
  *      for you: packets are reused without memset), record anomalies with
  *      pkt__anomaly(), and
+ *      (the hottest protocols use pkt__push_lazy instead: decoding only
+ *      validates and dispatches, and a pkt__fields[] function fills the
+ *      typed struct when the user asks for the layer), and
  *   3. hand the payload to the next decoder: a built-in dispatcher
  *      (pkt__dispatch_ethertype, pkt__dispatch_ipproto, pkt__dispatch_ports)
  *      or pkt__payload() when nothing follows.  Calls are tail calls, so a
@@ -59,6 +62,19 @@
 #define PKT__COLD
 #endif
 
+/* Per-layer record written while decoding. */
+typedef struct pkt__lrec {
+    uint32_t offset;      /* header offset in the packet bytes */
+    uint32_t hdr_len;
+    uint32_t payload_len;
+    uint8_t type;         /* pkt_layer_type */
+    uint8_t state;        /* PKT__L_* */
+    uint16_t aux;         /* per-type extra for the fields function (VLAN: TPID) */
+} pkt__lrec;
+
+#define PKT__L_FIELDS 0x1 /* layers[i].u is filled */
+#define PKT__L_HEAD 0x2   /* layers[i] type/offset/contents/payload are filled */
+
 struct pkt_packet {
     /* The input of the last decode. */
     const uint8_t *data;
@@ -78,16 +94,19 @@ struct pkt_packet {
                                 the captured bytes (payload incomplete) */
     uint8_t fragment;        /* inside the first fragment of an IP datagram:
                                 upper length fields cover more than is here */
+    uint16_t ethertype;      /* the EtherType being dispatched (for decoders
+                                that several types share: VLAN TPIDs, PPPoE) */
     int16_t ip_index;        /* the innermost IP layer so far, -1 if none */
     uint16_t nsctp_chunks;
     uint32_t arena_used;
-    const uint8_t *app;      /* application payload */
-    uint32_t app_len;
 
-    /* Index of the first layer of each type, plus 1 (0: none).  Reset by
-     * walking the layers of the previous packet, not by memset. */
-    uint8_t first[PKT_LAYER_TYPE_MAX];
+    /* Index of the first layer of each type, plus 1 (0: none); cleared
+     * for every packet (64 bytes). */
+    uint8_t first[PKT_LAYER_TYPE_MAX] __attribute__((aligned(16)));
 
+    /* What decoding records per layer (the hot path writes only this);
+     * layers[i] is completed from it when the user asks for layer i. */
+    pkt__lrec recs[PKT_LIMIT_LAYERS];
     pkt_layer layers[PKT_LIMIT_LAYERS];
     pkt_anomaly anomalies[PKT_LIMIT_ANOMALIES];
     pkt_sctp_chunk sctp_chunks[PKT_LIMIT_SCTP_CHUNKS];
@@ -109,34 +128,65 @@ void pkt__malformed(pkt_packet *p, pkt_layer_type layer, pkt_anomaly_reason reas
 /* The layer-cap anomaly, out of line (pkt__push's slow path). */
 void pkt__layers_full(pkt_packet *p, pkt_layer_type t, const uint8_t *at) PKT__COLD;
 
+#if defined(__GNUC__)
+#define PKT__INLINE static inline __attribute__((always_inline))
+#else
+#define PKT__INLINE static inline
+#endif
+
+/* Record layer n of type t (the caller checked n < PKT_LIMIT_LAYERS). */
+PKT__INLINE void pkt__rec(pkt_packet *p, unsigned n, pkt_layer_type t, const uint8_t *hdr,
+                          uint32_t hdr_len, uint32_t payload_len, uint8_t state)
+{
+    pkt__lrec *r = &p->recs[n];
+    p->nlayers = (uint16_t)(n + 1);
+    if (!p->first[t])
+        p->first[t] = (uint8_t)(n + 1);
+    r->offset = (uint32_t)(hdr - p->data);
+    r->hdr_len = hdr_len;
+    r->payload_len = payload_len;
+    r->type = (uint8_t)t;
+    r->state = state;
+}
+
 /*
  * Add a layer of type t whose header is [hdr, hdr+hdr_len) and whose
  * payload is the payload_len bytes after it (both inside the captured
- * data).  Makes the payload the packet's application payload.  Returns the
- * layer to fill in, or NULL when PKT_LIMIT_LAYERS layers exist (a LIMIT
- * anomaly is recorded; the caller stops decoding).
+ * data).  Returns the layer whose typed member (l->u) the caller fills in
+ * now, or NULL when PKT_LIMIT_LAYERS layers exist (a LIMIT anomaly is
+ * recorded; the caller stops decoding).  The other members of the
+ * pkt_layer (contents, payload, ...) are filled from the record when the
+ * user asks for the layer.
  */
-static inline pkt_layer *pkt__push(pkt_packet *p, pkt_layer_type t, const uint8_t *hdr,
-                                   uint32_t hdr_len, uint32_t payload_len)
+PKT__INLINE pkt_layer *pkt__push(pkt_packet *p, pkt_layer_type t, const uint8_t *hdr,
+                                 uint32_t hdr_len, uint32_t payload_len)
 {
     unsigned n = p->nlayers;
     if (PKT__UNLIKELY(n >= PKT_LIMIT_LAYERS)) {
         pkt__layers_full(p, t, hdr);
         return NULL;
     }
-    pkt_layer *l = &p->layers[n];
-    p->nlayers = (uint16_t)(n + 1);
-    if (!p->first[t])
-        p->first[t] = (uint8_t)(n + 1);
-    l->type = t;
-    l->offset = (uint32_t)(hdr - p->data);
-    l->contents = hdr;
-    l->contents_len = hdr_len;
-    l->payload = hdr + hdr_len;
-    l->payload_len = payload_len;
-    p->app = l->payload;
-    p->app_len = payload_len;
-    return l;
+    pkt__rec(p, n, t, hdr, hdr_len, payload_len, PKT__L_FIELDS);
+    return &p->layers[n];
+}
+
+/*
+ * Like pkt__push for a layer whose typed fields are extracted later, on
+ * access, by pkt__fields[t] (the hot protocols: decoding only validates
+ * and dispatches).  Returns false at the layer cap.  `aux` is kept for the
+ * fields function.
+ */
+PKT__INLINE bool pkt__push_lazy(pkt_packet *p, pkt_layer_type t, const uint8_t *hdr,
+                                uint32_t hdr_len, uint32_t payload_len, uint16_t aux)
+{
+    unsigned n = p->nlayers;
+    if (PKT__UNLIKELY(n >= PKT_LIMIT_LAYERS)) {
+        pkt__layers_full(p, t, hdr);
+        return false;
+    }
+    pkt__rec(p, n, t, hdr, hdr_len, payload_len, 0);
+    p->recs[n].aux = aux;
+    return true;
 }
 
 /* Index of a layer of p. */
@@ -145,13 +195,23 @@ static inline int pkt__layer_index(const pkt_packet *p, const pkt_layer *l)
     return (int)(l - p->layers);
 }
 
-/* Shrink the payload of the last layer (e.g. a length field says less than
- * was captured: Ethernet padding). */
+/* Index of the last layer added. */
+static inline int pkt__last(const pkt_packet *p)
+{
+    return (int)p->nlayers - 1;
+}
+
+/* Shrink the payload of the last layer added (a length field says less
+ * than was captured: Ethernet padding). */
+static inline void pkt__trim_last(pkt_packet *p, uint32_t len)
+{
+    p->recs[p->nlayers - 1].payload_len = len;
+}
+
+/* The same for a layer returned by pkt__push. */
 static inline void pkt__set_payload_len(pkt_packet *p, pkt_layer *l, uint32_t len)
 {
-    l->payload_len = len;
-    if (l == &p->layers[p->nlayers - 1])
-        p->app_len = len;
+    p->recs[l - p->layers].payload_len = len;
 }
 
 /* Nothing more to decode: [data, data+len) becomes a PAYLOAD layer (when
@@ -185,9 +245,33 @@ typedef void (*pkt__decoder_fn)(pkt_packet *p, const uint8_t *data, uint32_t len
 /* Indexed by pkt_layer_type; NULL where a type has no hook. */
 extern const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX];
 
+/* Fills layers[i].u of a layer added with pkt__push_lazy, from its header
+ * bytes (l->contents, complete and validated) and its record. */
+typedef void (*pkt__fields_fn)(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+
+/* Indexed by pkt_layer_type (registry.c). */
+extern const pkt__fields_fn pkt__fields[PKT_LAYER_TYPE_MAX];
+
+void pkt__fields_ethernet(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_dot1q(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+
 /* Port table lookup used by pkt__dispatch_ports: the layer for (proto,
  * port) or PKT_LAYER_NONE.  Fast when no port is mapped (a bitmap). */
 pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port);
+
+/* The "is this port mapped?" bitmaps, [0] UDP, [1] TCP (registry.c). */
+extern const uint64_t *const pkt__port_bits[2];
+
+/* The fused fast path for Ethernet/VLAN/IP/TCP|UDP (fastpath.c). */
+void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
+
+/* Internal option bit (tests): never take the fast path, so its result can
+ * be compared with the layer-by-layer decoders'. */
+#define PKT__DECODE_NO_FASTPATH 0x80000000u
 
 /* ---- Protocol decoders, one file each ---- */
 /* link */

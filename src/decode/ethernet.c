@@ -23,27 +23,30 @@ void pkt__decode_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
     }
     uint16_t type = pkt__be16_at(h + 12);
     uint32_t rest = len - 14;
-    pkt_layer *l = pkt__push(p, PKT_LAYER_ETHERNET, data, 14, rest);
-    if (PKT__UNLIKELY(!l))
+    if (PKT__UNLIKELY(!pkt__push_lazy(p, PKT_LAYER_ETHERNET, data, 14, rest, 0)))
         return;
-    memcpy(l->u.eth.dst, h, 6);
-    memcpy(l->u.eth.src, h + 6, 6);
-    l->u.eth.type = type;
     if (PKT__LIKELY(type > 1500)) {
-        l->u.eth.is_8023 = 0;
         pkt__dispatch_ethertype(p, PKT_LAYER_ETHERNET, type, h + 14, rest);
         return;
     }
     /* 802.3: the field is the LLC length; what follows is padding. */
-    l->u.eth.is_8023 = 1;
     if (type > rest) {
         pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_ETHERNET, PKT_REASON_PAYLOAD_CUT,
-                     pkt__layer_index(p, l), h + 14, type);
+                     pkt__last(p), h + 14, type);
     } else {
-        pkt__set_payload_len(p, l, type);
+        pkt__trim_last(p, type);
         rest = type;
     }
     pkt__decode_llc(p, h + 14, rest);
+}
+
+void pkt__fields_ethernet(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    const uint8_t *h = l->contents;
+    memcpy(l->u.eth.dst, h, 6);
+    memcpy(l->u.eth.src, h + 6, 6);
+    l->u.eth.type = pkt__be16_at(h + 12);
+    l->u.eth.is_8023 = l->u.eth.type <= 1500;
 }
 
 void pkt__decode_llc(pkt_packet *p, const uint8_t *data, uint32_t len)
@@ -96,8 +99,7 @@ void pkt__decode_llc(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__decode_dot1q(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    /* The TPID was the previous layer's type field: read it back. */
-    uint16_t tpid = data >= p->data + 2 ? pkt__be16_at(data - 2) : 0x8100;
+    uint16_t tpid = p->ethertype;
     pkt__cur c = pkt__cur_make(data, len);
     const uint8_t *h = pkt__cur_take(&c, 4);
     if (PKT__UNLIKELY(!h)) {
@@ -111,25 +113,29 @@ void pkt__decode_dot1q(pkt_packet *p, const uint8_t *data, uint32_t len)
         return;
     }
     p->vlan_tags++;
-    pkt_layer *l = pkt__push(p, PKT_LAYER_DOT1Q, data, 4, len - 4);
-    if (!l)
+    if (PKT__UNLIKELY(!pkt__push_lazy(p, PKT_LAYER_DOT1Q, data, 4, len - 4, tpid)))
         return;
-    uint16_t tci = pkt__be16_at(h);
     uint16_t type = pkt__be16_at(h + 2);
-    l->u.dot1q.tpid = tpid;
-    l->u.dot1q.pcp = (uint8_t)(tci >> 13);
-    l->u.dot1q.dei = (uint8_t)((tci >> 12) & 1);
-    l->u.dot1q.vid = tci & 0x0fff;
-    l->u.dot1q.type = type;
-    if (type <= 1500) {
+    if (PKT__UNLIKELY(type <= 1500)) {
         /* 802.3 length inside a tagged frame. */
         uint32_t rest = len - 4;
         if (type <= rest) {
-            pkt__set_payload_len(p, l, type);
+            pkt__trim_last(p, type);
             rest = type;
         }
         pkt__decode_llc(p, h + 4, rest);
         return;
     }
     pkt__dispatch_ethertype(p, PKT_LAYER_DOT1Q, type, h + 4, len - 4);
+}
+
+void pkt__fields_dot1q(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    const uint8_t *h = l->contents;
+    uint16_t tci = pkt__be16_at(h);
+    l->u.dot1q.tpid = r->aux;
+    l->u.dot1q.pcp = (uint8_t)(tci >> 13);
+    l->u.dot1q.dei = (uint8_t)((tci >> 12) & 1);
+    l->u.dot1q.vid = tci & 0x0fff;
+    l->u.dot1q.type = pkt__be16_at(h + 2);
 }

@@ -1,6 +1,8 @@
 /*
  * Flows: the endpoints of a packet and a symmetric hash over them
- * (gopacket's Flow / FastHash).
+ * (gopacket's Flow / FastHash).  Read straight from the layer records and
+ * the packet bytes (validated while decoding), without completing the
+ * layers: cheap enough to run on every packet for load balancing.
  */
 #include <string.h>
 
@@ -13,42 +15,38 @@ int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
     memset(f, 0, sizeof *f);
     unsigned i = 0;
     for (; i < p->nlayers; i++) {
-        const pkt_layer *l = &p->layers[i];
-        if (l->type == PKT_LAYER_IPV4) {
+        const pkt__lrec *r = &p->recs[i];
+        const uint8_t *h = p->data + r->offset;
+        if (r->type == PKT_LAYER_IPV4) {
             f->family = 4;
-            memcpy(f->src, l->u.ipv4.src, 4);
-            memcpy(f->dst, l->u.ipv4.dst, 4);
+            memcpy(f->src, h + 12, 4);
+            memcpy(f->dst, h + 16, 4);
             break;
         }
-        if (l->type == PKT_LAYER_IPV6) {
+        if (r->type == PKT_LAYER_IPV6) {
             f->family = 6;
-            memcpy(f->src, l->u.ipv6.src, 16);
-            memcpy(f->dst, l->u.ipv6.dst, 16);
+            memcpy(f->src, h + 8, 16);
+            memcpy(f->dst, h + 24, 16);
             break;
         }
     }
     if (!f->family)
         return PKT_ERR_NOT_FOUND;
     /* The first transport header after it (IPv6 extension headers may sit
-     * in between; another IP header means a tunnel: stop). */
+     * in between; anything else ends the search). */
     for (i++; i < p->nlayers; i++) {
-        const pkt_layer *l = &p->layers[i];
-        switch (l->type) {
+        const pkt__lrec *r = &p->recs[i];
+        const uint8_t *h = p->data + r->offset;
+        switch (r->type) {
         case PKT_LAYER_TCP:
             f->protocol = 6;
-            f->src_port = l->u.tcp.src_port;
-            f->dst_port = l->u.tcp.dst_port;
-            return 0;
+            break;
         case PKT_LAYER_UDP:
             f->protocol = 17;
-            f->src_port = l->u.udp.src_port;
-            f->dst_port = l->u.udp.dst_port;
-            return 0;
+            break;
         case PKT_LAYER_SCTP:
             f->protocol = 132;
-            f->src_port = l->u.sctp.src_port;
-            f->dst_port = l->u.sctp.dst_port;
-            return 0;
+            break;
         case PKT_LAYER_IPV6_HOPOPTS:
         case PKT_LAYER_IPV6_ROUTING:
         case PKT_LAYER_IPV6_FRAGMENT:
@@ -58,6 +56,9 @@ int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
         default:
             return 0;
         }
+        f->src_port = pkt__be16_at(h);
+        f->dst_port = pkt__be16_at(h + 2);
+        return 0;
     }
     return 0;
 }

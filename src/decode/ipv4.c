@@ -14,7 +14,7 @@
 
 #include "decode/decode_int.h"
 
-static PKT__COLD void check_options(pkt_packet *p, pkt_layer *l, const uint8_t *o, uint32_t n)
+static PKT__COLD void check_options(pkt_packet *p, const uint8_t *o, uint32_t n)
 {
     pkt__cur c = pkt__cur_make(o, n);
     while (pkt__cur_left(&c)) {
@@ -26,7 +26,7 @@ static PKT__COLD void check_options(pkt_packet *p, pkt_layer *l, const uint8_t *
         uint8_t olen = pkt__cur_u8(&c);
         if (!pkt__cur_ok(&c) || olen < 2 || !pkt__cur_skip(&c, (size_t)olen - 2)) {
             pkt__anomaly(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_IPV4, PKT_REASON_IPV4_OPTION,
-                         pkt__layer_index(p, l), o, type);
+                         pkt__last(p), o, type);
             return;
         }
     }
@@ -37,13 +37,16 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
     pkt__cur c = pkt__cur_make(data, len);
     const uint8_t *h = pkt__cur_take(&c, 20);
     if (PKT__UNLIKELY(!h)) {
+        if (len && (data[0] >> 4) != 4)
+            goto bad_version;
         pkt__truncated(p, PKT_LAYER_IPV4, data);
         return;
     }
     uint8_t vihl = h[0];
     if (PKT__UNLIKELY((vihl >> 4) != 4)) {
+    bad_version:
         pkt__anomaly(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_IPV4, PKT_REASON_IP_VERSION, -1, data,
-                     vihl >> 4);
+                     data[0] >> 4);
         pkt__payload(p, data, len);
         return;
     }
@@ -60,32 +63,17 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
     }
     uint16_t total = pkt__be16_at(h + 2);
     uint32_t plen = len - hlen;
-    pkt_layer *l = pkt__push(p, PKT_LAYER_IPV4, data, hlen, plen);
-    if (PKT__UNLIKELY(!l))
+    if (PKT__UNLIKELY(!pkt__push_lazy(p, PKT_LAYER_IPV4, data, hlen, plen, 0)))
         return;
-    pkt_ipv4 *ip = &l->u.ipv4;
+    int idx = pkt__last(p);
     uint16_t frag = pkt__be16_at(h + 6);
-    ip->version = 4;
-    ip->ihl = (uint8_t)(vihl & 0x0f);
-    ip->tos = h[1];
-    ip->total_len = total;
-    ip->id = pkt__be16_at(h + 4);
-    ip->flags = (uint8_t)(frag >> 13);
-    ip->frag_offset = frag & 0x1fff;
-    ip->ttl = h[8];
-    ip->protocol = h[9];
-    ip->checksum = pkt__be16_at(h + 10);
-    memcpy(ip->src, h + 12, 4);
-    memcpy(ip->dst, h + 16, 4);
-    ip->options_len = (uint8_t)(hlen - 20);
-    ip->options = hlen > 20 ? h + 20 : NULL;
-    p->ip_index = (int16_t)pkt__layer_index(p, l);
+    p->ip_index = (int16_t)idx;
     if (PKT__UNLIKELY(hlen > 20))
-        check_options(p, l, h + 20, hlen - 20);
+        check_options(p, h + 20, hlen - 20);
     if (PKT__UNLIKELY(p->options & PKT_DECODE_VERIFY_CHECKSUMS)) {
         if (pkt__csum_fold(pkt__csum_add(0, h, hlen)) != 0)
             pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_IPV4, PKT_REASON_CHECKSUM_IPV4,
-                         pkt__layer_index(p, l), h + 10, ip->checksum);
+                         idx, h + 10, pkt__be16_at(h + 10));
     }
     if (PKT__UNLIKELY(total < hlen)) {
         pkt__malformed(p, PKT_LAYER_IPV4, PKT_REASON_IPV4_TOTAL_LEN, h + 2);
@@ -94,18 +82,40 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
     }
     if (total - hlen < plen) {
         plen = total - hlen; /* link-layer padding after the datagram */
-        pkt__set_payload_len(p, l, plen);
-    } else if (total - hlen > plen) {
+        pkt__trim_last(p, plen);
+    } else if (PKT__UNLIKELY(total - hlen > plen)) {
         p->cut = 1;
         if (!p->quoted)
-            pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_IPV4, PKT_REASON_PAYLOAD_CUT,
-                         pkt__layer_index(p, l), h + hlen + plen, total);
+            pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_IPV4, PKT_REASON_PAYLOAD_CUT, idx,
+                         h + hlen + plen, total);
     }
-    if (ip->frag_offset) {
-        pkt__payload(p, h + hlen, plen);
-        return;
+    if (PKT__UNLIKELY(frag & 0x3fff)) {
+        if (frag & 0x1fff) {
+            pkt__payload(p, h + hlen, plen); /* not the first fragment */
+            return;
+        }
+        p->fragment = 1; /* first fragment: upper lengths cover more */
     }
-    if (ip->flags & PKT_IPV4_MF)
-        p->fragment = 1;
-    pkt__dispatch_ipproto(p, PKT_LAYER_IPV4, ip->protocol, h + hlen, plen);
+    pkt__dispatch_ipproto(p, PKT_LAYER_IPV4, h[9], h + hlen, plen);
+}
+
+void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    const uint8_t *h = l->contents;
+    pkt_ipv4 *ip = &l->u.ipv4;
+    uint16_t frag = pkt__be16_at(h + 6);
+    ip->version = 4;
+    ip->ihl = (uint8_t)(h[0] & 0x0f);
+    ip->tos = h[1];
+    ip->total_len = pkt__be16_at(h + 2);
+    ip->id = pkt__be16_at(h + 4);
+    ip->flags = (uint8_t)(frag >> 13);
+    ip->frag_offset = frag & 0x1fff;
+    ip->ttl = h[8];
+    ip->protocol = h[9];
+    ip->checksum = pkt__be16_at(h + 10);
+    memcpy(ip->src, h + 12, 4);
+    memcpy(ip->dst, h + 16, 4);
+    ip->options_len = (uint8_t)(r->hdr_len - 20);
+    ip->options = r->hdr_len > 20 ? h + 20 : NULL;
 }

@@ -35,6 +35,17 @@ typedef struct port_table {
 } port_table;
 
 static port_table tables[2]; /* 0: UDP, 1: TCP */
+
+const uint64_t *const pkt__port_bits[2] = {tables[0].bits, tables[1].bits};
+
+const pkt__fields_fn pkt__fields[PKT_LAYER_TYPE_MAX] = {
+    [PKT_LAYER_ETHERNET] = pkt__fields_ethernet,
+    [PKT_LAYER_DOT1Q] = pkt__fields_dot1q,
+    [PKT_LAYER_IPV4] = pkt__fields_ipv4,
+    [PKT_LAYER_IPV6] = pkt__fields_ipv6,
+    [PKT_LAYER_TCP] = pkt__fields_tcp,
+    [PKT_LAYER_UDP] = pkt__fields_udp,
+};
 static int initialised;
 
 static port_table *table_for(uint8_t ip_proto)

@@ -17,15 +17,13 @@ void pkt__decode_udp(pkt_packet *p, const uint8_t *data, uint32_t len)
         return;
     }
     uint32_t plen = len - 8;
-    pkt_layer *l = pkt__push(p, PKT_LAYER_UDP, data, 8, plen);
-    if (PKT__UNLIKELY(!l))
+    if (PKT__UNLIKELY(!pkt__push_lazy(p, PKT_LAYER_UDP, data, 8, plen, 0)))
         return;
-    pkt_udp *u = &l->u.udp;
-    u->src_port = pkt__be16_at(h);
-    u->dst_port = pkt__be16_at(h + 2);
-    u->length = pkt__be16_at(h + 4);
-    u->checksum = pkt__be16_at(h + 6);
-    uint32_t ulen = u->length;
+    uint16_t src_port = pkt__be16_at(h);
+    uint16_t dst_port = pkt__be16_at(h + 2);
+    uint16_t checksum = pkt__be16_at(h + 6);
+    int idx = pkt__last(p);
+    uint32_t ulen = pkt__be16_at(h + 4);
     if (PKT__UNLIKELY(ulen < 8)) {
         pkt__malformed(p, PKT_LAYER_UDP, PKT_REASON_UDP_LENGTH, h + 4);
         pkt__payload(p, h + 8, plen);
@@ -34,7 +32,7 @@ void pkt__decode_udp(pkt_packet *p, const uint8_t *data, uint32_t len)
     bool complete = true;
     if (ulen - 8 < plen) {
         plen = ulen - 8;
-        pkt__set_payload_len(p, l, plen);
+        pkt__trim_last(p, plen);
     } else if (ulen - 8 > plen) {
         complete = false;
         if (!p->quoted && !p->fragment) {
@@ -42,19 +40,28 @@ void pkt__decode_udp(pkt_packet *p, const uint8_t *data, uint32_t len)
                 /* the enclosing IP packet was cut short by the capture */
                 p->cut = 1;
                 pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_UDP, PKT_REASON_PAYLOAD_CUT,
-                             pkt__layer_index(p, l), h + 8 + plen, ulen);
+                             idx, h + 8 + plen, ulen);
             } else {
                 pkt__malformed(p, PKT_LAYER_UDP, PKT_REASON_UDP_LENGTH_LONG, h + 4);
             }
         }
     }
     if (PKT__UNLIKELY(p->options & PKT_DECODE_VERIFY_CHECKSUMS) && complete && !p->fragment &&
-        u->checksum != 0) {
+        checksum != 0) {
         uint64_t sum;
         if (pkt__csum_pseudo(p, 17, ulen, &sum) &&
             pkt__csum_fold(pkt__csum_add(sum, data, ulen)) != 0)
             pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_UDP, PKT_REASON_CHECKSUM_UDP,
-                         pkt__layer_index(p, l), h + 6, u->checksum);
+                         idx, h + 6, checksum);
     }
-    pkt__dispatch_ports(p, PKT_PROTO_UDP, u->src_port, u->dst_port, h + 8, plen);
+    pkt__dispatch_ports(p, PKT_PROTO_UDP, src_port, dst_port, h + 8, plen);
+}
+
+void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    const uint8_t *h = l->contents;
+    l->u.udp.src_port = pkt__be16_at(h);
+    l->u.udp.dst_port = pkt__be16_at(h + 2);
+    l->u.udp.length = pkt__be16_at(h + 4);
+    l->u.udp.checksum = pkt__be16_at(h + 6);
 }

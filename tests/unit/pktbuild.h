@@ -35,9 +35,16 @@ static inline size_t pb_u32(pb *x, uint32_t v)
 static inline size_t pb_bytes(pb *x, const void *d, size_t n)
 {
     size_t at = x->n;
-    memcpy(x->b + x->n, d, n);
+    if (n)
+        memcpy(x->b + x->n, d, n);
     x->n += n;
     return at;
+}
+
+static inline void pb_payload(pb *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pb_u8(x, (uint8_t)(0x30 + i));
 }
 
 static inline void pb_put16(pb *x, size_t at, uint16_t v)

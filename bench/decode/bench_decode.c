@@ -1,0 +1,268 @@
+/*
+ * bench_decode — how fast libpkt decodes.
+ *
+ *   bench_decode FILE [MODE] [REPEATS]
+ *
+ * The capture is first loaded into memory (every packet copied into one
+ * buffer).  Modes (default "all"):
+ *
+ *   full       pkt_decode of every packet in memory, all layers
+ *   transport  the same with PKT_DECODE_STOP_AFTER_TRANSPORT
+ *   network    the same with PKT_DECODE_STOP_AFTER_NETWORK
+ *   verify     full decode with PKT_DECODE_VERIFY_CHECKSUMS
+ *   libpcap    a bare pcap_next_ex loop over the file, decoding nothing
+ *   source     pkt_source_next over the file: reading and full decode
+ *   flowhash   full decode plus pkt_packet_flow_hash
+ *   access     full decode, then every layer's typed fields read
+ *              (pkt_packet_layer_at on each layer completes it: the cost
+ *              of a user who looks at everything, as eager decoders do)
+ *
+ * Each timed mode runs REPEATS times (default 5); best and median ns per
+ * packet are printed, and "RESULT mode=... ns_best=... ns_median=..." lines
+ * for scripts.  The loops are separate non-inlined functions (loop_*) so
+ * callgrind can count their instructions alone:
+ *
+ *   valgrind --tool=callgrind --toggle-collect='loop_*' bench_decode F full 1
+ */
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pkt/pkt.h"
+
+#define MAX_REPEATS 50
+
+typedef struct corpus {
+    uint8_t *bytes;
+    uint64_t *off;
+    uint32_t *len;
+    uint32_t *lt;
+    size_t n;
+} corpus;
+
+static volatile uint64_t sink;
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int load(const char *path, corpus *c)
+{
+    pkt_error err;
+    pkt_handle *h = pkt_open_offline(path, &err);
+    if (!h) {
+        fprintf(stderr, "bench_decode: %s\n", err.message);
+        return -1;
+    }
+    size_t cap = 1 << 20, used = 0, ncap = 1 << 16;
+    c->bytes = malloc(cap);
+    c->off = malloc(ncap * sizeof *c->off);
+    c->len = malloc(ncap * sizeof *c->len);
+    c->lt = malloc(ncap * sizeof *c->lt);
+    c->n = 0;
+    const uint8_t *d;
+    pkt_capture_info ci;
+    int rc;
+    while ((rc = pkt_zero_copy_read_packet_data(h, &d, &ci)) == PKT_OK_PACKET) {
+        if (used + ci.caplen > cap) {
+            while (used + ci.caplen > cap)
+                cap *= 2;
+            c->bytes = realloc(c->bytes, cap);
+        }
+        if (c->n == ncap) {
+            ncap *= 2;
+            c->off = realloc(c->off, ncap * sizeof *c->off);
+            c->len = realloc(c->len, ncap * sizeof *c->len);
+            c->lt = realloc(c->lt, ncap * sizeof *c->lt);
+        }
+        if (!c->bytes || !c->off || !c->len || !c->lt) {
+            fprintf(stderr, "bench_decode: out of memory\n");
+            return -1;
+        }
+        memcpy(c->bytes + used, d, ci.caplen);
+        c->off[c->n] = used;
+        c->len[c->n] = ci.caplen;
+        c->lt[c->n] = ci.link_type;
+        c->n++;
+        used += ci.caplen;
+    }
+    if (rc != PKT_ERR_EOF) {
+        fprintf(stderr, "bench_decode: %s\n", pkt_handle_error(h));
+        pkt_handle_close(h);
+        return -1;
+    }
+    pkt_handle_close(h);
+    return 0;
+}
+
+__attribute__((noinline)) static uint64_t loop_decode(const corpus *c, pkt_packet *p,
+                                                      unsigned opts)
+{
+    uint64_t layers = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        pkt_decode(p, c->bytes + c->off[i], c->len[i], c->lt[i], opts);
+        layers += pkt_packet_layer_count(p);
+    }
+    return layers;
+}
+
+__attribute__((noinline)) static uint64_t loop_flowhash(const corpus *c, pkt_packet *p)
+{
+    uint64_t acc = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        pkt_decode(p, c->bytes + c->off[i], c->len[i], c->lt[i], 0);
+        acc += pkt_packet_flow_hash(p);
+    }
+    return acc;
+}
+
+__attribute__((noinline)) static uint64_t loop_access(const corpus *c, pkt_packet *p)
+{
+    uint64_t acc = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        pkt_decode(p, c->bytes + c->off[i], c->len[i], c->lt[i], 0);
+        unsigned n = pkt_packet_layer_count(p);
+        for (unsigned j = 0; j < n; j++)
+            acc += pkt_packet_layer_at(p, j)->contents_len;
+    }
+    return acc;
+}
+
+__attribute__((noinline)) static uint64_t loop_libpcap(pcap_t *pc)
+{
+    struct pcap_pkthdr *hdr;
+    const u_char *data;
+    uint64_t n = 0;
+    while (pcap_next_ex(pc, &hdr, &data) == 1)
+        n += hdr->caplen != 0;
+    return n;
+}
+
+__attribute__((noinline)) static uint64_t loop_source(pkt_source *s)
+{
+    const pkt_packet *p;
+    uint64_t layers = 0;
+    while (pkt_source_next(s, &p, NULL) == PKT_OK_PACKET)
+        layers += pkt_packet_layer_count(p);
+    return layers;
+}
+
+/* One timed run of a mode: returns ns per packet, or a negative value. */
+static double run_once(const char *mode, const char *path, const corpus *c, pkt_packet *p)
+{
+    double t0, t1;
+    if (strcmp(mode, "libpcap") == 0) {
+        char eb[PCAP_ERRBUF_SIZE];
+        pcap_t *pc = pcap_open_offline(path, eb);
+        if (!pc)
+            return -1;
+        t0 = now_ns();
+        sink += loop_libpcap(pc);
+        t1 = now_ns();
+        pcap_close(pc);
+        return (t1 - t0) / (double)c->n;
+    }
+    if (strcmp(mode, "source") == 0) {
+        pkt_handle *h = pkt_open_offline(path, NULL);
+        if (!h)
+            return -1;
+        pkt_source *s = pkt_source_new(h, 0);
+        t0 = now_ns();
+        sink += loop_source(s);
+        t1 = now_ns();
+        pkt_source_free(s);
+        pkt_handle_close(h);
+        return (t1 - t0) / (double)c->n;
+    }
+    t0 = now_ns();
+    if (strcmp(mode, "full") == 0)
+        sink += loop_decode(c, p, 0);
+    else if (strcmp(mode, "transport") == 0)
+        sink += loop_decode(c, p, PKT_DECODE_STOP_AFTER_TRANSPORT);
+    else if (strcmp(mode, "network") == 0)
+        sink += loop_decode(c, p, PKT_DECODE_STOP_AFTER_NETWORK);
+    else if (strcmp(mode, "verify") == 0)
+        sink += loop_decode(c, p, PKT_DECODE_VERIFY_CHECKSUMS);
+    else if (strcmp(mode, "flowhash") == 0)
+        sink += loop_flowhash(c, p);
+    else if (strcmp(mode, "access") == 0)
+        sink += loop_access(c, p);
+    else
+        return -2;
+    t1 = now_ns();
+    return (t1 - t0) / (double)c->n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_decode FILE [all|full|transport|network|verify|flowhash|"
+                        "access|libpcap|source] [REPEATS]\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    const char *which = argc > 2 ? argv[2] : "all";
+    int repeats = argc > 3 ? atoi(argv[3]) : 5;
+    if (repeats < 1 || repeats > MAX_REPEATS) {
+        fprintf(stderr, "bench_decode: REPEATS must be 1..%d\n", MAX_REPEATS);
+        return 2;
+    }
+    corpus c;
+    if (load(path, &c) != 0)
+        return 1;
+    pkt_packet *p = pkt_packet_new();
+    /* Anomaly census, so the numbers are about a packet mix that decodes. */
+    uint64_t anomalies = 0, layers = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        pkt_decode(p, c.bytes + c.off[i], c.len[i], c.lt[i], PKT_DECODE_VERIFY_CHECKSUMS);
+        anomalies += pkt_packet_anomaly_count(p);
+        layers += pkt_packet_layer_count(p);
+    }
+    printf("file %s: %zu packets, %.2f layers/packet, %" PRIu64 " anomalies (checksums "
+           "verified)\n",
+           path, c.n, (double)layers / (double)c.n, anomalies);
+    static const char *const all[] = {"full",    "transport", "network", "verify",
+                                      "flowhash", "access",   "libpcap", "source"};
+    double best[8] = {0};
+    printf("%-10s %10s %10s\n", "mode", "ns/pkt", "ns/pkt");
+    printf("%-10s %10s %10s\n", "", "(best)", "(median)");
+    for (unsigned m = 0; m < 8; m++) {
+        if (strcmp(which, "all") != 0 && strcmp(which, all[m]) != 0)
+            continue;
+        double t[MAX_REPEATS];
+        int ok = 1;
+        for (int r = 0; r < repeats && ok; r++) {
+            t[r] = run_once(all[m], path, &c, p);
+            ok = t[r] >= 0;
+        }
+        if (!ok) {
+            printf("%-10s unavailable\n", all[m]);
+            continue;
+        }
+        qsort(t, (size_t)repeats, sizeof t[0], cmp_double);
+        best[m] = t[0];
+        printf("%-10s %10.1f %10.1f\n", all[m], t[0], t[repeats / 2]);
+        printf("RESULT mode=%s packets=%zu ns_best=%.2f ns_median=%.2f\n", all[m], c.n, t[0],
+               t[repeats / 2]);
+    }
+    if (best[6] > 0 && best[7] > 0)
+        printf("source (read + full decode) / libpcap bare loop = %.3f\n", best[7] / best[6]);
+    pkt_packet_free(p);
+    free(c.bytes);
+    free(c.off);
+    free(c.len);
+    free(c.lt);
+    return 0;
+}
