@@ -357,17 +357,23 @@ typedef struct pkt_sctp {
 #define PKT_GRE_HAS_ROUTING 0x4000
 #define PKT_GRE_HAS_KEY 0x2000
 #define PKT_GRE_HAS_SEQ 0x1000
+#define PKT_GRE_HAS_ACK 0x0080   /* version 1 (PPTP) acknowledgment number */
 
 typedef struct pkt_gre {
-    uint16_t flags;     /* first 16 bits: C R K S bits, recursion, version */
-    uint8_t version;
-    uint16_t protocol;  /* EtherType of the payload */
-    uint16_t checksum;
-    uint32_t key, seq;
+    uint16_t flags;     /* first 16 bits: C R K S bits, recursion, (v1: A), version */
+    uint8_t version;    /* 0 (RFC 2784/2890) or 1 (PPTP enhanced GRE, RFC 2637) */
+    uint16_t protocol;  /* EtherType of the payload (0x880b PPP for version 1) */
+    uint16_t checksum;  /* when PKT_GRE_HAS_CSUM, else 0 */
+    uint32_t key, seq;  /* when HAS_KEY / HAS_SEQ, else 0; for version 1 the
+                           key word is payload_len << 16 | call_id */
+    uint16_t payload_len, call_id; /* version 1 only, else 0 */
+    uint32_t ack;       /* version 1 with PKT_GRE_HAS_ACK, else 0 */
+    const uint8_t *routing; /* RFC 1701 source route entries (HAS_ROUTING) */
+    uint16_t routing_len;   /* bytes of them, the final null entry included */
 } pkt_gre;
 
 typedef struct pkt_vxlan {
-    uint8_t flags;
+    uint8_t flags;      /* 0x08: the VNI is valid (I flag) */
     uint32_t vni;       /* 24 bits */
 } pkt_vxlan;
 
@@ -377,7 +383,8 @@ typedef struct pkt_geneve {
     uint8_t oam, critical;
     uint16_t protocol;  /* EtherType of the payload */
     uint32_t vni;
-    const uint8_t *options;
+    const uint8_t *options; /* opt_len * 4 bytes of TLVs, raw; NULL when none */
+    uint16_t option_count;  /* TLVs found in them */
 } pkt_geneve;
 
 /* DNS sections (pkt_dns_rr.section). */
@@ -385,19 +392,32 @@ typedef struct pkt_geneve {
 #define PKT_DNS_AUTHORITY 2
 #define PKT_DNS_ADDITIONAL 3
 
+/*
+ * DNS names are NUL-terminated strings in the packet's arena, in
+ * presentation form: labels joined by '.', no trailing dot, the root is ""
+ * (tshark displays it as "<Root>"; that is left to the field formatter).
+ * Bytes of a label outside printable ASCII (0x21..0x7e) are written as \DDD
+ * (three decimal digits, so a space is \032), and '.' and '\' inside a label
+ * as "\." and "\\", as dig does (dig also escapes a few other specials such
+ * as '"' ';' '@' '$' '(' ')', which libpkt leaves alone, as tshark does).
+ * A name that could not be decoded (see the anomalies) holds
+ * what was decoded before the problem; a name is never NULL.
+ */
 typedef struct pkt_dns_question {
-    const char *name;   /* NUL-terminated, in the packet's arena; "<Root>" style
-                           presentation is left to callers: the root is "" */
+    const char *name;
     uint16_t type, qclass;
 } pkt_dns_question;
 
 typedef struct pkt_dns_rr {
     uint8_t section;    /* PKT_DNS_ANSWER ... */
+    uint8_t decoded;    /* 1 when `u` holds this type's decoded rdata (types
+                           A AAAA CNAME NS PTR MX TXT SOA SRV OPT with valid
+                           rdata); 0: use rdata/rdlength raw */
     const char *name;
-    uint16_t type, rclass;
-    uint32_t ttl;
-    uint16_t rdlength;
-    const uint8_t *rdata;
+    uint16_t type, rclass;  /* OPT: rclass is the UDP payload size */
+    uint32_t ttl;           /* OPT: extended rcode, version, flags */
+    uint16_t rdlength;      /* as in the record */
+    const uint8_t *rdata;   /* the rdata's bytes (rdlength of them) */
     /* Decoded rdata (by type; the other members are unset). */
     union {
         uint8_t a[4];
@@ -406,6 +426,18 @@ typedef struct pkt_dns_rr {
         struct { uint16_t preference; const char *exchange; } mx;
         struct { uint16_t priority, weight, port; const char *target; } srv;
         struct { const char *mname, *rname; uint32_t serial, refresh, retry, expire, minimum; } soa;
+        /* TXT: character-strings, raw in rdata; the first one is here. */
+        struct { uint16_t count; uint8_t first_len; const uint8_t *first; } txt;
+        /* OPT (EDNS0, RFC 6891); options are raw TLVs. */
+        struct {
+            uint16_t udp_size;
+            uint8_t ext_rcode;  /* upper 8 bits of the 12-bit rcode */
+            uint8_t version;
+            uint8_t do_bit;     /* DNSSEC OK */
+            uint16_t flags;     /* the whole 16-bit flags field (DO is 0x8000) */
+            const uint8_t *options;
+            uint16_t options_len;
+        } opt;
     } u;
 } pkt_dns_rr;
 
@@ -413,12 +445,25 @@ typedef struct pkt_dns {
     uint16_t id;
     uint16_t flags;     /* the whole flags word */
     uint8_t qr, opcode, aa, tc, rd, ra, rcode;
+    uint8_t z, ad, cd;  /* the reserved bit, authentic data, checking disabled */
     uint16_t qdcount, ancount, nscount, arcount; /* as in the header */
     uint16_t question_count; /* kept in questions[] */
     uint16_t rr_count;       /* kept in rrs[] */
+    uint8_t over_tcp;        /* 1: DNS over TCP, the message had a length prefix */
+    uint16_t tcp_length;     /* that prefix (the message's full length) */
+    uint8_t complete;        /* 1 when every counted record was decoded */
     pkt_dns_question questions[PKT_LIMIT_DNS_QUESTIONS];
     pkt_dns_rr rrs[PKT_LIMIT_DNS_RECORDS];
 } pkt_dns;
+
+/* Which options a DHCPv4 message carried (pkt_dhcpv4.opt_present). */
+#define PKT_DHCPOPT_HAS_MSG_TYPE 0x01     /* 53 */
+#define PKT_DHCPOPT_HAS_REQUESTED_IP 0x02 /* 50 */
+#define PKT_DHCPOPT_HAS_SERVER_ID 0x04    /* 54 */
+#define PKT_DHCPOPT_HAS_LEASE_TIME 0x08   /* 51 */
+#define PKT_DHCPOPT_HAS_HOSTNAME 0x10     /* 12 */
+#define PKT_DHCPOPT_HAS_PARAM_LIST 0x20   /* 55 */
+#define PKT_DHCPOPT_HAS_END 0x40          /* 255 */
 
 typedef struct pkt_dhcpv4 {
     uint8_t op, htype, hlen, hops;
@@ -426,7 +471,19 @@ typedef struct pkt_dhcpv4 {
     uint16_t secs, flags;
     uint8_t ciaddr[4], yiaddr[4], siaddr[4], giaddr[4];
     uint8_t chaddr[16];
+    const uint8_t *sname;   /* 64 bytes, raw (NUL-padded) */
+    const uint8_t *file;    /* 128 bytes, raw (NUL-padded) */
+    uint8_t has_cookie;     /* the magic cookie 99.130.83.99 was there (else BOOTP) */
+    uint8_t opt_present;    /* PKT_DHCPOPT_HAS_* */
     uint8_t msg_type;   /* option 53, 0 when absent */
+    uint8_t requested_ip[4]; /* option 50 */
+    uint8_t server_id[4];    /* option 54 */
+    uint32_t lease_time;     /* option 51, seconds */
+    const uint8_t *hostname; /* option 12, raw (not NUL-terminated) */
+    uint8_t hostname_len;
+    const uint8_t *param_list; /* option 55: the requested option codes */
+    uint8_t param_list_len;
+    uint16_t option_count;   /* options walked (pad and end excluded) */
     const uint8_t *options; /* after the magic cookie, raw */
     uint16_t options_len;
 } pkt_dhcpv4;
@@ -550,7 +607,13 @@ typedef enum pkt_anomaly_kind {
     X(LOOPBACK_FAMILY, "loopback address family not decoded")                    \
     X(PPP_PROTOCOL, "PPP protocol not decoded")                                  \
     X(PPPOE_CODE, "PPPoE discovery (not a session)")                             \
-    X(LLC_SAP, "LLC SAP not decoded")
+    X(LLC_SAP, "LLC SAP not decoded")                                            \
+    X(DNS_TCP_LENGTH, "DNS over TCP length below the DNS header size")           \
+    X(DNS_LABEL, "DNS label type or length invalid")                             \
+    X(LIMIT_DNS_POINTER_HOPS, "too many DNS compression pointers in one name")   \
+    X(GENEVE_VERSION, "Geneve version not 0")                                    \
+    X(GENEVE_OPTION, "Geneve option length invalid")                             \
+    X(CHECKSUM_GRE, "GRE checksum wrong")
 
 typedef enum pkt_anomaly_reason {
 #define PKT__REASON_ENUM(name, text) PKT_REASON_##name,

@@ -1,12 +1,498 @@
 /*
- * DNS over UDP and TCP (TCP: 2-byte length prefix; the layer before is PKT_LAYER_TCP).
+ * DNS (RFC 1035; EDNS0 RFC 6891; SRV RFC 2782; AAAA RFC 3596) over UDP and
+ * over TCP.
  *
- * STUB: not decoded yet; the bytes become the payload.  The decoder that
- * replaces this fills in a PKT_LAYER_DNS layer (see decode_int.h).
+ * Header: id(2) flags(2) qdcount(2) ancount(2) nscount(2) arcount(2), then
+ * the questions (name type(2) class(2)) and the answer, authority and
+ * additional records (name type(2) class(2) ttl(4) rdlength(2) rdata).
+ *
+ * Over TCP (the layer before is PKT_LAYER_TCP) every message has a 2-byte
+ * length prefix.  The segment is assumed to start at a message boundary
+ * (there is no stream reassembly): a segment holding the middle of a
+ * message decodes as garbage, with anomalies.  When the segment holds more
+ * than one message only the first is decoded; the bytes after it are the
+ * DNS layer's payload (and a PAYLOAD layer).  When it holds less than the
+ * prefix says (a message split over segments, or a cut capture) what is
+ * there is decoded and a TRUNCATED anomaly (PAYLOAD_CUT, value: the
+ * prefix) is recorded against the DNS layer.
+ *
+ * The DNS layer's contents are the whole message (with the TCP prefix).
+ *
+ * Names are decoded into the packet's arena (see pkt_dns_question in
+ * pkt/decode.h for the presentation form).  Caps (pkt/limits.h):
+ *   - a name longer than 255 octets on the wire (RFC 1035), or whose
+ *     presentation passes PKT_LIMIT_DNS_NAME bytes, or with more than
+ *     PKT_LIMIT_DNS_LABELS labels: LIMIT anomaly LIMIT_DNS_NAME; the name
+ *     keeps what fit and decoding goes on after it;
+ *   - a compression pointer that revisits a target already visited in the
+ *     same name (a loop): MALFORMED DNS_POINTER; a pointer at or past the
+ *     end of the message: MALFORMED DNS_POINTER (TRUNCATED when bytes are
+ *     known to be missing); more than PKT_LIMIT_DNS_POINTER_HOPS pointers:
+ *     LIMIT LIMIT_DNS_POINTER_HOPS.  Forward pointers are allowed.
+ *   - label types 01 and 10 (extended, reserved) or bytes of a name running
+ *     past the end: MALFORMED DNS_LABEL (TRUNCATED when bytes are known to
+ *     be missing).
+ *   - more than PKT_LIMIT_DNS_QUESTIONS questions or PKT_LIMIT_DNS_RECORDS
+ *     records: the rest are still walked (to check them), not kept, and
+ *     one LIMIT anomaly LIMIT_DNS_RECORDS carries how many were walked but
+ *     not kept (questions and records together).
+ *
+ * "Bytes ran out" is TRUNCATED when the capture is known to be cut (an
+ * enclosing length says more than was captured, or the TCP prefix does),
+ * else MALFORMED (the message itself is inconsistent: counts larger than
+ * its records).  Only one truncation anomaly is recorded per message.  In
+ * the first fragment of an IP datagram running out of bytes is expected
+ * and recorded nowhere but in pkt_dns.complete (0), as UDP does for its
+ * length.
  */
+#include <string.h>
+
 #include "decode/decode_int.h"
+
+#define DNS_HDR 12u
+#define DNS_WIRE_MAX 255u /* RFC 1035 name length on the wire */
+
+enum {
+    T_A = 1,
+    T_NS = 2,
+    T_CNAME = 5,
+    T_SOA = 6,
+    T_PTR = 12,
+    T_MX = 15,
+    T_TXT = 16,
+    T_AAAA = 28,
+    T_SRV = 33,
+    T_OPT = 41,
+};
+
+typedef struct dns_ctx {
+    pkt_packet *p;
+    int li;              /* DNS layer index */
+    const uint8_t *msg;  /* start of the message (after a TCP prefix) */
+    uint32_t len;        /* bytes of it captured */
+    bool incomplete;     /* bytes of the message are known to be missing */
+    bool fragment;       /* inside the first fragment of an IP datagram */
+    bool truncated;      /* a TRUNCATED anomaly was recorded */
+} dns_ctx;
+
+static const char empty_name[] = "";
+
+static PKT__COLD void ran_out(dns_ctx *d, pkt_anomaly_reason reason, uint32_t off)
+{
+    if (d->fragment)
+        return; /* the rest is in the IP datagram's other fragments */
+    if (d->incomplete) {
+        if (d->truncated)
+            return;
+        d->truncated = true;
+        pkt__anomaly(d->p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d->li,
+                     d->msg + off, off);
+        return;
+    }
+    pkt__anomaly(d->p, PKT_ANOMALY_MALFORMED, PKT_LAYER_DNS, reason, d->li, d->msg + off, off);
+}
+
+static PKT__COLD void bad(dns_ctx *d, pkt_anomaly_kind kind, pkt_anomaly_reason reason,
+                          uint32_t off, uint32_t value)
+{
+    pkt__anomaly(d->p, kind, PKT_LAYER_DNS, reason, d->li, d->msg + off, value);
+}
+
+/* Append one label to the presentation buffer, escaped; false when it does
+ * not fit in PKT_LIMIT_DNS_NAME bytes (nothing of it is appended then). */
+static bool put_label(char *buf, uint32_t *bl, const uint8_t *lab, uint32_t n)
+{
+    char tmp[4 * 63 + 1];
+    uint32_t t = 0;
+    if (*bl)
+        tmp[t++] = '.';
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t ch = lab[i];
+        if (ch == '.' || ch == '\\') {
+            tmp[t++] = '\\';
+            tmp[t++] = (char)ch;
+        } else if (ch < 0x21 || ch > 0x7e) {
+            tmp[t++] = '\\';
+            tmp[t++] = (char)('0' + ch / 100);
+            tmp[t++] = (char)('0' + ch / 10 % 10);
+            tmp[t++] = (char)('0' + ch % 10);
+        } else {
+            tmp[t++] = (char)ch;
+        }
+    }
+    if (t > PKT_LIMIT_DNS_NAME - *bl)
+        return false;
+    memcpy(buf + *bl, tmp, t);
+    *bl += t;
+    return true;
+}
+
+/*
+ * Decode the name at msg offset `off`, whose in-place part must end by
+ * `limit` (the end of the rdata for names inside rdata, else the captured
+ * end).  On return *next is the offset after the in-place part.  *out (may
+ * be NULL: skip only) receives the arena copy, never NULL.  Returns false
+ * when the end of the in-place part could not be found (the caller stops);
+ * anomalies are recorded for every problem.
+ */
+static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, uint32_t *next,
+                      const char **out)
+{
+    char buf[PKT_LIMIT_DNS_NAME + 1];
+    uint32_t bl = 0;
+    uint32_t pos = off, end = limit;
+    uint32_t after = 0;
+    bool jumped = false, too_long = false, ok = true;
+    uint32_t wire = 0, labels = 0, hops = 0;
+    uint16_t visited[PKT_LIMIT_DNS_POINTER_HOPS];
+    pkt__cur m = pkt__cur_make(d->msg, d->len);
+
+    for (;;) {
+        if (pos >= end) {
+            /* In-place bytes of a name inside rdata are bounded by rdlength. */
+            if (in_rdata && !jumped)
+                bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_RDATA, pos, pos);
+            else
+                ran_out(d, PKT_REASON_DNS_LABEL, pos);
+            ok = false;
+            break;
+        }
+        uint8_t b = pkt__cur_peek_u8(&m, pos);
+        if ((b & 0xc0) == 0xc0) {
+            if (pos + 1 >= end) {
+                if (in_rdata && !jumped)
+                    bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_RDATA, pos, pos);
+                else
+                    ran_out(d, PKT_REASON_DNS_POINTER, pos);
+                ok = false;
+                break;
+            }
+            uint16_t target = pkt__cur_peek_be16(&m, pos) & 0x3fff;
+            if (!jumped) {
+                after = pos + 2;
+                jumped = true;
+            }
+            bool loop = false;
+            for (uint32_t i = 0; i < hops; i++)
+                loop |= visited[i] == target;
+            if (loop) {
+                bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_POINTER, pos, target);
+                ok = false;
+                break;
+            }
+            if (hops >= PKT_LIMIT_DNS_POINTER_HOPS) {
+                bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_POINTER_HOPS, pos,
+                    PKT_LIMIT_DNS_POINTER_HOPS);
+                ok = false;
+                break;
+            }
+            visited[hops++] = target;
+            if (target >= d->len) {
+                if (d->incomplete || d->fragment)
+                    ran_out(d, PKT_REASON_DNS_POINTER, pos);
+                else
+                    bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_POINTER, pos, target);
+                ok = false;
+                break;
+            }
+            pos = target;
+            end = d->len;
+            continue;
+        }
+        if (b & 0xc0) {
+            bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_LABEL, pos, b);
+            ok = false;
+            break;
+        }
+        if (b == 0) {
+            pos++;
+            break;
+        }
+        if (b > end - pos - 1) {
+            if (in_rdata && !jumped)
+                bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_RDATA, pos, b);
+            else
+                ran_out(d, PKT_REASON_DNS_LABEL, pos);
+            ok = false;
+            break;
+        }
+        wire += 1u + b;
+        labels++;
+        if (!too_long && (wire + 1 > DNS_WIRE_MAX || labels > PKT_LIMIT_DNS_LABELS)) {
+            too_long = true;
+            bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_NAME, pos, wire + 1);
+        }
+        if (!too_long && out) {
+            pkt__cur lc = pkt__cur_make(d->msg + pos + 1, b);
+            const uint8_t *lab = pkt__cur_take(&lc, b);
+            if (!lab || !put_label(buf, &bl, lab, b)) {
+                too_long = true;
+                bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_NAME, pos, bl);
+            }
+        }
+        pos += 1u + b;
+    }
+    if (!jumped)
+        after = pos;
+    *next = after;
+    if (out) {
+        char *s = bl ? pkt__arena_alloc(d->p, bl + 1, PKT_LAYER_DNS) : NULL;
+        if (s) {
+            memcpy(s, buf, bl);
+            s[bl] = '\0';
+            *out = s;
+        } else {
+            *out = empty_name;
+        }
+    }
+    /* Once past a pointer, the in-place part is known to end after it. */
+    return ok || jumped;
+}
+
+/* A name inside rdata, whose in-place part ends by `rend`. */
+static bool rdata_name(dns_ctx *d, uint32_t off, uint32_t rend, uint32_t *next, const char **out)
+{
+    return read_name(d, off, rend, true, next, out);
+}
+
+/* Decode the rdata of a kept record; sets rr->decoded. */
+static void decode_rdata(dns_ctx *d, pkt_dns_rr *rr, uint32_t rd)
+{
+    uint32_t rl = rr->rdlength, rend = rd + rl, nx = 0;
+    pkt__cur c = pkt__cur_make(rr->rdata, rl);
+    bool ok = true;
+    rr->decoded = 0;
+    switch (rr->type) {
+    case T_A:
+        ok = rl == 4 && pkt__cur_copy(&c, rr->u.a, 4);
+        break;
+    case T_AAAA:
+        ok = rl == 16 && pkt__cur_copy(&c, rr->u.aaaa, 16);
+        break;
+    case T_CNAME:
+    case T_NS:
+    case T_PTR:
+        ok = rdata_name(d, rd, rend, &nx, &rr->u.target) && nx == rend;
+        break;
+    case T_MX:
+        rr->u.mx.preference = pkt__cur_be16(&c);
+        ok = pkt__cur_ok(&c) && rdata_name(d, rd + 2, rend, &nx, &rr->u.mx.exchange) &&
+             nx == rend;
+        break;
+    case T_SRV:
+        rr->u.srv.priority = pkt__cur_be16(&c);
+        rr->u.srv.weight = pkt__cur_be16(&c);
+        rr->u.srv.port = pkt__cur_be16(&c);
+        ok = pkt__cur_ok(&c) && rdata_name(d, rd + 6, rend, &nx, &rr->u.srv.target) &&
+             nx == rend;
+        break;
+    case T_SOA: {
+        ok = rdata_name(d, rd, rend, &nx, &rr->u.soa.mname);
+        if (ok)
+            ok = rdata_name(d, nx, rend, &nx, &rr->u.soa.rname);
+        if (!ok)
+            break;
+        pkt__cur t = pkt__cur_make(d->msg + nx, rend - nx);
+        rr->u.soa.serial = pkt__cur_be32(&t);
+        rr->u.soa.refresh = pkt__cur_be32(&t);
+        rr->u.soa.retry = pkt__cur_be32(&t);
+        rr->u.soa.expire = pkt__cur_be32(&t);
+        rr->u.soa.minimum = pkt__cur_be32(&t);
+        ok = pkt__cur_ok(&t) && pkt__cur_left(&t) == 0;
+        break;
+    }
+    case T_TXT:
+        rr->u.txt.count = 0;
+        rr->u.txt.first = NULL;
+        rr->u.txt.first_len = 0;
+        while (ok && pkt__cur_left(&c)) {
+            uint8_t n = pkt__cur_u8(&c);
+            const uint8_t *s = pkt__cur_take(&c, n);
+            if (!s) {
+                ok = false;
+                break;
+            }
+            if (rr->u.txt.count == 0) {
+                rr->u.txt.first = s;
+                rr->u.txt.first_len = n;
+            }
+            if (rr->u.txt.count < UINT16_MAX)
+                rr->u.txt.count++;
+        }
+        break;
+    case T_OPT:
+        rr->u.opt.udp_size = rr->rclass;
+        rr->u.opt.ext_rcode = (uint8_t)(rr->ttl >> 24);
+        rr->u.opt.version = (uint8_t)(rr->ttl >> 16);
+        rr->u.opt.flags = (uint16_t)rr->ttl;
+        rr->u.opt.do_bit = (uint8_t)(rr->ttl >> 15 & 1);
+        rr->u.opt.options = rl ? rr->rdata : NULL;
+        rr->u.opt.options_len = (uint16_t)rl;
+        /* option code(2) length(2) data: must tile the rdata */
+        while (ok && pkt__cur_left(&c)) {
+            pkt__cur_be16(&c);
+            uint16_t olen = pkt__cur_be16(&c);
+            ok = pkt__cur_ok(&c) && pkt__cur_skip(&c, olen);
+        }
+        break;
+    default:
+        return; /* kept raw */
+    }
+    if (ok)
+        rr->decoded = 1;
+    else
+        bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_RDATA, rd, rr->type);
+}
+
+/* Walk the questions and records after the header. */
+static void parse_body(dns_ctx *d, pkt_dns *dns)
+{
+    uint32_t pos = DNS_HDR, skipped = 0, skip_at = 0;
+    uint32_t nq = dns->qdcount;
+    uint32_t nr = (uint32_t)dns->ancount + dns->nscount + dns->arcount;
+
+    for (uint32_t i = 0; i < nq; i++) {
+        bool keep = dns->question_count < PKT_LIMIT_DNS_QUESTIONS;
+        pkt_dns_question *q = keep ? &dns->questions[dns->question_count] : NULL;
+        const char *name = empty_name;
+        uint32_t at = pos;
+        if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL))
+            goto out;
+        pkt__cur c = pkt__cur_make(d->msg + pos, d->len - pos);
+        uint16_t type = pkt__cur_be16(&c);
+        uint16_t qclass = pkt__cur_be16(&c);
+        if (!pkt__cur_ok(&c)) {
+            ran_out(d, PKT_REASON_DNS_RDATA, pos);
+            goto out;
+        }
+        pos += 4;
+        if (keep) {
+            q->name = name;
+            q->type = type;
+            q->qclass = qclass;
+            dns->question_count++;
+        } else if (skipped++ == 0) {
+            skip_at = at;
+        }
+    }
+    for (uint32_t i = 0; i < nr; i++) {
+        bool keep = dns->rr_count < PKT_LIMIT_DNS_RECORDS;
+        const char *name = empty_name;
+        uint32_t at = pos;
+        if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL))
+            goto out;
+        pkt__cur c = pkt__cur_make(d->msg + pos, d->len - pos);
+        uint16_t type = pkt__cur_be16(&c);
+        uint16_t rclass = pkt__cur_be16(&c);
+        uint32_t ttl = pkt__cur_be32(&c);
+        uint16_t rdlength = pkt__cur_be16(&c);
+        if (!pkt__cur_ok(&c)) {
+            ran_out(d, PKT_REASON_DNS_RDATA, pos);
+            goto out;
+        }
+        const uint8_t *rdata = pkt__cur_take(&c, rdlength);
+        if (!rdata) {
+            ran_out(d, PKT_REASON_DNS_RDATA, pos + 10);
+            goto out;
+        }
+        uint32_t rd = pos + 10;
+        pos = rd + rdlength;
+        if (!keep) {
+            if (skipped++ == 0)
+                skip_at = at;
+            continue;
+        }
+        pkt_dns_rr *rr = &dns->rrs[dns->rr_count++];
+        rr->section = i < dns->ancount                          ? PKT_DNS_ANSWER
+                      : i < (uint32_t)dns->ancount + dns->nscount ? PKT_DNS_AUTHORITY
+                                                                  : PKT_DNS_ADDITIONAL;
+        rr->name = name;
+        rr->type = type;
+        rr->rclass = rclass;
+        rr->ttl = ttl;
+        rr->rdlength = rdlength;
+        rr->rdata = rdata;
+        decode_rdata(d, rr, rd);
+    }
+    dns->complete = 1;
+out:
+    if (skipped)
+        bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_RECORDS, skip_at, skipped);
+}
 
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    pkt__payload(p, data, len);
+    bool tcp = p->nlayers && p->layers[p->nlayers - 1].type == PKT_LAYER_TCP;
+    pkt__cur c = pkt__cur_make(data, len);
+    uint32_t prefix = 0, mlen = len, tcp_length = 0;
+    bool incomplete = p->cut != 0;
+
+    if (tcp) {
+        tcp_length = pkt__cur_be16(&c);
+        if (!pkt__cur_ok(&c)) {
+            pkt__truncated(p, PKT_LAYER_DNS, data);
+            return;
+        }
+        if (tcp_length < DNS_HDR) {
+            pkt__anomaly(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_DNS, PKT_REASON_DNS_TCP_LENGTH, -1,
+                         data, tcp_length);
+            pkt__payload(p, data, len);
+            return;
+        }
+        prefix = 2;
+        mlen = len - 2;
+        if (tcp_length < mlen)
+            mlen = tcp_length;
+        else if (tcp_length > mlen)
+            incomplete = true;
+    }
+    const uint8_t *h = pkt__cur_take(&c, DNS_HDR);
+    if (!h) {
+        pkt__truncated(p, PKT_LAYER_DNS, data);
+        return;
+    }
+    pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, len - prefix - mlen);
+    if (!l)
+        return;
+    pkt_dns *dns = &p->dns;
+    l->u.dns = dns;
+    uint16_t f = pkt__be16_at(h + 2);
+    dns->id = pkt__be16_at(h);
+    dns->flags = f;
+    dns->qr = (uint8_t)(f >> 15);
+    dns->opcode = (uint8_t)(f >> 11 & 0xf);
+    dns->aa = (uint8_t)(f >> 10 & 1);
+    dns->tc = (uint8_t)(f >> 9 & 1);
+    dns->rd = (uint8_t)(f >> 8 & 1);
+    dns->ra = (uint8_t)(f >> 7 & 1);
+    dns->z = (uint8_t)(f >> 6 & 1);
+    dns->ad = (uint8_t)(f >> 5 & 1);
+    dns->cd = (uint8_t)(f >> 4 & 1);
+    dns->rcode = (uint8_t)(f & 0xf);
+    dns->qdcount = pkt__be16_at(h + 4);
+    dns->ancount = pkt__be16_at(h + 6);
+    dns->nscount = pkt__be16_at(h + 8);
+    dns->arcount = pkt__be16_at(h + 10);
+    dns->question_count = 0;
+    dns->rr_count = 0;
+    dns->over_tcp = tcp;
+    dns->tcp_length = (uint16_t)tcp_length;
+    dns->complete = 0;
+
+    dns_ctx d;
+    d.p = p;
+    d.li = pkt__layer_index(p, l);
+    d.msg = data + prefix;
+    d.len = mlen;
+    d.incomplete = incomplete;
+    d.fragment = p->fragment != 0;
+    d.truncated = false;
+    if (tcp && tcp_length > mlen) {
+        d.truncated = true;
+        pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,
+                     data + len, tcp_length);
+    }
+    parse_body(&d, dns);
+    if (len - prefix - mlen)
+        pkt__payload(p, data + prefix + mlen, len - prefix - mlen);
 }

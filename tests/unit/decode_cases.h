@@ -513,7 +513,10 @@ static inline void case_dns_port(dcase *c)
     L(c, PKT_LAYER_IPV4, ip, 20);
     size_t u = pb_udp(x, 40000, 53);
     L(c, PKT_LAYER_UDP, u, 8);
-    pb_payload(x, 12);
+    size_t d = pb_u32(x, 0x12340100); /* DNS header: id, RD, no records */
+    pb_u32(x, 0);
+    pb_u32(x, 0);
+    L(c, PKT_LAYER_DNS, d, 12);
     pb_udp_done(x, ip, u);
     pb_ipv4_done(x, ip);
     c->payload_layer = PKT_LAYER_UDP;

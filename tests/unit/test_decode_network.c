@@ -79,7 +79,7 @@ static size_t frag_packet(pb *x, uint16_t fragword, size_t paylen)
     pb_eth(x, 0x0800);
     size_t ip = pb_ipv4(x, 17);
     pb_put16(x, ip + 6, fragword);
-    size_t u = pb_udp(x, 1000, 53);
+    size_t u = pb_udp(x, 1000, 5000); /* no application decoder on these ports */
     pb_payload(x, paylen);
     pb_put16(x, u + 4, 2000); /* the whole datagram is longer */
     pb_ipv4_done(x, ip);
