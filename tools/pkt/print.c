@@ -177,6 +177,27 @@ static const char *icmp6_name(uint8_t type)
     }
 }
 
+static const char *unreach4_name(uint8_t code)
+{
+    static const char *const n[] = {"net unreachable",      "host unreachable",
+                                    "protocol unreachable", "port unreachable",
+                                    "fragmentation needed", "source route failed",
+                                    "net unknown",          "host unknown",
+                                    "source host isolated", "net prohibited",
+                                    "host prohibited",      "net unreachable for TOS",
+                                    "host unreachable for TOS", "administratively prohibited"};
+    return code < sizeof n / sizeof n[0] ? n[code] : NULL;
+}
+
+static const char *unreach6_name(uint8_t code)
+{
+    static const char *const n[] = {"no route",          "administratively prohibited",
+                                    "beyond scope",      "address unreachable",
+                                    "port unreachable",  "source address failed policy",
+                                    "reject route"};
+    return code < sizeof n / sizeof n[0] ? n[code] : NULL;
+}
+
 static const char *dns_type_name(uint16_t t)
 {
     switch (t) {
@@ -462,7 +483,7 @@ static void emit_tcp(struct fw *w, const pkt_tcp *t)
 static void dns_rdata_text(const pkt_dns_rr *rr, char *buf, size_t n)
 {
     char a[64];
-    switch (rr->type) {
+    switch (rr->decoded ? rr->type : 0) {
     case 1:
         if (rr->rdlength == 4) {
             snprintf(buf, n, "%s", pkt_format_addr(rr->u.a, 4, a));
@@ -496,6 +517,21 @@ static void dns_rdata_text(const pkt_dns_rr *rr, char *buf, size_t n)
             return;
         }
         break;
+    case 16:
+        if (rr->u.txt.first) {
+            /* The first character-string (the rest stay in rdata). */
+            size_t o = 0;
+            for (unsigned i = 0; i < rr->u.txt.first_len && o + 1 < n; i++)
+                buf[o++] = (char)rr->u.txt.first[i];
+            buf[o] = 0;
+            return;
+        }
+        break;
+    case 41:
+        snprintf(buf, n, "udp %u version %u do %u ext_rcode %u options %u", rr->u.opt.udp_size,
+                 rr->u.opt.version, rr->u.opt.do_bit, rr->u.opt.ext_rcode,
+                 rr->u.opt.options_len);
+        return;
     case 6:
         if (rr->u.soa.mname && rr->u.soa.rname) {
             snprintf(buf, n, "%s %s %u %u %u %u %u", rr->u.soa.mname, rr->u.soa.rname,
@@ -525,12 +561,16 @@ static void emit_dns(struct fw *w, const pkt_dns *d)
     fw_bool(w, "tc", d->tc);
     fw_bool(w, "rd", d->rd);
     fw_bool(w, "ra", d->ra);
+    fw_bool(w, "ad", d->ad);
+    fw_bool(w, "cd", d->cd);
     fw_uint(w, "rcode", d->rcode);
     fw_str(w, "rcode_name", rc ? rc : "unknown");
     fw_uint(w, "qdcount", d->qdcount);
     fw_uint(w, "ancount", d->ancount);
     fw_uint(w, "nscount", d->nscount);
     fw_uint(w, "arcount", d->arcount);
+    fw_bool(w, "over_tcp", d->over_tcp);
+    fw_bool(w, "complete", d->complete);
     fw_open(w, "questions", 1);
     for (unsigned i = 0; i < d->question_count && i < PKT_LIMIT_DNS_QUESTIONS; i++) {
         const pkt_dns_question *q = &d->questions[i];
@@ -781,6 +821,12 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
             fw_uint(w, "key", l->u.gre.key);
         if (l->u.gre.flags & PKT_GRE_HAS_SEQ)
             fw_uint(w, "seq", l->u.gre.seq);
+        if (l->u.gre.version == 1) {
+            fw_uint(w, "payload_len", l->u.gre.payload_len);
+            fw_uint(w, "call_id", l->u.gre.call_id);
+            if (l->u.gre.flags & PKT_GRE_HAS_ACK)
+                fw_uint(w, "ack", l->u.gre.ack);
+        }
         break;
     case PKT_LAYER_VXLAN:
         fw_hex(w, "flags", l->u.vxlan.flags, 2);
@@ -793,6 +839,7 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
         fw_bool(w, "critical", l->u.geneve.critical);
         fw_hex(w, "protocol", l->u.geneve.protocol, 4);
         fw_uint(w, "vni", l->u.geneve.vni);
+        fw_uint(w, "option_count", l->u.geneve.option_count);
         break;
     case PKT_LAYER_TCP:
         emit_tcp(w, &l->u.tcp);
@@ -839,8 +886,28 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
         fw_addr(w, "siaddr", d->siaddr, 4);
         fw_addr(w, "giaddr", d->giaddr, 4);
         fw_addr(w, "chaddr", d->chaddr, d->hlen && d->hlen <= 16 ? d->hlen : 16);
+        fw_bool(w, "cookie", d->has_cookie);
         fw_uint(w, "msg_type", d->msg_type);
         fw_str(w, "msg_type_name", mn ? mn : "unknown");
+        if (d->opt_present & PKT_DHCPOPT_HAS_REQUESTED_IP)
+            fw_addr(w, "requested_ip", d->requested_ip, 4);
+        if (d->opt_present & PKT_DHCPOPT_HAS_SERVER_ID)
+            fw_addr(w, "server_id", d->server_id, 4);
+        if (d->opt_present & PKT_DHCPOPT_HAS_LEASE_TIME)
+            fw_uint(w, "lease_time", d->lease_time);
+        if ((d->opt_present & PKT_DHCPOPT_HAS_HOSTNAME) && d->hostname) {
+            char hn[256];
+            memcpy(hn, d->hostname, d->hostname_len);
+            hn[d->hostname_len] = 0;
+            fw_str(w, "hostname", hn);
+        }
+        if ((d->opt_present & PKT_DHCPOPT_HAS_PARAM_LIST) && d->param_list) {
+            fw_open(w, "param_list", 1);
+            for (unsigned i = 0; i < d->param_list_len; i++)
+                fw_uint(w, "", d->param_list[i]);
+            fw_close(w);
+        }
+        fw_uint(w, "option_count", d->option_count);
         fw_uint(w, "options_len", d->options_len);
         break;
     }
@@ -882,6 +949,56 @@ static const pkt_layer *top_layer(const pkt_packet *p)
             return l;
     }
     return NULL;
+}
+
+/* An ICMP or ICMPv6 error message (which quotes the packet it is about),
+ * or NULL.  Its quoted layers follow it in the packet. */
+static const pkt_layer *icmp_error(const pkt_packet *p)
+{
+    for (unsigned i = 0; i < pkt_packet_layer_count(p); i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (l->type == PKT_LAYER_ICMPV4) {
+            uint8_t t = l->u.icmpv4.type;
+            return t == 3 || t == 4 || t == 5 || t == 11 || t == 12 ? l : NULL;
+        }
+        if (l->type == PKT_LAYER_ICMPV6)
+            return l->u.icmpv6.type >= 1 && l->u.icmpv6.type <= 4 ? l : NULL;
+    }
+    return NULL;
+}
+
+/* " about PROTO SRC > DST": the packet an ICMP error quotes. */
+static void gist_quoted(FILE *f, const pkt_packet *p, const pkt_layer *icmp)
+{
+    char a[64], b[64];
+    unsigned n = pkt_packet_layer_count(p), i = (unsigned)(icmp - pkt_packet_layer_at(p, 0)) + 1;
+    const pkt_layer *ip = NULL;
+    for (; i < n; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (!ip && (l->type == PKT_LAYER_IPV4 || l->type == PKT_LAYER_IPV6)) {
+            ip = l;
+            continue;
+        }
+        if (ip && (l->type == PKT_LAYER_TCP || l->type == PKT_LAYER_UDP))
+            break;
+    }
+    if (!ip)
+        return;
+    if (ip->type == PKT_LAYER_IPV4) {
+        pkt_format_addr(ip->u.ipv4.src, 4, a);
+        pkt_format_addr(ip->u.ipv4.dst, 4, b);
+    } else {
+        pkt_format_addr(ip->u.ipv6.src, 16, a);
+        pkt_format_addr(ip->u.ipv6.dst, 16, b);
+    }
+    if (i < n) {
+        const pkt_layer *t = pkt_packet_layer_at(p, i);
+        uint16_t sp = t->type == PKT_LAYER_TCP ? t->u.tcp.src_port : t->u.udp.src_port;
+        uint16_t dp = t->type == PKT_LAYER_TCP ? t->u.tcp.dst_port : t->u.udp.dst_port;
+        fprintf(f, " about %s %s.%u > %s.%u", pkt_layer_type_name(t->type), a, sp, b, dp);
+    } else {
+        fprintf(f, " about %s %s > %s", pkt_layer_type_name(ip->type), a, b);
+    }
 }
 
 static void gist_dns(FILE *f, const pkt_dns *d)
@@ -953,8 +1070,14 @@ static void gist(FILE *f, const pkt_packet *p, const pkt_layer *top)
             fprintf(f, " type %u", c->type);
         if (c->type == 0 || c->type == 8)
             fprintf(f, " id %u seq %u", c->id, c->seq);
+        else if (c->type == 3 && unreach4_name(c->code))
+            fprintf(f, " (%s)", unreach4_name(c->code));
         else if (c->code || !n)
             fprintf(f, " code %u", c->code);
+        if (c->type == 3 && c->code == 4 && (c->rest & 0xffffu))
+            fprintf(f, " mtu %u", c->rest & 0xffffu);
+        if (top == icmp_error(p))
+            gist_quoted(f, p, top);
         break;
     }
     case PKT_LAYER_ICMPV6: {
@@ -974,8 +1097,12 @@ static void gist(FILE *f, const pkt_packet *p, const pkt_layer *top)
                 fprintf(f, " is-at %s", pkt_format_addr(c->tgt_lladdr, 6, b));
         } else if (c->type == 2)
             fprintf(f, " mtu %u", c->mtu);
+        else if (c->type == 1 && unreach6_name(c->code))
+            fprintf(f, " (%s)", unreach6_name(c->code));
         else if (c->code || !n)
             fprintf(f, " code %u", c->code);
+        if (top == icmp_error(p))
+            gist_quoted(f, p, top);
         break;
     }
     case PKT_LAYER_IGMP:
@@ -1101,7 +1228,9 @@ static void summary_line(struct pkt_printer *pr, const pkt_packet *p, const pkt_
                          uint64_t frame, int anomalies)
 {
     FILE *f = pr->out;
-    const pkt_layer *top = top_layer(p);
+    const pkt_layer *top = icmp_error(p);
+    if (!top)
+        top = top_layer(p);
     fprintf(f, "%" PRIu64 " ", frame);
     print_time(pr, ci->ts_ns);
     putc(' ', f);

@@ -148,7 +148,8 @@ def check_summary(output, capture):
 
 # Our layer types and tshark's protocol names, for the order of layers.
 LAYER_PROTO = {"Ethernet": "eth", "Dot1Q": "vlan", "ARP": "arp", "IPv4": "ip", "IPv6": "ipv6",
-               "IPv6Fragment": "ipv6.fraghdr", "ICMPv4": "icmp", "ICMPv6": "icmpv6",
+               "IPv6Fragment": "ipv6.fraghdr", "IPv6HopByHop": "ipv6.hopopts",
+               "IPv6Routing": "ipv6.routing", "IPv6Destination": "ipv6.dstopts", "ICMPv4": "icmp", "ICMPv6": "icmpv6",
                "TCP": "tcp", "UDP": "udp", "DNS": "dns", "DHCPv4": "dhcp", "NTP": "ntp",
                "SCTP": "sctp", "GRE": "gre", "VXLAN": "vxlan", "IGMP": "igmp",
                "LinuxSLL": "sll", "LinuxSLL2": "sll"}
@@ -369,8 +370,36 @@ def check_stats(output, capture, read_json):
         got = [t["packets_sent"], t["bytes_sent"], t["packets_received"], t["bytes_received"]]
         if want != got:
             err("stats: talker %s: %r, tshark %r" % (t["address"], got, want))
-    print("stats: counts, times, %d conversations and %d talkers agree with tshark" % (
-        len(conv), len(s["talkers"])))
+    # Protocol hierarchy: packets and bytes containing each protocol, against
+    # tshark's protocol lists (only for a capture without anomalies, where
+    # both decoded every header).
+    checked = 0
+    if s["anomalous_packets"] == 0:
+        prows = tshark_fields(capture, ["frame.len", "frame.protocols"])
+        have = {}
+        stack = []
+        for n in s["protocols"]:
+            del stack[n["depth"]:]
+            if n["layer"] not in stack:      # outermost occurrence only
+                t = have.setdefault(n["layer"], [0, 0])
+                t[0] += n["packets"]
+                t[1] += n["bytes"]
+            stack.append(n["layer"])
+        for layer, t in have.items():
+            proto = LAYER_PROTO.get(layer)
+            if proto is None:
+                continue
+            want = [0, 0]
+            for r in prows:
+                if proto in r["frame.protocols"].split(":"):
+                    want[0] += 1
+                    want[1] += int(r["frame.len"])
+            if t != want:
+                err("stats: protocol %s in %d packets, %d bytes; tshark %r" % (
+                    layer, t[0], t[1], want))
+            checked += 1
+    print("stats: counts, times, %d conversations, %d talkers, %d protocols agree with tshark" % (
+        len(conv), len(s["talkers"]), checked))
 
 
 def addr_key(a, fam):
