@@ -159,6 +159,21 @@ if first_line([], 1):
 print("-l flushes per packet; a pipe is block-buffered without it")
 PY
 
+# --- --fields goes through the same selection (-c, --skip, --anomalies) ----
+run_pkt read --fields frame.len,ip.src,tcp.srcport --skip 30 -c 4 "$in"
+expect_rc 0 "--fields"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--fields -c 4: not 4 lines"
+sed -n 31,34p "$tmp/all" | cut -d' ' -f8 >"$tmp/lens"
+cmp -s <(cut -f1 "$tmp/out") "$tmp/lens" || fail "--fields --skip 30: not packets 31..34"
+if command -v tshark >/dev/null; then
+    tshark -r "$in" -T fields -E occurrence=f -e frame.len -e ip.src -e tcp.srcport 2>/dev/null |
+        sed -n 31,34p >"$tmp/want"
+    cmp -s "$tmp/out" "$tmp/want" || fail "--fields differs from tshark"
+fi
+run_pkt read --fields no.such.field "$in"
+expect_rc 2 "--fields with an unknown field"
+expect_err "no.such.field" "--fields with an unknown field"
+
 # --- progress bar ---------------------------------------------------------------
 gen=${PKT_BUILD_DIR:-}/bench/gen_capture
 if [ -x "$gen" ]; then

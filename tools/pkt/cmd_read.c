@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fields.h"
 #include "pkt/pkt.h"
 #include "print.h"
 #include "progress.h"
@@ -30,6 +31,7 @@ static void read_usage(FILE *f)
             "Options:\n"
             "  -v, --verbose        also print every layer with its fields, indented\n"
             "      --json           JSON Lines, one object per packet (docs/json-schema.md)\n"
+            "      --fields F1,F2,...  print these tshark fields instead, tab-separated\n"
             "  -f, --filter EXPR    only packets matching the BPF expression (tcpdump syntax)\n"
             "  -c, --count N        stop after printing N packets\n"
             "      --skip N         do not print the first N packets read\n"
@@ -59,6 +61,7 @@ struct read_opts {
     unsigned decode_options;
     const char *filter;
     int progress;
+    pkt_fields *fields; /* --fields: tshark-style columns instead */
 };
 
 struct read_state {
@@ -144,7 +147,10 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
             continue;
         if (o->anomalies_only && pkt_packet_anomaly_count(p) == 0)
             continue;
-        pkt_printer_packet(&st->pr, p, ci, frame, o->mode == PKT_PRINT_JSON ? name : NULL);
+        if (o->fields)
+            pkt_fields_print(stdout, o->fields, p, ci);
+        else
+            pkt_printer_packet(&st->pr, p, ci, frame, o->mode == PKT_PRINT_JSON ? name : NULL);
         st->printed++;
     }
     pkt_progress_end(&pg);
@@ -164,7 +170,7 @@ int pkt_cmd_read(int argc, char **argv)
 {
     struct read_opts o = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE, .count = -1};
     int line_buffered = 0;
-    enum { OPT_JSON = 1000, OPT_SKIP, OPT_ANOMALIES, OPT_CHECKSUMS };
+    enum { OPT_JSON = 1000, OPT_SKIP, OPT_ANOMALIES, OPT_CHECKSUMS, OPT_FIELDS };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"verbose", no_argument, NULL, 'v'},
@@ -176,6 +182,7 @@ int pkt_cmd_read(int argc, char **argv)
         {"anomalies", no_argument, NULL, OPT_ANOMALIES},
         {"checksums", no_argument, NULL, OPT_CHECKSUMS},
         {"line-buffered", no_argument, NULL, 'l'},
+        {"fields", required_argument, NULL, OPT_FIELDS},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -183,6 +190,7 @@ int pkt_cmd_read(int argc, char **argv)
         switch (c) {
         case 'h':
             read_usage(stdout);
+            pkt_fields_free(o.fields);
             return PKT_EXIT_OK;
         case 'v':
             o.mode = PKT_PRINT_VERBOSE;
@@ -195,11 +203,11 @@ int pkt_cmd_read(int argc, char **argv)
             break;
         case 'c':
             if (parse_count("-c", optarg, &o.count) < 0)
-                return PKT_EXIT_USAGE;
+                goto usage;
             break;
         case OPT_SKIP:
             if (parse_count("--skip", optarg, &o.skip) < 0)
-                return PKT_EXIT_USAGE;
+                goto usage;
             break;
         case 't':
             if (pkt_time_mode_parse(optarg, &o.time_mode) < 0) {
@@ -207,7 +215,7 @@ int pkt_cmd_read(int argc, char **argv)
                         "pkt read: unknown time format '%s' (use ad, a, r, d or e; see "
                         "pkt read --help)\n",
                         optarg);
-                return PKT_EXIT_USAGE;
+                goto usage;
             }
             break;
         case OPT_ANOMALIES:
@@ -219,22 +227,32 @@ int pkt_cmd_read(int argc, char **argv)
         case 'l':
             line_buffered = 1;
             break;
+        case OPT_FIELDS: {
+            char msg[4096];
+            pkt_fields_free(o.fields);
+            o.fields = pkt_fields_parse(optarg, msg, sizeof msg);
+            if (!o.fields) {
+                fprintf(stderr, "pkt read: %s\n", msg);
+                goto usage;
+            }
+            break;
+        }
         default:
             fprintf(stderr, "Try 'pkt read --help'.\n");
-            return PKT_EXIT_USAGE;
+            goto usage;
         }
     }
     if (optind >= argc) {
         fprintf(stderr, "pkt read: no capture file given (use '-' for standard input)\n");
         fprintf(stderr, "Try 'pkt read --help'.\n");
-        return PKT_EXIT_USAGE;
+        goto usage;
     }
 #ifndef PKT_CLI_HAVE_BPF
     if (o.filter) {
         fprintf(stderr, "pkt read: -f '%s': BPF filters are not available in this build of pkt "
                         "(they come with live capture support)\n",
                 o.filter);
-        return PKT_EXIT_USAGE;
+        goto usage;
     }
 #endif
     /* Large blocks unless someone watches each packet arrive. */
@@ -262,5 +280,9 @@ int pkt_cmd_read(int argc, char **argv)
         if (status < PKT_EXIT_INPUT)
             status = PKT_EXIT_INPUT;
     }
+    pkt_fields_free(o.fields);
     return status;
+usage:
+    pkt_fields_free(o.fields);
+    return PKT_EXIT_USAGE;
 }

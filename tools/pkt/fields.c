@@ -1,0 +1,653 @@
+/*
+ * pkt read --fields: each supported tshark field is a row of one table,
+ * with a function that formats the field's first occurrence the way
+ * `tshark -T fields` does (learnt from tshark's output on real packets and
+ * from `tshark -G fields`: BASE_HEX fields print 0x and two hex digits per
+ * byte of the field type, booleans 0/1, addresses in their usual notation).
+ */
+#include "fields.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Format the field into buf (room n); return true when the packet has it. */
+typedef bool (*field_fn)(char *buf, size_t n, const pkt_packet *p, const pkt_capture_info *ci);
+
+struct field_def {
+    const char *name;
+    field_fn fn;
+};
+
+struct pkt_fields {
+    size_t count;
+    const struct field_def *defs[]; /* count entries */
+};
+
+/* ---- Formatting helpers ---- */
+
+static bool fmt_mac(char *b, size_t n, const uint8_t *m)
+{
+    snprintf(b, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    return true;
+}
+
+static bool fmt_ipv4(char *b, size_t n, const uint8_t *a)
+{
+    snprintf(b, n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    return true;
+}
+
+static bool fmt_ipv6(char *b, size_t n, const uint8_t *a)
+{
+    return inet_ntop(AF_INET6, a, b, (socklen_t)n) != NULL;
+}
+
+static bool fmt_u(char *b, size_t n, uint32_t v)
+{
+    snprintf(b, n, "%" PRIu32, v);
+    return true;
+}
+
+/* BASE_HEX: 0x and `digits` hex digits (2 per byte of the field type). */
+static bool fmt_hex(char *b, size_t n, uint32_t v, int digits)
+{
+    snprintf(b, n, "0x%0*" PRIx32, digits, v);
+    return true;
+}
+
+/* Walk the layers of type t, outermost first. */
+#define EACH_LAYER(l, p, t) \
+    for (const pkt_layer *l = pkt_packet_layer((p), (t)); l; l = pkt_packet_layer_next((p), l))
+
+/* ---- frame ---- */
+
+static bool f_frame_time_epoch(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)p;
+    int64_t t = ci->ts_ns;
+    const char *sign = "";
+    uint64_t u;
+    if (t < 0) {
+        sign = "-";
+        u = (uint64_t)(-(t + 1)) + 1u;
+    } else {
+        u = (uint64_t)t;
+    }
+    snprintf(b, n, "%s%" PRIu64 ".%09" PRIu64, sign, u / 1000000000u, u % 1000000000u);
+    return true;
+}
+
+static bool f_frame_len(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)p;
+    return fmt_u(b, n, ci->len);
+}
+
+static bool f_frame_cap_len(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)p;
+    return fmt_u(b, n, ci->caplen);
+}
+
+/* ---- Ethernet, VLAN, SLL ---- */
+
+static bool f_eth_src(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_ethernet *e = pkt_packet_ethernet(p);
+    return e && fmt_mac(b, n, e->src);
+}
+
+static bool f_eth_dst(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_ethernet *e = pkt_packet_ethernet(p);
+    return e && fmt_mac(b, n, e->dst);
+}
+
+static bool f_eth_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    EACH_LAYER(l, p, PKT_LAYER_ETHERNET) {
+        if (!l->u.eth.is_8023) /* 802.3 frames have eth.len instead */
+            return fmt_hex(b, n, l->u.eth.type, 4);
+    }
+    return false;
+}
+
+/* tshark's vlan dissector takes TPIDs 0x8100 and 0x9100; 0x88a8 is
+ * ieee8021ad's (0x9200 no one's). */
+static const pkt_dot1q *vlan_tag(const pkt_packet *p, bool ad)
+{
+    EACH_LAYER(l, p, PKT_LAYER_DOT1Q) {
+        uint16_t tpid = l->u.dot1q.tpid;
+        if (ad ? tpid == 0x88a8 : (tpid == 0x8100 || tpid == 0x9100))
+            return &l->u.dot1q;
+    }
+    return NULL;
+}
+
+static bool f_vlan_id(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dot1q *v = vlan_tag(p, false);
+    return v && fmt_u(b, n, v->vid);
+}
+
+static bool f_vlan_priority(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dot1q *v = vlan_tag(p, false);
+    return v && fmt_u(b, n, v->pcp);
+}
+
+static bool f_vlan_etype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dot1q *v = vlan_tag(p, false);
+    return v && v->type > 1500 && fmt_hex(b, n, v->type, 4);
+}
+
+static bool f_ieee8021ad_id(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dot1q *v = vlan_tag(p, true);
+    return v && fmt_u(b, n, v->vid);
+}
+
+static bool f_sll_pkttype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    /* tshark's sll dissector serves both versions with the same fields;
+     * whichever comes first in the packet. */
+    const pkt_layer *l1 = pkt_packet_layer(p, PKT_LAYER_SLL);
+    const pkt_layer *l2 = pkt_packet_layer(p, PKT_LAYER_SLL2);
+    if (l1 && (!l2 || l1->offset <= l2->offset))
+        return fmt_u(b, n, l1->u.sll.pkttype);
+    if (l2)
+        return fmt_u(b, n, l2->u.sll2.pkttype);
+    return false;
+}
+
+/* ---- ARP ---- */
+
+/* tshark names the addresses only for Ethernet-like hardware (type 1 or 6,
+ * 6 bytes) and IPv4 (0x0800 or AX.25's 0xcc, 4 bytes). */
+static const pkt_arp *arp_ether(const pkt_packet *p)
+{
+    const pkt_arp *a = pkt_packet_arp(p);
+    if (a && (a->htype == 1 || a->htype == 6) && a->hlen == 6)
+        return a;
+    return NULL;
+}
+
+static const pkt_arp *arp_ipv4(const pkt_packet *p)
+{
+    const pkt_arp *a = pkt_packet_arp(p);
+    if (a && (a->ptype == 0x0800 || a->ptype == 0xcc) && a->plen == 4)
+        return a;
+    return NULL;
+}
+
+static bool f_arp_opcode(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = pkt_packet_arp(p);
+    return a && fmt_u(b, n, a->op);
+}
+
+static bool f_arp_hw_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = pkt_packet_arp(p);
+    return a && fmt_u(b, n, a->htype);
+}
+
+static bool f_arp_proto_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = pkt_packet_arp(p);
+    return a && fmt_hex(b, n, a->ptype, 4);
+}
+
+static bool f_arp_src_hw_mac(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = arp_ether(p);
+    return a && fmt_mac(b, n, a->sha);
+}
+
+static bool f_arp_dst_hw_mac(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = arp_ether(p);
+    return a && fmt_mac(b, n, a->tha);
+}
+
+static bool f_arp_src_proto_ipv4(char *b, size_t n, const pkt_packet *p,
+                                 const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = arp_ipv4(p);
+    return a && fmt_ipv4(b, n, a->spa);
+}
+
+static bool f_arp_dst_proto_ipv4(char *b, size_t n, const pkt_packet *p,
+                                 const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_arp *a = arp_ipv4(p);
+    return a && fmt_ipv4(b, n, a->tpa);
+}
+
+/* ---- IPv4 ---- */
+
+/* tshark's IPv6 dissector fills in ip.version too: the first IP header of
+ * either version. */
+static bool f_ip_version(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_layer *l4 = pkt_packet_layer(p, PKT_LAYER_IPV4);
+    const pkt_layer *l6 = pkt_packet_layer(p, PKT_LAYER_IPV6);
+    if (l4 && (!l6 || l4->offset <= l6->offset))
+        return fmt_u(b, n, l4->u.ipv4.version);
+    if (l6)
+        return fmt_u(b, n, l6->u.ipv6.version);
+    return false;
+}
+
+#define IPV4_FIELD(fname, expr)                                                           \
+    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    {                                                                                     \
+        (void)ci;                                                                         \
+        const pkt_ipv4 *ip = pkt_packet_ipv4(p);                                          \
+        return ip && (expr);                                                              \
+    }
+
+IPV4_FIELD(f_ip_hdr_len, fmt_u(b, n, ip->ihl * 4u))
+IPV4_FIELD(f_ip_dsfield, fmt_hex(b, n, ip->tos, 2))
+IPV4_FIELD(f_ip_dsfield_dscp, fmt_u(b, n, ip->tos >> 2))
+IPV4_FIELD(f_ip_dsfield_ecn, fmt_u(b, n, ip->tos & 3u))
+IPV4_FIELD(f_ip_len, fmt_u(b, n, ip->total_len))
+IPV4_FIELD(f_ip_id, fmt_hex(b, n, ip->id, 4))
+IPV4_FIELD(f_ip_flags, fmt_hex(b, n, ip->flags, 2))
+IPV4_FIELD(f_ip_flags_rb, fmt_u(b, n, (ip->flags & PKT_IPV4_RF) != 0))
+IPV4_FIELD(f_ip_flags_df, fmt_u(b, n, (ip->flags & PKT_IPV4_DF) != 0))
+IPV4_FIELD(f_ip_flags_mf, fmt_u(b, n, (ip->flags & PKT_IPV4_MF) != 0))
+IPV4_FIELD(f_ip_frag_offset, fmt_u(b, n, ip->frag_offset)) /* 8-byte units, as tshark 4.0 */
+IPV4_FIELD(f_ip_ttl, fmt_u(b, n, ip->ttl))
+IPV4_FIELD(f_ip_proto, fmt_u(b, n, ip->protocol))
+IPV4_FIELD(f_ip_checksum, fmt_hex(b, n, ip->checksum, 4))
+IPV4_FIELD(f_ip_src, fmt_ipv4(b, n, ip->src))
+IPV4_FIELD(f_ip_dst, fmt_ipv4(b, n, ip->dst))
+
+/* ---- IPv6 ---- */
+
+#define IPV6_FIELD(fname, expr)                                                           \
+    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    {                                                                                     \
+        (void)ci;                                                                         \
+        const pkt_ipv6 *ip6 = pkt_packet_ipv6(p);                                         \
+        return ip6 && (expr);                                                             \
+    }
+
+IPV6_FIELD(f_ipv6_version, fmt_u(b, n, ip6->version))
+IPV6_FIELD(f_ipv6_tclass, fmt_hex(b, n, ip6->traffic_class, 8)) /* an FT_UINT32 */
+IPV6_FIELD(f_ipv6_flow, fmt_hex(b, n, ip6->flow_label, 6))   /* an FT_UINT24 */
+IPV6_FIELD(f_ipv6_plen, fmt_u(b, n, ip6->payload_len))
+IPV6_FIELD(f_ipv6_nxt, fmt_u(b, n, ip6->next_header))
+IPV6_FIELD(f_ipv6_hlim, fmt_u(b, n, ip6->hop_limit))
+IPV6_FIELD(f_ipv6_src, fmt_ipv6(b, n, ip6->src))
+IPV6_FIELD(f_ipv6_dst, fmt_ipv6(b, n, ip6->dst))
+
+/* ---- TCP ---- */
+
+#define TCP_FIELD(fname, expr)                                                            \
+    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    {                                                                                     \
+        (void)ci;                                                                         \
+        const pkt_tcp *t = pkt_packet_tcp(p);                                             \
+        return t && (expr);                                                               \
+    }
+
+TCP_FIELD(f_tcp_srcport, fmt_u(b, n, t->src_port))
+TCP_FIELD(f_tcp_dstport, fmt_u(b, n, t->dst_port))
+TCP_FIELD(f_tcp_seq_raw, fmt_u(b, n, t->seq))
+TCP_FIELD(f_tcp_ack_raw, fmt_u(b, n, t->ack))
+TCP_FIELD(f_tcp_hdr_len, fmt_u(b, n, t->data_offset * 4u))
+TCP_FIELD(f_tcp_flags, fmt_hex(b, n, t->flags, 4))
+TCP_FIELD(f_tcp_flags_syn, fmt_u(b, n, (t->flags & PKT_TCP_SYN) != 0))
+TCP_FIELD(f_tcp_flags_ack, fmt_u(b, n, (t->flags & PKT_TCP_ACK) != 0))
+TCP_FIELD(f_tcp_flags_fin, fmt_u(b, n, (t->flags & PKT_TCP_FIN) != 0))
+TCP_FIELD(f_tcp_flags_reset, fmt_u(b, n, (t->flags & PKT_TCP_RST) != 0))
+TCP_FIELD(f_tcp_flags_push, fmt_u(b, n, (t->flags & PKT_TCP_PSH) != 0))
+TCP_FIELD(f_tcp_window_size_value, fmt_u(b, n, t->window))
+TCP_FIELD(f_tcp_checksum, fmt_hex(b, n, t->checksum, 4))
+TCP_FIELD(f_tcp_urgent_pointer, fmt_u(b, n, t->urgent))
+TCP_FIELD(f_tcp_options_mss_val,
+          (t->opt_present & PKT_TCPOPT_HAS_MSS) && fmt_u(b, n, t->mss))
+TCP_FIELD(f_tcp_options_wscale_shift,
+          (t->opt_present & PKT_TCPOPT_HAS_WSCALE) && fmt_u(b, n, t->wscale))
+TCP_FIELD(f_tcp_options_timestamp_tsval,
+          (t->opt_present & PKT_TCPOPT_HAS_TIMESTAMP) && fmt_u(b, n, t->ts_val))
+TCP_FIELD(f_tcp_options_timestamp_tsecr,
+          (t->opt_present & PKT_TCPOPT_HAS_TIMESTAMP) && fmt_u(b, n, t->ts_ecr))
+
+/* ---- UDP ---- */
+
+#define UDP_FIELD(fname, expr)                                                            \
+    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    {                                                                                     \
+        (void)ci;                                                                         \
+        const pkt_udp *u = pkt_packet_udp(p);                                             \
+        return u && (expr);                                                               \
+    }
+
+UDP_FIELD(f_udp_srcport, fmt_u(b, n, u->src_port))
+UDP_FIELD(f_udp_dstport, fmt_u(b, n, u->dst_port))
+UDP_FIELD(f_udp_length, fmt_u(b, n, u->length))
+UDP_FIELD(f_udp_checksum, fmt_hex(b, n, u->checksum, 4))
+
+/* ---- ICMP, ICMPv6 ---- */
+
+static bool f_icmp_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv4 *ic = pkt_packet_icmpv4(p);
+    return ic && fmt_u(b, n, ic->type);
+}
+
+static bool f_icmp_code(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv4 *ic = pkt_packet_icmpv4(p);
+    return ic && fmt_u(b, n, ic->code);
+}
+
+static bool f_icmp_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv4 *ic = pkt_packet_icmpv4(p);
+    return ic && fmt_hex(b, n, ic->checksum, 4);
+}
+
+static bool f_icmpv6_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
+    return ic && fmt_u(b, n, ic->type);
+}
+
+static bool f_icmpv6_code(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
+    return ic && fmt_u(b, n, ic->code);
+}
+
+static bool f_icmpv6_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
+    return ic && fmt_hex(b, n, ic->checksum, 4);
+}
+
+/* ---- DNS ---- */
+
+#define DNS_FIELD(fname, expr)                                                            \
+    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    {                                                                                     \
+        (void)ci;                                                                         \
+        const pkt_dns *d = pkt_packet_dns(p);                                             \
+        return d && (expr);                                                               \
+    }
+
+DNS_FIELD(f_dns_id, fmt_hex(b, n, d->id, 4))
+DNS_FIELD(f_dns_flags, fmt_hex(b, n, d->flags, 4))
+DNS_FIELD(f_dns_flags_response, fmt_u(b, n, d->qr != 0))
+DNS_FIELD(f_dns_flags_opcode, fmt_u(b, n, d->opcode))
+/* tshark shows the rcode (and aa, ra) of responses only. */
+DNS_FIELD(f_dns_flags_rcode, d->qr && fmt_u(b, n, d->rcode))
+DNS_FIELD(f_dns_flags_recdesired, fmt_u(b, n, d->rd != 0))
+DNS_FIELD(f_dns_count_queries, fmt_u(b, n, d->qdcount))
+DNS_FIELD(f_dns_count_answers, fmt_u(b, n, d->ancount))
+DNS_FIELD(f_dns_count_auth_rr, fmt_u(b, n, d->nscount))
+DNS_FIELD(f_dns_count_add_rr, fmt_u(b, n, d->arcount))
+DNS_FIELD(f_dns_qry_type, d->question_count > 0 && fmt_u(b, n, d->questions[0].type))
+DNS_FIELD(f_dns_qry_class, d->question_count > 0 && fmt_hex(b, n, d->questions[0].qclass, 4))
+
+static bool f_dns_qry_name(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dns *d = pkt_packet_dns(p);
+    if (!d || d->question_count == 0 || !d->questions[0].name)
+        return false;
+    const char *name = d->questions[0].name;
+    snprintf(b, n, "%s", name[0] ? name : "<Root>");
+    return true;
+}
+
+/* The first record (any section) of a type, with the rdata length that
+ * type needs. */
+static const pkt_dns_rr *dns_first_rr(const pkt_packet *p, uint16_t type, uint16_t len)
+{
+    const pkt_dns *d = pkt_packet_dns(p);
+    if (!d)
+        return NULL;
+    for (unsigned i = 0; i < d->rr_count; i++)
+        if (d->rrs[i].type == type && d->rrs[i].rdlength == len)
+            return &d->rrs[i];
+    return NULL;
+}
+
+static bool f_dns_a(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dns_rr *rr = dns_first_rr(p, 1, 4);
+    return rr && fmt_ipv4(b, n, rr->u.a);
+}
+
+static bool f_dns_aaaa(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dns_rr *rr = dns_first_rr(p, 28, 16);
+    return rr && fmt_ipv6(b, n, rr->u.aaaa);
+}
+
+/* ---- Tunnels ---- */
+
+static bool f_gre_proto(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_gre *g = pkt_packet_gre(p);
+    return g && fmt_hex(b, n, g->protocol, 4);
+}
+
+static bool f_vxlan_vni(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_vxlan *v = pkt_packet_vxlan(p);
+    return v && fmt_u(b, n, v->vni);
+}
+
+/* ---- The table ---- */
+
+static const struct field_def fields[] = {
+    {"frame.time_epoch", f_frame_time_epoch},
+    {"frame.len", f_frame_len},
+    {"frame.cap_len", f_frame_cap_len},
+    {"eth.src", f_eth_src},
+    {"eth.dst", f_eth_dst},
+    {"eth.type", f_eth_type},
+    {"vlan.id", f_vlan_id},
+    {"vlan.priority", f_vlan_priority},
+    {"vlan.etype", f_vlan_etype},
+    {"ieee8021ad.id", f_ieee8021ad_id},
+    {"sll.pkttype", f_sll_pkttype},
+    {"arp.hw.type", f_arp_hw_type},
+    {"arp.proto.type", f_arp_proto_type},
+    {"arp.opcode", f_arp_opcode},
+    {"arp.src.hw_mac", f_arp_src_hw_mac},
+    {"arp.src.proto_ipv4", f_arp_src_proto_ipv4},
+    {"arp.dst.hw_mac", f_arp_dst_hw_mac},
+    {"arp.dst.proto_ipv4", f_arp_dst_proto_ipv4},
+    {"ip.version", f_ip_version},
+    {"ip.hdr_len", f_ip_hdr_len},
+    {"ip.dsfield", f_ip_dsfield},
+    {"ip.dsfield.dscp", f_ip_dsfield_dscp},
+    {"ip.dsfield.ecn", f_ip_dsfield_ecn},
+    {"ip.len", f_ip_len},
+    {"ip.id", f_ip_id},
+    {"ip.flags", f_ip_flags},
+    {"ip.flags.rb", f_ip_flags_rb},
+    {"ip.flags.df", f_ip_flags_df},
+    {"ip.flags.mf", f_ip_flags_mf},
+    {"ip.frag_offset", f_ip_frag_offset},
+    {"ip.ttl", f_ip_ttl},
+    {"ip.proto", f_ip_proto},
+    {"ip.checksum", f_ip_checksum},
+    {"ip.src", f_ip_src},
+    {"ip.dst", f_ip_dst},
+    {"ipv6.version", f_ipv6_version},
+    {"ipv6.tclass", f_ipv6_tclass},
+    {"ipv6.flow", f_ipv6_flow},
+    {"ipv6.plen", f_ipv6_plen},
+    {"ipv6.nxt", f_ipv6_nxt},
+    {"ipv6.hlim", f_ipv6_hlim},
+    {"ipv6.src", f_ipv6_src},
+    {"ipv6.dst", f_ipv6_dst},
+    {"tcp.srcport", f_tcp_srcport},
+    {"tcp.dstport", f_tcp_dstport},
+    {"tcp.seq_raw", f_tcp_seq_raw},
+    {"tcp.ack_raw", f_tcp_ack_raw},
+    {"tcp.hdr_len", f_tcp_hdr_len},
+    {"tcp.flags", f_tcp_flags},
+    {"tcp.flags.syn", f_tcp_flags_syn},
+    {"tcp.flags.ack", f_tcp_flags_ack},
+    {"tcp.flags.fin", f_tcp_flags_fin},
+    {"tcp.flags.reset", f_tcp_flags_reset},
+    {"tcp.flags.push", f_tcp_flags_push},
+    {"tcp.window_size_value", f_tcp_window_size_value},
+    {"tcp.checksum", f_tcp_checksum},
+    {"tcp.urgent_pointer", f_tcp_urgent_pointer},
+    {"tcp.options.mss_val", f_tcp_options_mss_val},
+    {"tcp.options.wscale.shift", f_tcp_options_wscale_shift},
+    {"tcp.options.timestamp.tsval", f_tcp_options_timestamp_tsval},
+    {"tcp.options.timestamp.tsecr", f_tcp_options_timestamp_tsecr},
+    {"udp.srcport", f_udp_srcport},
+    {"udp.dstport", f_udp_dstport},
+    {"udp.length", f_udp_length},
+    {"udp.checksum", f_udp_checksum},
+    {"icmp.type", f_icmp_type},
+    {"icmp.code", f_icmp_code},
+    {"icmp.checksum", f_icmp_checksum},
+    {"icmpv6.type", f_icmpv6_type},
+    {"icmpv6.code", f_icmpv6_code},
+    {"icmpv6.checksum", f_icmpv6_checksum},
+    {"dns.id", f_dns_id},
+    {"dns.flags", f_dns_flags},
+    {"dns.flags.response", f_dns_flags_response},
+    {"dns.flags.opcode", f_dns_flags_opcode},
+    {"dns.flags.rcode", f_dns_flags_rcode},
+    {"dns.flags.recdesired", f_dns_flags_recdesired},
+    {"dns.count.queries", f_dns_count_queries},
+    {"dns.count.answers", f_dns_count_answers},
+    {"dns.count.auth_rr", f_dns_count_auth_rr},
+    {"dns.count.add_rr", f_dns_count_add_rr},
+    {"dns.qry.name", f_dns_qry_name},
+    {"dns.qry.type", f_dns_qry_type},
+    {"dns.qry.class", f_dns_qry_class},
+    {"dns.a", f_dns_a},
+    {"dns.aaaa", f_dns_aaaa},
+    {"gre.proto", f_gre_proto},
+    {"vxlan.vni", f_vxlan_vni},
+};
+
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+static const struct field_def *find_field(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0)
+            return &fields[i];
+    return NULL;
+}
+
+static void set_err(char *err, size_t errlen, const char *what, const char *name, size_t len)
+{
+    if (!err || errlen == 0)
+        return;
+    size_t off = 0;
+    int w = snprintf(err, errlen, "%s '%.*s'; supported fields:", what, (int)len, name);
+    off = w < 0 ? 0 : (size_t)w;
+    for (size_t i = 0; i < NFIELDS && off < errlen; i++) {
+        w = snprintf(err + off, errlen - off, " %s", fields[i].name);
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+}
+
+pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!comma_list) {
+        set_err(err, errlen, "no field list", "", 0);
+        return NULL;
+    }
+    size_t count = 1;
+    for (const char *s = comma_list; *s; s++)
+        count += *s == ',';
+    pkt_fields *f = malloc(sizeof *f + count * sizeof f->defs[0]);
+    if (!f) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    f->count = 0;
+    const char *s = comma_list;
+    for (;;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        const struct field_def *d = len ? find_field(s, len) : NULL;
+        if (!d) {
+            set_err(err, errlen, len ? "unknown field" : "empty field name", s, len);
+            free(f);
+            return NULL;
+        }
+        f->defs[f->count++] = d;
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return f;
+}
+
+void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
+                      const pkt_capture_info *ci)
+{
+    char buf[512];
+    for (size_t i = 0; i < f->count; i++) {
+        if (i)
+            fputc('\t', out);
+        buf[0] = '\0';
+        if (f->defs[i]->fn(buf, sizeof buf, p, ci))
+            fputs(buf, out);
+    }
+    fputc('\n', out);
+}
+
+void pkt_fields_free(pkt_fields *f)
+{
+    free(f);
+}
+
+void pkt_fields_list(FILE *out)
+{
+    for (size_t i = 0; i < NFIELDS; i++)
+        fprintf(out, "%s\n", fields[i].name);
+}
