@@ -62,13 +62,16 @@ echo "find_package build: ok"
 
 # Exported symbols: pkt_* only.
 so=$(find "$tmp/prefix" -name 'libpkt.so.*.*' | head -1)
-bad=$(nm -D --defined-only "$so" | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^pkt_' | grep -v '^_' || true)
+# (nm's output is kept first: grep -q on a pipe may close it early, which
+# fails the pipeline under pipefail once the symbol table is large.)
+syms=$(nm -D --defined-only "$so")
+bad=$(awk '$2 ~ /[TDBR]/ {print $3}' <<<"$syms" | grep -v '^pkt_' | grep -v '^_' || true)
 if [ -n "$bad" ]; then
     echo "non-public symbols exported: $bad"
     exit 1
 fi
-nm -D --defined-only "$so" | grep -q ' T pkt_open_offline$'
-if nm -D --defined-only "$so" | grep -q 'pkt__'; then
+grep -q ' T pkt_open_offline$' <<<"$syms"
+if grep -q 'pkt__' <<<"$syms"; then
     echo "internal pkt__ symbols exported"; exit 1
 fi
 echo "1 passed, 0 failed"

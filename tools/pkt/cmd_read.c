@@ -117,7 +117,7 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
     if (o->filter) {
 #ifdef PKT_CLI_HAVE_BPF
         if (pkt_handle_set_bpf_filter(h, o->filter) < 0) {
-            fprintf(stderr, "pkt read: %s: bad filter: %s\n", name, pkt_handle_error(h));
+            fprintf(stderr, "pkt read: %s: %s\n", name, pkt_handle_error(h));
             pkt_handle_close(h);
             return PKT_EXIT_USAGE;
         }
