@@ -217,6 +217,7 @@ run_pkt read "$tmp/no-such-file.pcap"
 expect_rc 1 "missing file"
 expect_err "no-such-file.pcap" "missing file"
 expect_err "No such file" "missing file"
+expect_err "check the path" "missing file: what to do"
 
 printf 'This is a text file, not a capture.\n' >"$tmp/notes.txt"
 run_pkt read "$tmp/notes.txt"
@@ -224,6 +225,29 @@ expect_rc 1 "text file"
 expect_err "not a pcap or pcapng capture file" "text file"
 expect_err "notes.txt" "text file"
 expect_err "54 68 69 73" "text file: the first bytes"
+expect_err "pkt reads pcap and pcapng files" "text file: what to do"
+
+# Permission denied: as an ordinary user a mode-000 file; as root, the same
+# file read by an unprivileged user (when setpriv can switch to one).
+cp "$tmp/mixed.pcap" "$tmp/secret.pcap"
+chmod 000 "$tmp/secret.pcap"
+perm_rc=0
+if [ "$(id -u)" -ne 0 ]; then
+    "$PKT_BIN" read "$tmp/secret.pcap" >"$tmp/out" 2>"$tmp/err" || perm_rc=$?
+elif command -v setpriv >/dev/null; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PKT_BIN" read "$tmp/secret.pcap" \
+        >"$tmp/out" 2>"$tmp/err" || perm_rc=$?
+else
+    perm_rc=skip
+fi
+if [ "$perm_rc" != skip ]; then
+    rc=$perm_rc
+    expect_rc 1 "permission denied"
+    expect_err "Permission denied" "permission denied"
+    expect_err "permissions" "permission denied: what to do"
+else
+    echo "note: root without setpriv; permission denied not tested"
+fi
 
 run_pkt read "$tmp"
 expect_rc 1 "a directory"

@@ -83,9 +83,13 @@ static int parse_count(const char *opt, const char *s, long long *out)
 }
 
 /* A hint on what to do after the library's message, by error code. */
-static const char *open_hint(int code)
+const char *pkt_cli_open_hint(int code)
 {
     switch (code) {
+    case PKT_ERR_NOT_FOUND:
+        return " (check the path)";
+    case PKT_ERR_PERM:
+        return " (check the file's permissions, or run as a user who may read it)";
     case PKT_ERR_FORMAT:
         return " (pkt reads pcap and pcapng files, gzip-compressed or not)";
     case PKT_ERR_TRUNCATED:
@@ -111,7 +115,7 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
     pkt_handle *h = pkt_open_offline(path, &err);
     if (!h) {
         fflush(stdout);
-        fprintf(stderr, "pkt read: %s%s\n", err.message, open_hint(err.code));
+        fprintf(stderr, "pkt read: %s%s\n", err.message, pkt_cli_open_hint(err.code));
         return PKT_EXIT_INPUT;
     }
     if (o->filter) {

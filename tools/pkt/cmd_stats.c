@@ -647,7 +647,7 @@ static int stats_one(const char *path, struct stats *s, unsigned options, struct
     pkt_error err;
     pkt_handle *h = pkt_open_offline(path, &err);
     if (!h) {
-        fprintf(stderr, "pkt stats: %s\n", err.message);
+        fprintf(stderr, "pkt stats: %s%s\n", err.message, pkt_cli_open_hint(err.code));
         note->error = 1;
         return PKT_EXIT_INPUT;
     }
