@@ -41,6 +41,9 @@ int pkt_zero_copy_read_packet_data(pkt_handle *h, const uint8_t **data, pkt_capt
     if (!ci)
         ci = &local;
     for (;;) {
+        /* pkt_handle_break: one break interrupts one read. */
+        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+            return PKT_ERR_BREAK;
         int r = h->ops->next(h, data, ci);
         if (r == PKT_ERR_READ || r == PKT_ERR_EOF) {
             h->state = PKT__H_DONE;

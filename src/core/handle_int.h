@@ -7,9 +7,12 @@
 #define PKT_HANDLE_INT_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pkt/handle.h"
+
+struct pkt_stats;
 
 typedef struct pkt__handle_ops {
     const char *name;
@@ -24,6 +27,22 @@ typedef struct pkt__handle_ops {
     /* Free the backend's state (h->priv); the handle itself is freed by the
      * caller. */
     void (*close)(pkt_handle *h);
+    /* Optional, live devices (NULL: the public call returns
+     * PKT_ERR_UNSUPPORTED, or for the filter, the reads filter). */
+    int (*inject)(pkt_handle *h, const uint8_t *data, size_t len);
+    int (*stats)(pkt_handle *h, struct pkt_stats *st);
+    int (*set_link_type)(pkt_handle *h, uint32_t link_type);
+    int (*list_link_types)(pkt_handle *h, uint32_t *out, size_t max);
+    int (*set_direction)(pkt_handle *h, int dir);
+    /* Install a compiled program (struct bpf_program *) in the kernel. */
+    int (*set_filter)(pkt_handle *h, void *bpf_program);
+    /* Compile an expression for this handle (netmask from the device);
+     * fills a struct bpf_program *. */
+    int (*compile)(pkt_handle *h, const char *expr, void *bpf_program);
+    /* Wake a blocked read; must be async-signal-safe. */
+    void (*wakeup)(pkt_handle *h);
+    int (*selectable_fd)(const pkt_handle *h);
+    int (*ts_precision)(const pkt_handle *h);
 } pkt__handle_ops;
 
 enum pkt__hstate {
@@ -68,5 +87,10 @@ pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err);
 /* Convert a timestamp in units of a pcapng if_tsresol byte to
  * nanoseconds (saturating at the int64 range). */
 int64_t pkt__ts_to_ns(uint64_t ticks, uint8_t tsresol);
+
+/* Link type values: libpcap's DLT_* of this platform <-> LINKTYPE_*
+ * (they differ for a few, e.g. DLT_RAW 12 vs LINKTYPE_RAW 101). */
+uint32_t pkt__dlt_to_linktype(int dlt);
+int pkt__linktype_to_dlt(uint32_t link_type);
 
 #endif

@@ -131,9 +131,8 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
                     !(options & ~(unsigned)(PKT_DECODE_STOP_AFTER_LINK |
                                             PKT_DECODE_STOP_AFTER_NETWORK |
                                             PKT_DECODE_STOP_AFTER_TRANSPORT))))
-        pkt__fast_ethernet(p, data, caplen);
-    else
-        pkt__dispatch_link(p, p->link_type, data, caplen);
+        return pkt__fast_ethernet(p, data, caplen);
+    pkt__dispatch_link(p, p->link_type, data, caplen);
     return 0;
 }
 
@@ -526,6 +525,13 @@ void pkt__dispatch_ipproto(pkt_packet *p, pkt_layer_type from, uint8_t proto,
     case 47:
         pkt__hooks[PKT_LAYER_GRE](p, data, len);
         return;
+    case 143: /* Ethernet (RFC 8986, SRv6) */
+        if (!pkt__tunnel_enter(p, from, data)) {
+            pkt__payload(p, data, len);
+            return;
+        }
+        pkt__decode_ethernet(p, data, len);
+        return;
     case 59: /* IPv6 no next header */
         pkt__payload(p, data, len);
         return;
@@ -544,7 +550,7 @@ void pkt__dispatch_ports(pkt_packet *p, uint8_t ip_proto, uint16_t src_port, uin
     }
     uint16_t lo = src_port < dst_port ? src_port : dst_port;
     uint16_t hi = src_port < dst_port ? dst_port : src_port;
-    const uint64_t *bits = pkt__port_bits[ip_proto == PKT_PROTO_UDP ? 0 : 1];
+    const uint64_t *bits = pkt__port_bitmap[ip_proto == PKT_PROTO_UDP ? 0 : 1];
     pkt_layer_type t = PKT_LAYER_NONE;
     if (PKT__UNLIKELY(bits[lo >> 6] & (1ull << (lo & 63))))
         t = pkt__port_lookup(ip_proto, lo);

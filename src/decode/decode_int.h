@@ -39,6 +39,12 @@
  * Encapsulations (GRE, VXLAN, Geneve, IP-in-IP) call pkt__tunnel_enter()
  * before decoding the inner packet, which enforces PKT_LIMIT_TUNNEL_DEPTH.
  *
+ * While decoding, read other layers through p->recs[i] (type, offset,
+ * lengths) and the packet bytes (p->data + offset), never p->layers[i]:
+ * the layers of lazily decoded protocols are only completed on access.
+ * pkt__prev_type(p) is the type of the layer just before yours (DNS uses it
+ * to tell TCP, with its 2-byte length prefix, from UDP).
+ *
  * Strings (DNS names) go to the packet's arena: pkt__arena_alloc().
  * Large per-packet structures (pkt_dns, pkt_dhcpv4, SCTP chunks) live in
  * the pkt_packet and the layer points at them.
@@ -195,6 +201,12 @@ static inline int pkt__layer_index(const pkt_packet *p, const pkt_layer *l)
     return (int)(l - p->layers);
 }
 
+/* Type of the last layer added, PKT_LAYER_NONE when none. */
+static inline pkt_layer_type pkt__prev_type(const pkt_packet *p)
+{
+    return p->nlayers ? (pkt_layer_type)p->recs[p->nlayers - 1].type : PKT_LAYER_NONE;
+}
+
 /* Index of the last layer added. */
 static inline int pkt__last(const pkt_packet *p)
 {
@@ -264,10 +276,11 @@ void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port);
 
 /* The "is this port mapped?" bitmaps, [0] UDP, [1] TCP (registry.c). */
-extern const uint64_t *const pkt__port_bits[2];
+extern uint64_t pkt__port_bitmap[2][65536 / 64];
 
-/* The fused fast path for Ethernet/VLAN/IP/TCP|UDP (fastpath.c). */
-void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* The fused fast path for Ethernet/VLAN/IP/TCP|UDP (fastpath.c); returns 0
+ * (pkt_decode's result, so pkt_decode can tail-call it). */
+int pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
 
 /* Internal option bit (tests): never take the fast path, so its result can
  * be compared with the layer-by-layer decoders'. */

@@ -6,7 +6,7 @@
  * the questions (name type(2) class(2)) and the answer, authority and
  * additional records (name type(2) class(2) ttl(4) rdlength(2) rdata).
  *
- * Over TCP (the layer before is PKT_LAYER_TCP) every message has a 2-byte
+ * Over TCP (the layer before is PKT_LAYER_TCP: pkt__prev_type) every message has a 2-byte
  * length prefix.  The segment is assumed to start at a message boundary
  * (there is no stream reassembly): a segment holding the middle of a
  * message decodes as garbage, with anomalies.  When the segment holds more
@@ -422,7 +422,7 @@ out:
 
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    bool tcp = p->nlayers && p->layers[p->nlayers - 1].type == PKT_LAYER_TCP;
+    bool tcp = pkt__prev_type(p) == PKT_LAYER_TCP;
     pkt__cur c = pkt__cur_make(data, len);
     uint32_t prefix = 0, mlen = len, tcp_length = 0;
     bool incomplete = p->cut != 0;

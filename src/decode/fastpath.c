@@ -16,8 +16,7 @@
  */
 #include "decode/decode_int.h"
 
-/* Record layer n; the first occurrence of t is known (first[t] == 0 or
- * not) by the caller. */
+/* Record layer n (aux is only read for VLAN tags, which set it). */
 #define REC(n, t, hdr, hl, pl)                                                          \
     do {                                                                               \
         pkt__lrec *r_ = &p->recs[(n)];                                                 \
@@ -26,21 +25,20 @@
         r_->payload_len = (pl);                                                        \
         r_->type = (uint8_t)(t);                                                       \
         r_->state = 0;                                                                 \
-        r_->aux = 0;                                                                   \
     } while (0)
 
-void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
+int pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
     const uint8_t *base = p->data;
     if (PKT__UNLIKELY(len < 14)) {
         pkt__decode_ethernet(p, data, len);
-        return;
+        return 0;
     }
     /* Fresh packet: no layer yet, every first[] is 0. */
     uint16_t type = pkt__be16_at(data + 12);
     if (PKT__UNLIKELY(type <= 1500)) {
         pkt__decode_ethernet(p, data, len);
-        return;
+        return 0;
     }
     REC(0, PKT_LAYER_ETHERNET, data, 14, len - 14);
     p->first[PKT_LAYER_ETHERNET] = 1;
@@ -130,7 +128,7 @@ void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
     sport = pkt__be16_at(h);
     dport = pkt__be16_at(h + 2);
     {
-        const uint64_t *bits = pkt__port_bits[lt == PKT_LAYER_UDP ? 0 : 1];
+        const uint64_t *bits = pkt__port_bitmap[lt == PKT_LAYER_UDP ? 0 : 1];
         if (PKT__UNLIKELY((bits[sport >> 6] >> (sport & 63)) & 1) ||
             PKT__UNLIKELY((bits[dport >> 6] >> (dport & 63)) & 1)) {
             /* a mapped port: the generic transport decoder and dispatch */
@@ -139,7 +137,7 @@ void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
                 pkt__decode_tcp(p, h, plen);
             else
                 pkt__decode_udp(p, h, (uint32_t)(p->recs[n - 1].payload_len));
-            return;
+            return 0;
         }
     }
     REC(n, lt, h, hl, plen - hl);
@@ -151,13 +149,14 @@ void pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
         n++;
     }
     p->nlayers = (uint16_t)n;
-    return;
+    return 0;
 
 generic_ethertype:
     p->nlayers = (uint16_t)n;
     pkt__dispatch_ethertype(p, from, type, h, rest);
-    return;
+    return 0;
 generic_ipproto:
     p->nlayers = (uint16_t)n;
     pkt__dispatch_ipproto(p, from, proto, h, plen);
+    return 0;
 }

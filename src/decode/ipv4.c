@@ -8,7 +8,9 @@
  * (MALFORMED otherwise); a total length beyond the capture is a truncated
  * payload; a shorter one trims Ethernet padding off the payload.  Only the
  * first fragment (offset 0) has its transport header decoded; later
- * fragments are payload.
+ * fragments are payload.  A total length of 0 is taken as TCP segmentation
+ * offload (the captured bytes are the datagram); version 6 behind an IPv4
+ * EtherType is MALFORMED and decoded as IPv6.
  */
 #include <string.h>
 
@@ -47,6 +49,12 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
     bad_version:
         pkt__anomaly(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_IPV4, PKT_REASON_IP_VERSION, -1, data,
                      data[0] >> 4);
+        if ((data[0] >> 4) == 6) {
+            /* IPv6 behind an IPv4 EtherType: decoded as what it is (as
+             * tshark does), the anomaly says it was mislabelled. */
+            pkt__decode_ipv6(p, data, len);
+            return;
+        }
         pkt__payload(p, data, len);
         return;
     }
@@ -76,9 +84,16 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
                          idx, h + 10, pkt__be16_at(h + 10));
     }
     if (PKT__UNLIKELY(total < hlen)) {
-        pkt__malformed(p, PKT_LAYER_IPV4, PKT_REASON_IPV4_TOTAL_LEN, h + 2);
-        pkt__payload(p, h + hlen, plen);
-        return;
+        if (total == 0) {
+            /* Total length 0 on a captured outgoing packet means TCP
+             * segmentation offload: the NIC fills it in.  The captured
+             * bytes are the datagram (tshark does the same). */
+            total = (uint16_t)(hlen + plen > 0xffff ? 0xffff : hlen + plen);
+        } else {
+            pkt__malformed(p, PKT_LAYER_IPV4, PKT_REASON_IPV4_TOTAL_LEN, h + 2);
+            pkt__payload(p, h + hlen, plen);
+            return;
+        }
     }
     if (total - hlen < plen) {
         plen = total - hlen; /* link-layer padding after the datagram */

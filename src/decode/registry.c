@@ -28,15 +28,16 @@ typedef struct port_entry {
 #define N_ENTRIES (N_DEFAULT + PKT_LIMIT_PORT_REGISTRATIONS)
 
 typedef struct port_table {
-    uint64_t bits[65536 / 64];
+    uint64_t *bits; /* pkt__port_bitmap[i] */
     port_entry e[N_ENTRIES];
     unsigned n;
     unsigned user; /* entries added by pkt_decode_register_port */
 } port_table;
 
-static port_table tables[2]; /* 0: UDP, 1: TCP */
+uint64_t pkt__port_bitmap[2][65536 / 64];
 
-const uint64_t *const pkt__port_bits[2] = {tables[0].bits, tables[1].bits};
+static port_table tables[2] = {{.bits = pkt__port_bitmap[0]}, /* UDP */
+                               {.bits = pkt__port_bitmap[1]}}; /* TCP */
 
 const pkt__fields_fn pkt__fields[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_ETHERNET] = pkt__fields_ethernet,

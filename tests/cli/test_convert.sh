@@ -64,6 +64,16 @@ head -1 "$tmp/micro.txt" | grep -q '\.123456000Z ' || fail "microsecond timestam
 "$PKT" convert --start 1700000002 --end 1700000005 "$tmp/in.pcapng" "$tmp/range.pcapng"
 [ "$("$PKT" read "$tmp/range.pcapng" | wc -l)" -eq 3 ] || fail "time range should keep packets 2..4"
 
+# -f: a BPF filter on the input (UDP port 53 only: the 3 Ethernet packets
+# of the first section with even numbers and the raw ones are port 53).
+"$PKT" convert -f "udp dst port 53" "$tmp/out.pcap" "$tmp/dns.pcap"
+[ "$("$PKT" read "$tmp/dns.pcap" | wc -l)" -eq 3 ] || fail "-f udp dst port 53 should keep 3 packets"
+set +e
+"$PKT" convert -f "no such filter ((" "$tmp/out.pcap" "$tmp/bad.pcap" 2> "$tmp/errf"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "bad filter should be a usage error"
+grep -q "no such filter" "$tmp/errf" || fail "bad filter message should quote the expression"
+
 if command -v tcpdump >/dev/null; then
     [ "$(tcpdump -r "$tmp/out.pcap" -n 2>/dev/null | wc -l)" -eq 6 ] || fail "tcpdump count"
 fi

@@ -44,7 +44,7 @@ esac
 # Static linking through pkg-config --static.
 cc $SANFLAGS -o "$tmp/user_static" "$tmp/user.c" $(pkg-config --cflags libpkt) \
     -Wl,-Bstatic -lpkt -Wl,-Bdynamic $(pkg-config --static --libs libpkt | sed "s/-lpkt//")
-"$tmp/user_static" | grep -q '|1|PKT_ERR_NOT_FOUND'
+out=$("$tmp/user_static"); grep -q '|1|PKT_ERR_NOT_FOUND' <<< "$out"
 
 mkdir "$tmp/cm"
 cat > "$tmp/cm/CMakeLists.txt" <<'CM'
@@ -57,21 +57,21 @@ CM
 cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
     -DCMAKE_C_FLAGS="$SANFLAGS" -DCMAKE_EXE_LINKER_FLAGS="$SANFLAGS" >/dev/null
 cmake --build "$tmp/cm/build" >/dev/null
-LD_LIBRARY_PATH="$(dirname "$libdir")" "$tmp/cm/build/user" | grep -q '|1|PKT_ERR_NOT_FOUND'
+out=$(LD_LIBRARY_PATH="$(dirname "$libdir")" "$tmp/cm/build/user"); grep -q '|1|PKT_ERR_NOT_FOUND' <<< "$out"
 echo "find_package build: ok"
 
 # Exported symbols: pkt_* only.
 so=$(find "$tmp/prefix" -name 'libpkt.so.*.*' | head -1)
-# (nm's output is kept first: grep -q on a pipe may close it early, which
-# fails the pipeline under pipefail once the symbol table is large.)
+# (nm's output is kept in a variable: `nm | grep -q` can kill nm with
+# SIGPIPE, which pipefail turns into a failure.)
 syms=$(nm -D --defined-only "$so")
-bad=$(awk '$2 ~ /[TDBR]/ {print $3}' <<<"$syms" | grep -v '^pkt_' | grep -v '^_' || true)
+bad=$(printf '%s\n' "$syms" | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^pkt_' | grep -v '^_' || true)
 if [ -n "$bad" ]; then
     echo "non-public symbols exported: $bad"
     exit 1
 fi
-grep -q ' T pkt_open_offline$' <<<"$syms"
-if grep -q 'pkt__' <<<"$syms"; then
+grep -q ' T pkt_open_offline$' <<< "$syms"
+if grep -q 'pkt__' <<< "$syms"; then
     echo "internal pkt__ symbols exported"; exit 1
 fi
 echo "1 passed, 0 failed"

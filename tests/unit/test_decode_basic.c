@@ -206,10 +206,28 @@ static void test_ipv4_malformed(void **state)
     assert_int_equal(a->layer, PKT_LAYER_IPV4);
     assert_non_null(pkt_packet_ipv4(p));
     assert_null(pkt_packet_udp(p));
+    /* total length 0: segmentation offload, the captured bytes count */
+    x.b[17] = 0;
+    pkt_decode(p, x.b, (uint32_t)x.n, 1, 0);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_non_null(pkt_packet_udp(p));
+    assert_int_equal(pkt_packet_ipv4(p)->total_len, 0);
     x.b[14] = 0x55; /* version 5 */
     pkt_decode(p, x.b, (uint32_t)x.n, 1, 0);
     a = pkt_packet_anomaly_find(p, PKT_ANOMALY_MALFORMED);
     assert_int_equal(a->reason, PKT_REASON_IP_VERSION);
+    /* IPv6 behind the IPv4 EtherType */
+    pb v6 = {0};
+    pb_eth(&v6, 0x0800);
+    size_t ip6 = pb_ipv6(&v6, 59);
+    pb_ipv6_done(&v6, ip6);
+    pkt_decode(p, v6.b, (uint32_t)v6.n, 1, 0);
+    a = pkt_packet_anomaly_find(p, PKT_ANOMALY_MALFORMED);
+    assert_non_null(a);
+    assert_int_equal(a->reason, PKT_REASON_IP_VERSION);
+    assert_int_equal(a->value, 6);
+    assert_non_null(pkt_packet_ipv6(p));
+    assert_null(pkt_packet_ipv4(p));
     /* UDP length 7 */
     build_udp(&x, 1, 2, 4);
     x.b[34 + 5] = 7;

@@ -450,6 +450,21 @@ static void test_ip_in_ip_depth(void **state)
     assert_non_null(pkt_packet_ipv4(p));
     assert_non_null(pkt_packet_ipv6(p));
     assert_int_equal(pkt_packet_udp(p)->src_port, 3);
+    /* IPv6 carrying Ethernet (next header 143, SRv6) */
+    pb e = {0};
+    pb_eth(&e, 0x86dd);
+    size_t o6 = pb_ipv6(&e, 143);
+    pb_eth(&e, 0x0800);
+    size_t i4 = pb_ipv4(&e, 17);
+    size_t u4 = pb_udp(&e, 7, 8);
+    pb_udp_done(&e, i4, u4);
+    pb_ipv4_done(&e, i4);
+    pb_ipv6_done(&e, o6);
+    dec(p, &e, 1, PKT_DECODE_VERIFY_CHECKSUMS);
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    assert_int_equal(count_layers(p, PKT_LAYER_ETHERNET), 2);
+    assert_int_equal(pkt_packet_udp(p)->dst_port, 8);
+    dec(p, &c.x, 1, PKT_DECODE_VERIFY_CHECKSUMS);
     /* the flow is the outer IPv4 header with no transport after it */
     pkt_flow f;
     pkt_packet_flow(p, &f);

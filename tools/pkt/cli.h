@@ -20,5 +20,7 @@ int pkt_cmd_read(int argc, char **argv);
 int pkt_cmd_convert(int argc, char **argv);
 int pkt_cmd_stats(int argc, char **argv);
 int pkt_cmd_bench(int argc, char **argv);
+int pkt_cmd_devices(int argc, char **argv);
+int pkt_cmd_capture(int argc, char **argv);
 
 #endif

@@ -159,10 +159,8 @@ int pkt_cmd_convert(int argc, char **argv)
         fprintf(stderr, "pkt convert: %s\n", err.message);
         return PKT_EXIT_INPUT;
     }
-    if (filter) {
-        /* BPF filters come with live capture support (libpcap); until the
-         * handle can carry one, say so rather than ignore it. */
-        fprintf(stderr, "pkt convert: -f is not available in this build\n");
+    if (filter && pkt_handle_set_bpf_filter(h, filter) < 0) {
+        fprintf(stderr, "pkt convert: %s\n", pkt_handle_error(h));
         pkt_handle_close(h);
         return PKT_EXIT_USAGE;
     }

@@ -11,6 +11,8 @@ static const struct pkt_cli_command commands[] = {
      pkt_cmd_stats},
     {"convert", "convert between pcap and pcapng", pkt_cmd_convert},
     {"bench", "time reading and decoding a capture file in memory", pkt_cmd_bench},
+    {"devices", "list capture devices and their addresses", pkt_cmd_devices},
+    {"capture", "capture packets from a device", pkt_cmd_capture},
 };
 
 static void usage(FILE *f)
