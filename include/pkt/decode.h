@@ -400,11 +400,20 @@ typedef struct pkt_geneve {
  * (three decimal digits, so a space is \032), and '.' and '\' inside a label
  * as "\." and "\\", as dig does (dig also escapes a few other specials such
  * as '"' ';' '@' '$' '(' ')', which libpkt leaves alone, as tshark does).
- * A name that could not be decoded (see the anomalies) holds
- * what was decoded before the problem; a name is never NULL.
+ * A name that could not be decoded (see the anomalies and name_status)
+ * holds what was decoded before the problem; a name is never NULL.
  */
+#define PKT_DNS_NAME_OK 0
+#define PKT_DNS_NAME_TOO_LONG 1 /* over 255 octets on the wire, or its presentation over
+                                   PKT_LIMIT_DNS_NAME bytes: `name` has the labels that
+                                   fit (tshark shows "<Name too long>") */
+#define PKT_DNS_NAME_INVALID 2  /* bad label type, pointer loop or past the end, bytes
+                                   missing: `name` has what came before */
+#define PKT_DNS_NAME_NO_ROOM 3  /* the packet's arena was full: `name` is "" */
+
 typedef struct pkt_dns_question {
     const char *name;
+    uint8_t name_status;  /* PKT_DNS_NAME_* */
     uint16_t type, qclass;
 } pkt_dns_question;
 
@@ -414,6 +423,7 @@ typedef struct pkt_dns_rr {
                            A AAAA CNAME NS PTR MX TXT SOA SRV OPT with valid
                            rdata); 0: use rdata/rdlength raw */
     const char *name;
+    uint8_t name_status;    /* PKT_DNS_NAME_* (owner name) */
     uint16_t type, rclass;  /* OPT: rclass is the UDP payload size */
     uint32_t ttl;           /* OPT: extended rcode, version, flags */
     uint16_t rdlength;      /* as in the record */

@@ -6,7 +6,7 @@
  * the questions (name type(2) class(2)) and the answer, authority and
  * additional records (name type(2) class(2) ttl(4) rdlength(2) rdata).
  *
- * Over TCP (the layer before is PKT_LAYER_TCP: pkt__prev_type) every message has a 2-byte
+ * Over TCP (the layer before is PKT_LAYER_TCP) every message has a 2-byte
  * length prefix.  The segment is assumed to start at a message boundary
  * (there is no stream reassembly): a segment holding the middle of a
  * message decodes as garbage, with anomalies.  When the segment holds more
@@ -22,8 +22,10 @@
  * pkt/decode.h for the presentation form).  Caps (pkt/limits.h):
  *   - a name longer than 255 octets on the wire (RFC 1035), or whose
  *     presentation passes PKT_LIMIT_DNS_NAME bytes, or with more than
- *     PKT_LIMIT_DNS_LABELS labels: LIMIT anomaly LIMIT_DNS_NAME; the name
- *     keeps what fit and decoding goes on after it;
+ *     PKT_LIMIT_DNS_LABELS labels: LIMIT anomaly LIMIT_DNS_NAME (value: the
+ *     wire length, or the presentation length reached when that cap hit
+ *     first); the name keeps the labels that fit, its name_status is
+ *     PKT_DNS_NAME_TOO_LONG, and decoding goes on after it;
  *   - a compression pointer that revisits a target already visited in the
  *     same name (a loop): MALFORMED DNS_POINTER; a pointer at or past the
  *     end of the message: MALFORMED DNS_POINTER (TRUNCATED when bytes are
@@ -136,7 +138,7 @@ static bool put_label(char *buf, uint32_t *bl, const uint8_t *lab, uint32_t n)
  * anomalies are recorded for every problem.
  */
 static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, uint32_t *next,
-                      const char **out)
+                      const char **out, uint8_t *status)
 {
     char buf[PKT_LIMIT_DNS_NAME + 1];
     uint32_t bl = 0;
@@ -223,7 +225,8 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
             bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_NAME, pos, wire + 1);
         }
         if (!too_long && out) {
-            pkt__cur lc = pkt__cur_make(d->msg + pos + 1, b);
+            pkt__cur lc = pkt__cur_make(d->msg, d->len);
+            pkt__cur_skip(&lc, (size_t)pos + 1);
             const uint8_t *lab = pkt__cur_take(&lc, b);
             if (!lab || !put_label(buf, &bl, lab, b)) {
                 too_long = true;
@@ -235,6 +238,7 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
     if (!jumped)
         after = pos;
     *next = after;
+    uint8_t st = !ok ? PKT_DNS_NAME_INVALID : too_long ? PKT_DNS_NAME_TOO_LONG : PKT_DNS_NAME_OK;
     if (out) {
         char *s = bl ? pkt__arena_alloc(d->p, bl + 1, PKT_LAYER_DNS) : NULL;
         if (s) {
@@ -243,8 +247,12 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
             *out = s;
         } else {
             *out = empty_name;
+            if (bl)
+                st = PKT_DNS_NAME_NO_ROOM;
         }
     }
+    if (status)
+        *status = st;
     /* Once past a pointer, the in-place part is known to end after it. */
     return ok || jumped;
 }
@@ -252,7 +260,7 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
 /* A name inside rdata, whose in-place part ends by `rend`. */
 static bool rdata_name(dns_ctx *d, uint32_t off, uint32_t rend, uint32_t *next, const char **out)
 {
-    return read_name(d, off, rend, true, next, out);
+    return read_name(d, off, rend, true, next, out, NULL);
 }
 
 /* Decode the rdata of a kept record; sets rr->decoded. */
@@ -355,8 +363,9 @@ static void parse_body(dns_ctx *d, pkt_dns *dns)
         bool keep = dns->question_count < PKT_LIMIT_DNS_QUESTIONS;
         pkt_dns_question *q = keep ? &dns->questions[dns->question_count] : NULL;
         const char *name = empty_name;
+        uint8_t status = 0;
         uint32_t at = pos;
-        if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL))
+        if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL, &status))
             goto out;
         pkt__cur c = pkt__cur_make(d->msg + pos, d->len - pos);
         uint16_t type = pkt__cur_be16(&c);
@@ -368,6 +377,7 @@ static void parse_body(dns_ctx *d, pkt_dns *dns)
         pos += 4;
         if (keep) {
             q->name = name;
+            q->name_status = status;
             q->type = type;
             q->qclass = qclass;
             dns->question_count++;
@@ -378,8 +388,9 @@ static void parse_body(dns_ctx *d, pkt_dns *dns)
     for (uint32_t i = 0; i < nr; i++) {
         bool keep = dns->rr_count < PKT_LIMIT_DNS_RECORDS;
         const char *name = empty_name;
+        uint8_t status = 0;
         uint32_t at = pos;
-        if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL))
+        if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL, &status))
             goto out;
         pkt__cur c = pkt__cur_make(d->msg + pos, d->len - pos);
         uint16_t type = pkt__cur_be16(&c);
@@ -407,6 +418,7 @@ static void parse_body(dns_ctx *d, pkt_dns *dns)
                       : i < (uint32_t)dns->ancount + dns->nscount ? PKT_DNS_AUTHORITY
                                                                   : PKT_DNS_ADDITIONAL;
         rr->name = name;
+        rr->name_status = status;
         rr->type = type;
         rr->rclass = rclass;
         rr->ttl = ttl;
@@ -422,7 +434,7 @@ out:
 
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    bool tcp = pkt__prev_type(p) == PKT_LAYER_TCP;
+    bool tcp = p->nlayers && p->recs[p->nlayers - 1].type == PKT_LAYER_TCP;
     pkt__cur c = pkt__cur_make(data, len);
     uint32_t prefix = 0, mlen = len, tcp_length = 0;
     bool incomplete = p->cut != 0;

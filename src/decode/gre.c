@@ -20,7 +20,9 @@
  * by PKT_LIMIT_TUNNEL_DEPTH); version 1 carries PPP with or without HDLC
  * address/control bytes.  With PKT_DECODE_VERIFY_CHECKSUMS a present
  * checksum (over the GRE header and payload) is verified when the whole
- * GRE packet was captured and is not an IP fragment.
+ * GRE packet was captured and is not an IP fragment.  Inside an ICMP
+ * error's quote (8 bytes of GRE) a header cut short is payload, not an
+ * anomaly, as for TCP.
  */
 #include "decode/decode_int.h"
 
@@ -68,6 +70,11 @@ void pkt__decode_gre(pkt_packet *p, const uint8_t *data, uint32_t len)
             ack = pkt__cur_be32(&c);
     }
     if (!pkt__cur_ok(&c)) {
+        if (p->quoted) {
+            /* an ICMP error quotes only the first 8 bytes */
+            pkt__payload(p, data, len);
+            return;
+        }
         pkt__truncated(p, PKT_LAYER_GRE, data);
         return;
     }

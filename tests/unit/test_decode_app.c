@@ -326,6 +326,7 @@ static void test_dns_records(void **state)
     assert_int_equal(d->complete, 1);
     assert_int_equal(d->question_count, 1);
     assert_string_equal(d->questions[0].name, "www.example.com");
+    assert_int_equal(d->questions[0].name_status, PKT_DNS_NAME_OK);
     assert_int_equal(d->questions[0].type, 1);
     assert_int_equal(d->questions[0].qclass, 1);
     assert_int_equal(d->rr_count, 11);
@@ -447,6 +448,10 @@ static void test_dns_pointers(void **state)
     assert_non_null(a);
     assert_int_equal(a->layer_index, 3);
     assert_non_null(pkt_packet_dns(p));
+    /* the pointer's end is known: the question is kept, marked invalid */
+    assert_int_equal(pkt_packet_dns(p)->question_count, 1);
+    assert_int_equal(pkt_packet_dns(p)->questions[0].name_status, PKT_DNS_NAME_INVALID);
+    assert_int_equal(pkt_packet_dns(p)->questions[0].type, 1);
 
     /* A pointer to itself. */
     static const uint8_t self[] = {0xc0, 12, 0, 1, 0, 1};
@@ -542,6 +547,8 @@ static void test_dns_name_length(void **state)
         assert_int_equal(d->question_count, 1);
         assert_int_equal(d->questions[0].type, 1); /* decoding went on past the name */
         size_t plen = strlen(d->questions[0].name);
+        assert_int_equal(d->questions[0].name_status,
+                         over ? PKT_DNS_NAME_TOO_LONG : PKT_DNS_NAME_OK);
         if (!over) {
             expect_clean(p);
             assert_int_equal(plen, 253);
@@ -978,6 +985,24 @@ static void test_gre(void **state)
     decode(p, &x, 0);
     assert_null(anom(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_GRE, -1));
 
+    /* An ICMP error quoting 8 bytes of a GRE header that needs 16: the
+     * quote is payload, no anomaly. */
+    memset(&x, 0, sizeof x);
+    pb_eth(&x, 0x0800);
+    size_t o = pb_ipv4(&x, 1);
+    pb_u32(&x, 0x03010000); /* destination unreachable, host */
+    pb_u32(&x, 0);
+    size_t q = pb_ipv4(&x, 47);
+    gre_hdr(&x, PKT_GRE_HAS_CSUM | PKT_GRE_HAS_KEY | PKT_GRE_HAS_SEQ, 0x0800, 1, 2);
+    x.n = q + 28;
+    pb_ipv4_done(&x, q);
+    pb_put16(&x, q + 2, 200); /* the quoted datagram was longer */
+    pb_ipv4_done(&x, o);
+    decode(p, &x, 0);
+    expect_clean(p);
+    assert_non_null(pkt_packet_icmpv4(p));
+    assert_null(pkt_packet_gre(p));
+
     /* Stopping after the transport layer: GRE decodes, its inner packet is
      * payload. */
     build_gre(&x, NULL);
@@ -1076,6 +1101,31 @@ static void test_gre_protocols(void **state)
     assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GRE, PKT_REASON_GRE_VERSION));
     assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, 4);
 
+    /* RFC 1701 routing: C/R word, one source route entry and the null
+     * entry, then IPv4/UDP. */
+    memset(&x, 0, sizeof x);
+    pb_eth(&x, 0x0800);
+    ip = pb_ipv4(&x, 47);
+    g = gre_hdr(&x, PKT_GRE_HAS_ROUTING, 0x0800, 0, 0);
+    size_t sre = pb_u16(&x, 0x0800); /* address family IPv4 */
+    pb_u8(&x, 0);                    /* SRE offset */
+    pb_u8(&x, 4);                    /* SRE length */
+    pb_u32(&x, 0x0a000001);
+    pb_u32(&x, 0); /* null SRE */
+    ip2 = pb_ipv4(&x, 17);
+    u = pb_udp(&x, 1000, 5000);
+    filler(&x, 4);
+    pb_udp_done(&x, ip2, u);
+    pb_ipv4_done(&x, ip2);
+    pb_ipv4_done(&x, ip);
+    decode(p, &x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    gre = pkt_packet_gre(p);
+    assert_ptr_equal(gre->routing, x.b + sre);
+    assert_int_equal(gre->routing_len, 12);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, ip2 - g);
+    assert_int_equal(pkt_packet_udp(p)->dst_port, 5000);
+
     /* An EtherType nothing decodes: UNSUPPORTED from GRE. */
     memset(&x, 0, sizeof x);
     pb_eth(&x, 0x0800);
@@ -1163,6 +1213,7 @@ static void test_vxlan(void **state)
     assert_non_null(v);
     assert_int_equal(v->flags, 0x08);
     assert_int_equal(v->vni, 0x123456);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_VXLAN)->contents_len, 8);
     assert_int_equal(pkt_packet_layer_count(p), 8); /* eth ip udp vxlan eth ip tcp payload */
     const pkt_layer *e1 = pkt_packet_layer(p, PKT_LAYER_ETHERNET);
     const pkt_layer *e2 = pkt_packet_layer_next(p, e1);
@@ -1391,16 +1442,21 @@ static int trunc_at(const pkt_packet *p, pkt_layer_type t, int idx, uint32_t off
     return 0;
 }
 
+/* Both with checksum verification (layer-by-layer decoders) and without
+ * (the framework's fast path for Ethernet/IP/TCP|UDP hands over to the
+ * port table). */
+static const unsigned tcase_opts[2] = {PKT_DECODE_VERIFY_CHECKSUMS, 0};
+
 static void test_full_tcases(void **state)
 {
     (void)state;
     pkt_packet *p = pkt_packet_new();
-    for (unsigned i = 0; i < N_TCASES; i++) {
+    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
         tcase c;
-        make_tcase(&c, i);
+        make_tcase(&c, i / 2);
         uint8_t *buf = malloc(c.x.n);
         memcpy(buf, c.x.b, c.x.n);
-        assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, PKT_DECODE_VERIFY_CHECKSUMS), 0);
+        assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, tcase_opts[i % 2]), 0);
         unsigned n = pkt_packet_layer_count(p);
         int ok = pkt_packet_anomaly_count(p) == 0 &&
                  (n == (unsigned)c.nl ||
@@ -1426,14 +1482,14 @@ static void test_every_truncation(void **state)
     (void)state;
     pkt_packet *p = pkt_packet_new();
     unsigned cuts = 0;
-    for (unsigned i = 0; i < N_TCASES; i++) {
+    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
         tcase c;
-        make_tcase(&c, i);
+        make_tcase(&c, i / 2);
         for (size_t k = 0; k < c.x.n; k++) {
             uint8_t *buf = malloc(k ? k : 1);
             memcpy(buf, c.x.b, k);
-            assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1,
-                                        PKT_DECODE_VERIFY_CHECKSUMS), 0);
+            assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1, tcase_opts[i % 2]),
+                             0);
             int e = 0;
             while (e < c.nl && c.L[e].off + c.L[e].hlen <= k)
                 e++;
@@ -1472,7 +1528,60 @@ static void test_every_truncation(void **state)
             cuts++;
         }
     }
-    printf("%u truncations of %u packets checked\n", cuts, N_TCASES);
+    printf("%u truncations of %u packets checked (twice: with and without the fast path)\n",
+           cuts, N_TCASES);
+    pkt_packet_free(p);
+}
+
+/* Random byte mutations of the good packets (fixed seed): decoding stays
+ * inside the buffer (ASan), every layer lies inside it, every DNS name is a
+ * terminated string of at most PKT_LIMIT_DNS_NAME bytes. */
+static void test_mutations(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    unsigned runs = 0, per = 3000;
+    const char *env = getenv("PKT_APP_MUTATIONS"); /* more for a one-off soak */
+    if (env && atoi(env) > 0)
+        per = (unsigned)atoi(env);
+    for (unsigned i = 0; i < N_TCASES; i++) {
+        tcase c;
+        make_tcase(&c, i);
+        uint8_t *buf = malloc(c.x.n);
+        for (unsigned m = 0; m < per; m++) {
+            memcpy(buf, c.x.b, c.x.n);
+            unsigned flips = 1 + m % 4;
+            for (unsigned k = 0; k < flips; k++) {
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                size_t at = (size_t)(r % c.x.n);
+                /* bias the mutations to the application / tunnel header */
+                if (k & 1 && c.nl > 3)
+                    at = c.L[3].off + (size_t)(r >> 32) % (c.x.n - c.L[3].off);
+                buf[at] = (uint8_t)(r >> 24);
+            }
+            assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, tcase_opts[m % 2]), 0);
+            for (unsigned j = 0; j < pkt_packet_layer_count(p); j++) {
+                const pkt_layer *l = pkt_packet_layer_at(p, j);
+                assert_true(l->offset + l->contents_len + l->payload_len <= c.x.n);
+            }
+            const pkt_dns *d = pkt_packet_dns(p);
+            if (d) {
+                assert_true(d->question_count <= PKT_LIMIT_DNS_QUESTIONS);
+                assert_true(d->rr_count <= PKT_LIMIT_DNS_RECORDS);
+                for (unsigned j = 0; j < d->question_count; j++)
+                    assert_true(strlen(d->questions[j].name) <= PKT_LIMIT_DNS_NAME);
+                for (unsigned j = 0; j < d->rr_count; j++) {
+                    assert_true(strlen(d->rrs[j].name) <= PKT_LIMIT_DNS_NAME);
+                    assert_true(d->rrs[j].rdata >= buf &&
+                                d->rrs[j].rdata + d->rrs[j].rdlength <= buf + c.x.n);
+                }
+            }
+            runs++;
+        }
+        free(buf);
+    }
+    printf("%u mutated packets decoded\n", runs);
     pkt_packet_free(p);
 }
 
@@ -1598,6 +1707,7 @@ int main(void)
         cmocka_unit_test(test_geneve),
         cmocka_unit_test(test_full_tcases),
         cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_tshark_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
