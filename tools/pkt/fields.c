@@ -271,7 +271,17 @@ IPV4_FIELD(f_ip_hdr_len, fmt_u(b, n, ip->ihl * 4u))
 IPV4_FIELD(f_ip_dsfield, fmt_hex(b, n, ip->tos, 2))
 IPV4_FIELD(f_ip_dsfield_dscp, fmt_u(b, n, ip->tos >> 2))
 IPV4_FIELD(f_ip_dsfield_ecn, fmt_u(b, n, ip->tos & 3u))
-IPV4_FIELD(f_ip_len, fmt_u(b, n, ip->total_len))
+/* A total length of 0 (captured before TSO/BIG TCP segmentation): tshark
+ * shows the frame's length from the IP header on. */
+static bool f_ip_len(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_IPV4);
+    if (!l)
+        return false;
+    if (l->u.ipv4.total_len == 0 && ci->len > l->offset)
+        return fmt_u(b, n, ci->len - l->offset);
+    return fmt_u(b, n, l->u.ipv4.total_len);
+}
 IPV4_FIELD(f_ip_id, fmt_hex(b, n, ip->id, 4))
 IPV4_FIELD(f_ip_flags, fmt_hex(b, n, ip->flags, 2))
 IPV4_FIELD(f_ip_flags_rb, fmt_u(b, n, (ip->flags & PKT_IPV4_RF) != 0))
@@ -349,7 +359,8 @@ TCP_FIELD(f_tcp_options_timestamp_tsecr,
 UDP_FIELD(f_udp_srcport, fmt_u(b, n, u->src_port))
 UDP_FIELD(f_udp_dstport, fmt_u(b, n, u->dst_port))
 UDP_FIELD(f_udp_length, fmt_u(b, n, u->length))
-UDP_FIELD(f_udp_checksum, fmt_hex(b, n, u->checksum, 4))
+/* tshark leaves the checksum out when the length is 0 (TSO captures). */
+UDP_FIELD(f_udp_checksum, u->length != 0 && fmt_hex(b, n, u->checksum, 4))
 
 /* ---- ICMP, ICMPv6 ---- */
 

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Compare `pkt read --fields` with `tshark -T fields -E occurrence=f`, field by field.
+
+usage: fields_compare.py PKT_BIN FIELDS FILE [LABEL]
+
+FIELDS is a comma-separated list.  Prints one line per mismatching
+(packet, field):  LABEL <TAB> frame N <TAB> FIELD <TAB> tshark=... <TAB> pkt=...
+and, on stderr, a summary "packets P fields F compared M mismatches".
+Exit status: 0 when both tools ran (whatever the mismatches), 3 when tshark
+cannot read the file, 5 when pkt cannot (and reads nothing), 4 when the packet counts differ (then every extra
+line is reported as a mismatch of field "(packet count)").
+
+tshark runs without IP reassembly and TCP/DNS desegmentation: libpkt decodes
+packet by packet (only a first fragment carries the transport header), so
+tshark is asked to do the same.  Name resolution is off.
+"""
+import subprocess
+import sys
+
+TSHARK_OPTS = ["-n",
+               "-o", "ip.defragment:FALSE",
+               "-o", "ipv6.defragment:FALSE",
+               "-o", "tcp.desegment_tcp_streams:FALSE",
+               "-o", "dns.desegment_dns_messages:FALSE"]
+
+
+def run_tshark(path, fields):
+    args = ["tshark", "-r", path, "-T", "fields", "-E", "occurrence=f"] + TSHARK_OPTS
+    for f in fields:
+        args += ["-e", f]
+    r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return r.returncode, r.stdout.decode("utf-8", "backslashreplace"), \
+        r.stderr.decode("utf-8", "backslashreplace")
+
+
+def main():
+    pkt_bin, field_arg, path = sys.argv[1:4]
+    label = sys.argv[4] if len(sys.argv) > 4 else path
+    fields = field_arg.split(",")
+    rc, tout, terr = run_tshark(path, fields)
+    tlines = tout.split("\n")[:-1] if tout else []
+    # tshark may stop on a broken record but still print what it read
+    # (exit 2); with nothing printed the file is unreadable for it.
+    if rc != 0 and not tlines:
+        print(f"{label}: tshark cannot read it: {terr.strip()[:200]}", file=sys.stderr)
+        return 3
+    r = subprocess.run([pkt_bin, "read", "--fields", field_arg, path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    plines = r.stdout.decode("utf-8", "backslashreplace").split("\n")[:-1]
+    if r.returncode != 0 and not plines:
+        err = r.stderr.decode("utf-8", "backslashreplace").strip()
+        print(f"{label}: pkt cannot read it: {err[:200]}", file=sys.stderr)
+        return 5
+    mism = 0
+    n = min(len(tlines), len(plines))
+    for i in range(n):
+        tv = tlines[i].split("\t")
+        pv = plines[i].split("\t")
+        for j, f in enumerate(fields):
+            a = tv[j] if j < len(tv) else "<missing column>"
+            b = pv[j] if j < len(pv) else "<missing column>"
+            if a != b:
+                mism += 1
+                print(f"{label}\tframe {i + 1}\t{f}\ttshark={a}\tpkt={b}")
+    status = 0
+    if len(tlines) != len(plines):
+        status = 4
+        mism += 1
+        print(f"{label}\tframe {n + 1}\t(packet count)\ttshark={len(tlines)}\tpkt={len(plines)}")
+    print(f"{label}: packets {n} fields {len(fields)} compared {n * len(fields)} "
+          f"mismatches {mism}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
