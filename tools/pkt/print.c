@@ -391,8 +391,11 @@ static void fw_open(struct fw *w, const char *name, int array)
         fw_key(w, name);
         putc(array ? '[' : '{', w->f);
     } else {
-        fw_key(w, name);
-        putc('\n', w->f);
+        fprintf(w->f, "%*s", w->indent + 2 * w->depth, "");
+        if (w->in_array[w->depth])
+            fputs("-\n", w->f);
+        else
+            fprintf(w->f, "%s:\n", name);
     }
     w->depth++;
     w->count[w->depth] = 0;
@@ -550,6 +553,13 @@ static void dns_rdata_text(const pkt_dns_rr *rr, char *buf, size_t n)
         o += (size_t)snprintf(buf + o, n - o, "%02x", rr->rdata[i]);
 }
 
+/* A DNS name for a field: the root is "" in JSON, "<Root>" in text (as
+ * tshark shows it). */
+static const char *dns_name(const struct fw *w, const char *name)
+{
+    return name && name[0] ? name : w->json ? "" : "<Root>";
+}
+
 static void emit_dns(struct fw *w, const pkt_dns *d)
 {
     const char *rc = dns_rcode_name(d->rcode);
@@ -576,7 +586,7 @@ static void emit_dns(struct fw *w, const pkt_dns *d)
         const pkt_dns_question *q = &d->questions[i];
         const char *tn = dns_type_name(q->type);
         fw_open(w, "", 0);
-        fw_str(w, "name", q->name ? q->name : "");
+        fw_str(w, "name", dns_name(w, q->name));
         fw_uint(w, "type", q->type);
         fw_str(w, "type_name", tn ? tn : "unknown");
         fw_uint(w, "class", q->qclass);
@@ -592,7 +602,7 @@ static void emit_dns(struct fw *w, const pkt_dns *d)
         dns_rdata_text(rr, data, sizeof data);
         fw_open(w, "", 0);
         fw_str(w, "section", rr->section <= 3 ? sect[rr->section] : "?");
-        fw_str(w, "name", rr->name ? rr->name : "");
+        fw_str(w, "name", dns_name(w, rr->name));
         fw_uint(w, "type", rr->type);
         fw_str(w, "type_name", tn ? tn : "unknown");
         fw_uint(w, "class", rr->rclass);
@@ -1018,7 +1028,7 @@ static void gist_dns(FILE *f, const pkt_dns *d)
         else
             fprintf(f, " TYPE%u? ", d->questions[i].type);
         text_string(f, d->questions[i].name && d->questions[i].name[0] ? d->questions[i].name
-                                                                       : ".");
+                                                                       : "<Root>");
     }
     unsigned shown = 0, answers = 0;
     for (unsigned i = 0; i < d->rr_count && i < PKT_LIMIT_DNS_RECORDS; i++) {
