@@ -26,7 +26,11 @@
  *   IPv4 fragments (a UDP datagram in two fragments)       ~ 3%
  *
  * TCP segments carry options (SYN: MSS, SACK permitted, timestamps, window
- * scale; others: timestamps) and follow per-flow sequence numbers.  Ports
+ * scale; others: timestamps) and follow per-flow sequence numbers.
+ *
+ * Every frame is built by libpkt itself: the typed layer structs of
+ * pkt/decode.h serialized with pkt_serialize_layers (pkt/craft.h), which
+ * fixes the lengths and computes the checksums.  Ports
  * with no well-known dissector are used for payload that is not a real
  * protocol, so analysers do not mistake random bytes for one.
  */
@@ -36,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pkt/craft.h"
 #include "pkt/pkt.h"
 
 /* ---- deterministic PRNG (xorshift64*) ---------------------------------- */
@@ -56,13 +61,7 @@ static uint32_t rnd_range(uint32_t lo, uint32_t hi)
     return lo + (uint32_t)(((uint64_t)rnd32() * (hi - lo + 1)) >> 32);
 }
 
-/* ---- byte writers and checksums ---------------------------------------- */
-
-static void be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
+/* ---- building frames with pkt_serialize_layers -------------------------- */
 
 static void be32(uint8_t *p, uint32_t v)
 {
@@ -72,22 +71,96 @@ static void be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-/* Ones' complement sum of n bytes added to sum (not folded). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+static pkt_sbuf *sbuf;
+
+/* Serialize the layers (lengths fixed, checksums computed) into out;
+ * returns the frame length.  Exits on failure: the layers are built here,
+ * so a failure is a bug of this program. */
+static size_t build(uint8_t *out, size_t cap, const pkt_craft_layer *l, size_t n)
 {
-    size_t i = 0;
-    for (; i + 1 < n; i += 2)
-        sum += (uint32_t)((p[i] << 8) | p[i + 1]);
-    if (i < n)
-        sum += (uint32_t)(p[i] << 8);
-    return sum;
+    int rc = pkt_serialize_layers(sbuf, PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS,
+                                  l, n);
+    if (rc < 0 || pkt_sbuf_len(sbuf) > cap) {
+        fprintf(stderr, "gen_capture: serializing failed: %s\n",
+                rc < 0 ? pkt_strerror(rc) : "frame too large");
+        exit(1);
+    }
+    memcpy(out, pkt_sbuf_bytes(sbuf), pkt_sbuf_len(sbuf));
+    return pkt_sbuf_len(sbuf);
 }
 
-static uint16_t csum_fold(uint32_t sum)
+/* The link and network layers of a frame: Ethernet (+ 802.1Q) + IPv4/IPv6. */
+typedef struct headers {
+    pkt_ethernet eth;
+    pkt_dot1q vlan;
+    pkt_ipv4 ip4;
+    pkt_ipv6 ip6;
+    pkt_craft_layer l[8];
+    size_t n;
+} headers;
+
+static void add(headers *h, pkt_layer_type t, const void *hdr)
 {
-    while (sum >> 16)
-        sum = (sum & 0xFFFF) + (sum >> 16);
-    return (uint16_t)~sum;
+    pkt_craft_layer c = {t, hdr, NULL, 0};
+    h->l[h->n++] = c;
+}
+
+static void add_payload(headers *h, const uint8_t *data, size_t len)
+{
+    pkt_craft_layer c = {PKT_LAYER_PAYLOAD, NULL, data, len};
+    h->l[h->n++] = c;
+}
+
+/* Ethernet header (with a VLAN tag when vlan is non-zero: PCP in bits
+ * 12-14 of the value, VID in bits 0-11). */
+static void eth_header(headers *h, const uint8_t *dst, const uint8_t *src, uint16_t type,
+                       int vlan)
+{
+    memset(&h->eth, 0, sizeof h->eth);
+    memcpy(h->eth.dst, dst, 6);
+    memcpy(h->eth.src, src, 6);
+    h->eth.type = vlan ? 0x8100 : type;
+    add(h, PKT_LAYER_ETHERNET, &h->eth);
+    if (vlan) {
+        memset(&h->vlan, 0, sizeof h->vlan);
+        h->vlan.tpid = 0x8100;
+        h->vlan.pcp = (uint8_t)((vlan >> 12) & 7);
+        h->vlan.vid = (uint16_t)(vlan & 0xFFF);
+        h->vlan.type = type;
+        add(h, PKT_LAYER_DOT1Q, &h->vlan);
+    }
+}
+
+static uint16_t ip_id = 1;
+
+static void ipv4_header(headers *h, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+                        uint16_t id, uint16_t frag, uint8_t ttl)
+{
+    pkt_ipv4 *ip = &h->ip4;
+    memset(ip, 0, sizeof *ip);
+    ip->version = 4;
+    ip->id = id;
+    ip->flags = (uint8_t)(frag >> 13);
+    ip->frag_offset = frag & 0x1FFF;
+    ip->ttl = ttl;
+    ip->protocol = proto;
+    memcpy(ip->src, src, 4);
+    memcpy(ip->dst, dst, 4);
+    add(h, PKT_LAYER_IPV4, ip);
+}
+
+static void ipv6_header(headers *h, const uint8_t *src, const uint8_t *dst, uint8_t next,
+                        uint32_t flow)
+{
+    pkt_ipv6 *ip = &h->ip6;
+    memset(ip, 0, sizeof *ip);
+    ip->version = 6;
+    ip->flow_label = flow & 0xFFFFF;
+    ip->next_header = next;
+    ip->hop_limit = 64;
+    memcpy(ip->src, src, 16);
+    memcpy(ip->dst, dst, 16);
+    add(h, PKT_LAYER_IPV6, ip);
 }
 
 /* ---- addresses and flows ----------------------------------------------- */
@@ -163,67 +236,6 @@ static void random_endpoint(endpoint *e, int v6)
     }
 }
 
-/* Ethernet header; returns its length (14, or 18 with a VLAN tag). */
-static size_t eth_header(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type,
-                         int vlan)
-{
-    memcpy(p, dst, 6);
-    memcpy(p + 6, src, 6);
-    if (vlan) {
-        be16(p + 12, 0x8100);
-        be16(p + 14, (uint16_t)(((vlan >> 12) & 7) << 13 | (vlan & 0xFFF)));
-        be16(p + 16, type);
-        return 18;
-    }
-    be16(p + 12, type);
-    return 14;
-}
-
-static uint16_t ip_id = 1;
-
-/* IPv4 header (20 bytes) with checksum. */
-static void ipv4_header(uint8_t *p, const uint8_t *src, const uint8_t *dst, uint8_t proto,
-                        uint16_t total_len, uint16_t id, uint16_t frag, uint8_t ttl)
-{
-    p[0] = 0x45;
-    p[1] = 0;
-    be16(p + 2, total_len);
-    be16(p + 4, id);
-    be16(p + 6, frag);
-    p[8] = ttl;
-    p[9] = proto;
-    be16(p + 10, 0);
-    memcpy(p + 12, src, 4);
-    memcpy(p + 16, dst, 4);
-    be16(p + 10, csum_fold(csum_add(0, p, 20)));
-}
-
-/* IPv6 header (40 bytes). */
-static void ipv6_header(uint8_t *p, const uint8_t *src, const uint8_t *dst, uint8_t next,
-                        uint16_t payload_len, uint32_t flow)
-{
-    be32(p, 0x60000000u | (flow & 0xFFFFF));
-    be16(p + 4, payload_len);
-    p[6] = next;
-    p[7] = 64;
-    memcpy(p + 8, src, 16);
-    memcpy(p + 24, dst, 16);
-}
-
-/* Checksum of a transport segment (TCP, UDP, ICMPv6) with the pseudo
- * header of its IP version. */
-static uint16_t l4_checksum(int v6, const uint8_t *src, const uint8_t *dst, uint8_t proto,
-                            const uint8_t *seg, size_t len)
-{
-    uint32_t s = 0;
-    s = csum_add(s, src, v6 ? 16 : 4);
-    s = csum_add(s, dst, v6 ? 16 : 4);
-    s += proto;
-    s += (uint32_t)(len & 0xFFFF) + (uint32_t)(len >> 16);
-    s = csum_add(s, seg, len);
-    return csum_fold(s);
-}
-
 /* Fill n payload bytes with printable text.  Random binary bytes would be
  * more like encrypted traffic, but analysers' heuristic dissectors (RTCP,
  * Thrift, COTP, ...) claim some of them and then call them malformed. */
@@ -236,26 +248,18 @@ static void payload(uint8_t *p, size_t n)
         p[i] = (uint8_t)words[(start + i) % (sizeof words - 1)];
 }
 
-/* IP layer over an endpoint in a direction: writes the IP header for a
- * transport segment of seg_len bytes at p; returns the header length. */
-static size_t ip_layer(uint8_t *p, const endpoint *e, int to_server, uint8_t proto,
-                       size_t seg_len)
+/* Ethernet and IP layers over an endpoint in a direction. */
+static void ip_layers(headers *h, const endpoint *e, int to_server, uint8_t proto, int vlan)
 {
+    h->n = 0;
+    eth_header(h, to_server ? e->mac_s : e->mac_c, to_server ? e->mac_c : e->mac_s,
+               e->v6 ? 0x86DD : 0x0800, vlan);
     const uint8_t *src = to_server ? e->ip_c : e->ip_s;
     const uint8_t *dst = to_server ? e->ip_s : e->ip_c;
-    if (e->v6) {
-        ipv6_header(p, src, dst, proto, (uint16_t)seg_len, (uint32_t)(e->port_c * 2654435761u));
-        return 40;
-    }
-    ipv4_header(p, src, dst, proto, (uint16_t)(20 + seg_len), ip_id++, 0x4000 /* DF */,
-                to_server ? 64 : 52);
-    return 20;
-}
-
-static size_t eth_layer(uint8_t *p, const endpoint *e, int to_server, int vlan)
-{
-    return eth_header(p, to_server ? e->mac_s : e->mac_c, to_server ? e->mac_c : e->mac_s,
-                      e->v6 ? 0x86DD : 0x0800, vlan);
+    if (e->v6)
+        ipv6_header(h, src, dst, proto, (uint32_t)(e->port_c * 2654435761u));
+    else
+        ipv4_header(h, src, dst, proto, ip_id++, 0x4000 /* DF */, to_server ? 64 : 52);
 }
 
 /* ---- TCP flows --------------------------------------------------------- */
@@ -292,8 +296,6 @@ static size_t tcp_segment(uint8_t *p, flow *f, int big)
     int to_server;
     uint8_t flags;
     size_t data = 0;
-    uint8_t opt[20];
-    size_t optlen;
     switch (f->state) {
     case 0:
         to_server = 1, flags = 0x02; /* SYN */
@@ -326,45 +328,43 @@ static size_t tcp_segment(uint8_t *p, flow *f, int big)
         }
     }
     }
+    static uint8_t data_buf[1500];
+    uint8_t opt[12];
+    pkt_tcp t;
+    memset(&t, 0, sizeof t);
     if (flags & 0x02) {
-        /* MSS, SACK permitted, timestamps, NOP, window scale: 20 bytes */
-        opt[0] = 2, opt[1] = 4;
-        be16(opt + 2, f->e.v6 ? 1440 : 1460);
-        opt[4] = 4, opt[5] = 2;
-        opt[6] = 8, opt[7] = 10;
-        be32(opt + 8, f->tsval);
-        be32(opt + 12, (flags & 0x10) ? f->tsval - 1 : 0);
-        opt[16] = 1;
-        opt[17] = 3, opt[18] = 3, opt[19] = 7;
-        optlen = 20;
+        /* MSS, SACK permitted, timestamps, NOP, window scale: 20 bytes,
+         * built by the serializer from the typed fields */
+        t.opt_present = PKT_TCPOPT_HAS_MSS | PKT_TCPOPT_HAS_SACK_PERM | PKT_TCPOPT_HAS_TIMESTAMP |
+                        PKT_TCPOPT_HAS_WSCALE;
+        t.mss = f->e.v6 ? 1440 : 1460;
+        t.ts_val = f->tsval;
+        t.ts_ecr = (flags & 0x10) ? f->tsval - 1 : 0;
+        t.wscale = 7;
     } else {
+        /* NOP, NOP, timestamps as Linux lays them out: raw options */
         opt[0] = 1, opt[1] = 1, opt[2] = 8, opt[3] = 10;
         be32(opt + 4, f->tsval);
         be32(opt + 8, f->tsval - 3);
-        optlen = 12;
+        t.options = opt;
+        t.options_len = 12;
     }
     f->tsval += rnd_range(0, 3);
 
-    size_t off = eth_layer(p, &f->e, to_server, f->vlan);
-    size_t thl = 20 + optlen;
-    size_t seg_len = thl + data;
-    off += ip_layer(p + off, &f->e, to_server, 6, seg_len);
-    uint8_t *t = p + off;
+    headers h;
+    ip_layers(&h, &f->e, to_server, 6, f->vlan);
     uint32_t *seq = to_server ? &f->seq_c : &f->seq_s;
     uint32_t *ack = to_server ? &f->seq_s : &f->seq_c;
-    be16(t, to_server ? f->e.port_c : f->e.port_s);
-    be16(t + 2, to_server ? f->e.port_s : f->e.port_c);
-    be32(t + 4, *seq);
-    be32(t + 8, (flags & 0x10) ? *ack : 0);
-    t[12] = (uint8_t)((thl / 4) << 4);
-    t[13] = flags;
-    be16(t + 14, (flags & 0x02) ? 64240 : (uint16_t)rnd_range(500, 2048));
-    be16(t + 16, 0);
-    be16(t + 18, 0);
-    memcpy(t + 20, opt, optlen);
-    payload(t + thl, data);
-    be16(t + 16, l4_checksum(f->e.v6, to_server ? f->e.ip_c : f->e.ip_s,
-                             to_server ? f->e.ip_s : f->e.ip_c, 6, t, seg_len));
+    t.src_port = to_server ? f->e.port_c : f->e.port_s;
+    t.dst_port = to_server ? f->e.port_s : f->e.port_c;
+    t.seq = *seq;
+    t.ack = (flags & 0x10) ? *ack : 0;
+    t.flags = flags;
+    t.window = (flags & 0x02) ? 64240 : (uint16_t)rnd_range(500, 2048);
+    add(&h, PKT_LAYER_TCP, &t);
+    payload(data_buf, data);
+    add_payload(&h, data_buf, data);
+    size_t len = build(p, 1514, h.l, h.n);
     *seq += (uint32_t)data + ((flags & 0x03) ? 1 : 0);
 
     if (f->state == 0 || f->state == 1)
@@ -373,28 +373,28 @@ static size_t tcp_segment(uint8_t *p, flow *f, int big)
         flow_reset(f, f->e.v6, f->vlan);
     else if (flags & 0x01)
         f->state = 3;
-    return off + seg_len;
+    return len;
 }
 
 /* ---- UDP, DNS, ICMP, ARP, fragments ------------------------------------ */
 
-/* A UDP datagram with `len` payload bytes written by fill (or random);
- * returns the frame length. */
+/* A UDP datagram with `len` payload bytes (or a DNS message); returns the
+ * frame length. */
 static size_t udp_frame(uint8_t *p, const endpoint *e, int to_server, int vlan,
-                        const uint8_t *pl, size_t len)
+                        const uint8_t *pl, size_t len, const pkt_dns *dns)
 {
-    size_t off = eth_layer(p, e, to_server, vlan);
-    off += ip_layer(p + off, e, to_server, 17, 8 + len);
-    uint8_t *u = p + off;
-    be16(u, to_server ? e->port_c : e->port_s);
-    be16(u + 2, to_server ? e->port_s : e->port_c);
-    be16(u + 4, (uint16_t)(8 + len));
-    be16(u + 6, 0);
-    memcpy(u + 8, pl, len);
-    uint16_t c = l4_checksum(e->v6, to_server ? e->ip_c : e->ip_s, to_server ? e->ip_s : e->ip_c,
-                             17, u, 8 + len);
-    be16(u + 6, c ? c : 0xFFFF);
-    return off + 8 + len;
+    headers h;
+    ip_layers(&h, e, to_server, 17, vlan);
+    pkt_udp u;
+    memset(&u, 0, sizeof u);
+    u.src_port = to_server ? e->port_c : e->port_s;
+    u.dst_port = to_server ? e->port_s : e->port_c;
+    add(&h, PKT_LAYER_UDP, &u);
+    if (dns)
+        add(&h, PKT_LAYER_DNS, dns);
+    else
+        add_payload(&h, pl, len);
+    return build(p, 1514, h.l, h.n);
 }
 
 static const char *const dns_names[] = {
@@ -402,48 +402,33 @@ static const char *const dns_names[] = {
     "images.example.org", "login.example.net", "ntp.example.com", "a.b.c.example.org",
 };
 
-/* Encode a dotted name as DNS labels; returns its length. */
-static size_t dns_name(uint8_t *p, const char *name)
-{
-    size_t n = 0;
-    while (*name) {
-        const char *dot = strchr(name, '.');
-        size_t l = dot ? (size_t)(dot - name) : strlen(name);
-        p[n++] = (uint8_t)l;
-        memcpy(p + n, name, l);
-        n += l;
-        name += l + (dot ? 1 : 0);
-    }
-    p[n++] = 0;
-    return n;
-}
-
-/* A DNS query, or the answer to it (one to three A/AAAA records). */
-static size_t dns_message(uint8_t *p, uint16_t id, int answer, int aaaa)
+/* A DNS query, or the answer to it (one to three A/AAAA records, their
+ * names compressed to the question's). */
+static void dns_message(pkt_dns *d, uint16_t id, int answer, int aaaa)
 {
     const char *name = dns_names[rnd_range(0, sizeof dns_names / sizeof dns_names[0] - 1)];
-    be16(p, id);
-    be16(p + 2, answer ? 0x8180 : 0x0100);
+    memset(d, 0, sizeof *d);
+    d->id = id;
+    d->flags = answer ? 0x8180 : 0x0100;
+    d->question_count = 1;
+    d->questions[0].name = name;
+    d->questions[0].type = aaaa ? 28 : 1;
+    d->questions[0].qclass = 1;
     uint16_t an = answer ? (uint16_t)rnd_range(1, 3) : 0;
-    be16(p + 4, 1);
-    be16(p + 6, an);
-    be16(p + 8, 0);
-    be16(p + 10, 0);
-    size_t n = 12 + dns_name(p + 12, name);
-    be16(p + n, aaaa ? 28 : 1);
-    be16(p + n + 2, 1);
-    n += 4;
     for (uint16_t i = 0; i < an; i++) {
-        be16(p + n, 0xC00C); /* pointer to the question's name */
-        be16(p + n + 2, aaaa ? 28 : 1);
-        be16(p + n + 4, 1);
-        be32(p + n + 6, rnd_range(30, 86400));
-        be16(p + n + 10, aaaa ? 16 : 4);
-        n += 12;
-        for (int k = 0; k < (aaaa ? 16 : 4); k++)
-            p[n++] = (uint8_t)rnd32();
+        pkt_dns_rr *r = &d->rrs[d->rr_count++];
+        r->section = PKT_DNS_ANSWER;
+        r->name = name;
+        r->type = aaaa ? 28 : 1;
+        r->rclass = 1;
+        r->ttl = rnd_range(30, 86400);
+        for (int k = 0; k < (aaaa ? 16 : 4); k++) {
+            if (aaaa)
+                r->u.aaaa[k] = (uint8_t)rnd32();
+            else
+                r->u.a[k] = (uint8_t)rnd32();
+        }
     }
-    return n;
 }
 
 /* Pending second packet (a DNS answer, an echo reply, ARP reply, the
@@ -453,16 +438,16 @@ static size_t pending_len;
 
 static size_t dns_exchange(uint8_t *p, int v6)
 {
+    static pkt_dns d;
     endpoint e;
     random_endpoint(&e, v6);
     e.port_s = 53;
-    uint8_t msg[512];
     uint16_t id = (uint16_t)rnd32();
     int aaaa = rnd_range(0, 2) == 0;
-    size_t n = dns_message(msg, id, 0, aaaa);
-    size_t len = udp_frame(p, &e, 1, 0, msg, n);
-    n = dns_message(msg, id, 1, aaaa);
-    pending_len = udp_frame(pending, &e, 0, 0, msg, n);
+    dns_message(&d, id, 0, aaaa);
+    size_t len = udp_frame(p, &e, 1, 0, NULL, 0, &d);
+    dns_message(&d, id, 1, aaaa);
+    pending_len = udp_frame(pending, &e, 0, 0, NULL, 0, &d);
     return len;
 }
 
@@ -477,7 +462,7 @@ static size_t other_udp(uint8_t *p, int vlan)
     size_t max = 1514 - (size_t)(vlan ? 18 : 14) - (e.v6 ? 40 : 20) - 8;
     size_t n = rnd_range(0, 3) == 0 ? rnd_range(1, (uint32_t)max) : rnd_range(16, 200);
     payload(pl, n);
-    return udp_frame(p, &e, rnd_range(0, 1), vlan, pl, n);
+    return udp_frame(p, &e, rnd_range(0, 1), vlan, pl, n, NULL);
 }
 
 static size_t icmp_echo(uint8_t *p, int v6)
@@ -490,25 +475,30 @@ static size_t icmp_echo(uint8_t *p, int v6)
     payload(data, dlen);
     size_t lens[2];
     for (int reply = 0; reply < 2; reply++) {
-        uint8_t *f = reply ? pending : p;
-        size_t off = eth_layer(f, &e, !reply, 0);
-        size_t seg = 8 + dlen;
+        headers h;
+        h.n = 0;
+        eth_header(&h, reply ? e.mac_c : e.mac_s, reply ? e.mac_s : e.mac_c,
+                   v6 ? 0x86DD : 0x0800, 0);
         const uint8_t *src = reply ? e.ip_s : e.ip_c, *dst = reply ? e.ip_c : e.ip_s;
-        if (v6)
-            ipv6_header(f + off, src, dst, 58, (uint16_t)seg, 0);
-        else
-            ipv4_header(f + off, src, dst, 1, (uint16_t)(20 + seg), ip_id++, 0, 64);
-        off += v6 ? 40 : 20;
-        uint8_t *c = f + off;
-        c[0] = v6 ? (reply ? 129 : 128) : (reply ? 0 : 8);
-        c[1] = 0;
-        be16(c + 2, 0);
-        be16(c + 4, id);
-        be16(c + 6, sq);
-        memcpy(c + 8, data, dlen);
-        uint16_t sum = v6 ? l4_checksum(1, src, dst, 58, c, seg) : csum_fold(csum_add(0, c, seg));
-        be16(c + 2, sum);
-        lens[reply] = off + seg;
+        pkt_icmpv4 m4;
+        pkt_icmpv6 m6;
+        if (v6) {
+            ipv6_header(&h, src, dst, 58, 0);
+            memset(&m6, 0, sizeof m6);
+            m6.type = reply ? 129 : 128;
+            m6.id = id;
+            m6.seq = sq;
+            add(&h, PKT_LAYER_ICMPV6, &m6);
+        } else {
+            ipv4_header(&h, src, dst, 1, ip_id++, 0, 64);
+            memset(&m4, 0, sizeof m4);
+            m4.type = reply ? 0 : 8;
+            m4.id = id;
+            m4.seq = sq;
+            add(&h, PKT_LAYER_ICMPV4, &m4);
+        }
+        add_payload(&h, data, dlen);
+        lens[reply] = build(reply ? pending : p, 1514, h.l, h.n);
     }
     pending_len = lens[1];
     return lens[0];
@@ -518,22 +508,24 @@ static size_t arp_frame(uint8_t *f, int reply, const uint8_t *mac_a, const uint8
                         const uint8_t *mac_b, const uint8_t *ip_b)
 {
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    size_t off = eth_header(f, reply ? mac_b : bcast, mac_a, 0x0806, 0);
-    uint8_t *a = f + off;
-    be16(a, 1);
-    be16(a + 2, 0x0800);
-    a[4] = 6;
-    a[5] = 4;
-    be16(a + 6, reply ? 2 : 1);
-    memcpy(a + 8, mac_a, 6);
-    memcpy(a + 14, ip_a, 4);
-    if (reply)
-        memcpy(a + 18, mac_b, 6);
-    else
-        memset(a + 18, 0, 6);
-    memcpy(a + 24, ip_b, 4);
-    memset(a + 28, 0, 60 - off - 28); /* Ethernet padding */
-    return 60;
+    static const uint8_t zero[18];
+    headers h;
+    h.n = 0;
+    eth_header(&h, reply ? mac_b : bcast, mac_a, 0x0806, 0);
+    pkt_arp a;
+    memset(&a, 0, sizeof a);
+    a.htype = 1;
+    a.ptype = 0x0800;
+    a.hlen = 6;
+    a.plen = 4;
+    a.op = reply ? 2 : 1;
+    a.sha = mac_a;
+    a.spa = ip_a;
+    a.tha = reply ? mac_b : zero;
+    a.tpa = ip_b;
+    add(&h, PKT_LAYER_ARP, &a);
+    add_payload(&h, zero, 18); /* Ethernet padding to 60 bytes */
+    return build(f, 1514, h.l, h.n);
 }
 
 static size_t arp_exchange(uint8_t *p)
@@ -553,25 +545,37 @@ static size_t ipv4_fragments(uint8_t *p)
     random_endpoint(&e, 0);
     e.port_s = 9999;
     size_t dlen = rnd_range(1500, 2900); /* UDP payload */
-    uint8_t dgram[8 + 2900];
-    be16(dgram, e.port_c);
-    be16(dgram + 2, e.port_s);
-    be16(dgram + 4, (uint16_t)(8 + dlen));
-    be16(dgram + 6, 0);
-    payload(dgram + 8, dlen);
-    uint16_t c = l4_checksum(0, e.ip_c, e.ip_s, 17, dgram, 8 + dlen);
-    be16(dgram + 6, c ? c : 0xFFFF);
-    size_t total = 8 + dlen, first = 1480; /* a multiple of 8 */
+    static uint8_t data[2900], dgram[20 + 8 + 2900];
+    payload(data, dlen);
     uint16_t id = ip_id++;
-    size_t off = eth_layer(p, &e, 1, 0);
-    ipv4_header(p + off, e.ip_c, e.ip_s, 17, (uint16_t)(20 + first), id, 0x2000 /* MF */, 64);
-    memcpy(p + off + 20, dgram, first);
-    size_t len = off + 20 + first;
-    off = eth_layer(pending, &e, 1, 0);
-    ipv4_header(pending + off, e.ip_c, e.ip_s, 17, (uint16_t)(20 + total - first), id,
-                (uint16_t)(first / 8), 64);
-    memcpy(pending + off + 20, dgram + first, total - first);
-    pending_len = off + 20 + total - first;
+    /* The whole datagram first (IPv4 + UDP, for the UDP checksum's
+     * pseudo-header), then its UDP part cut into two fragments. */
+    headers h;
+    h.n = 0;
+    ipv4_header(&h, e.ip_c, e.ip_s, 17, id, 0, 64);
+    pkt_udp u;
+    memset(&u, 0, sizeof u);
+    u.src_port = e.port_c;
+    u.dst_port = e.port_s;
+    add(&h, PKT_LAYER_UDP, &u);
+    add_payload(&h, data, dlen);
+    build(dgram, sizeof dgram, h.l, h.n);
+    const uint8_t *udp = dgram + 20;
+    size_t total = 8 + dlen, first = 1480; /* a multiple of 8 */
+    size_t len = 0;
+    for (int k = 0; k < 2; k++) {
+        h.n = 0;
+        eth_header(&h, e.mac_s, e.mac_c, 0x0800, 0);
+        ipv4_header(&h, e.ip_c, e.ip_s, 17, id, k == 0 ? 0x2000 /* MF */ : (uint16_t)(first / 8),
+                    64);
+        if (k == 0) {
+            add_payload(&h, udp, first);
+            len = build(p, 1514, h.l, h.n);
+        } else {
+            add_payload(&h, udp + first, total - first);
+            pending_len = build(pending, 1514, h.l, h.n);
+        }
+    }
     return len;
 }
 
@@ -654,6 +658,11 @@ int main(int argc, char **argv)
     for (int i = 0; i < NFLOWS; i++)
         flow_reset(&flows[i], i % 4 == 3, i >= NFLOWS * 7 / 8 ? (int)rnd_range(1, 4094) : 0);
 
+    sbuf = pkt_sbuf_new(4096);
+    if (!sbuf) {
+        fprintf(stderr, "gen_capture: out of memory\n");
+        return 1;
+    }
     pkt_error err;
     pkt_writer *w = pkt_writer_open(argv[optind], &o, &err);
     if (!w) {
@@ -680,6 +689,7 @@ int main(int argc, char **argv)
         }
         bytes += len;
     }
+    pkt_sbuf_free(sbuf);
     int r = pkt_writer_close(w);
     if (r < 0) {
         fprintf(stderr, "gen_capture: closing %s failed: %s\n", argv[optind], pkt_strerror(r));

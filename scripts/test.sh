@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test: install dependencies, then build and run the whole suite
 # twice, a normal build (build/) and an ASan+UBSan build (build-asan/).
-# Warnings are errors.  Then every libFuzzer target runs for a bounded time
+# Warnings are errors.  Then the thread test under TSan (scripts/tsan.sh),
+# then every libFuzzer target runs for a bounded time
 # (scripts/fuzz.sh).  Exit status 0 only when all of it passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,10 @@ for variant in normal asan; do
         status=1
     fi
 done
+echo "=== ThreadSanitizer (scripts/tsan.sh)"
+if ! ./scripts/tsan.sh; then
+    status=1
+fi
 echo "=== fuzzing (FUZZ_SECONDS=${FUZZ_SECONDS:-60} per target)"
 if ! ./scripts/fuzz.sh; then
     status=1

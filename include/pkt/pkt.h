@@ -6,7 +6,10 @@
  *   pkt/version.h  version macros, pkt_version
  *   pkt/limits.h   caps on what input controls
  *   pkt/handle.h   capture handles, opening files, the two reads
+ *   pkt/live.h     live devices, inactive handles, BPF, device list
  *   pkt/writer.h   pcap and pcapng writers
+ *   pkt/decode.h   decoding packets into layers, packet source, flows
+ *   pkt/craft.h    building packets: serialize layers, lengths, checksums
  */
 #ifndef PKT_PKT_H
 #define PKT_PKT_H
@@ -15,14 +18,9 @@
 #include "pkt/version.h"
 #include "pkt/limits.h"
 #include "pkt/handle.h"
-#if __has_include("pkt/writer.h")
-#include "pkt/writer.h"
-#endif
-#if __has_include("pkt/live.h")
 #include "pkt/live.h"
-#endif
-#if __has_include("pkt/decode.h")
+#include "pkt/writer.h"
 #include "pkt/decode.h"
-#endif
+#include "pkt/craft.h"
 
 #endif /* PKT_PKT_H */

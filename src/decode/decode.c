@@ -446,6 +446,11 @@ void pkt__dispatch_ethertype(pkt_packet *p, pkt_layer_type from, uint16_t type,
         pkt__decode_pppoe(p, data, len);
         return;
     case 0x6558: /* transparent Ethernet bridging (GRE, NVGRE) */
+        /* GRE and Geneve entered the tunnel already; Ethernet carried
+         * straight in a link layer is a nesting of its own, capped too. */
+        if (from != PKT_LAYER_GRE && from != PKT_LAYER_GENEVE &&
+            !pkt__tunnel_enter(p, from, data))
+            break;
         pkt__decode_ethernet(p, data, len);
         return;
     default:

@@ -67,6 +67,21 @@ enum {
     T_OPT = 41,
 };
 
+/* A decoded name (or the tail of one) at a message offset, for reuse by
+ * compression pointers to it: most names in a response point to the
+ * question's, which is then neither walked nor escaped again (a pointer to
+ * the whole name shares its string; a pointer after labels copies it). */
+typedef struct name_ent {
+    uint16_t off;     /* message offset of its first label */
+    uint8_t wire;     /* wire octets of its labels (root excluded) */
+    uint8_t labels;
+    uint16_t len;     /* presentation length */
+    const char *s;    /* in the arena */
+} name_ent;
+
+#define NAME_CACHE 32
+#define NAME_LABEL_RECS 16 /* labels of one name remembered for the cache */
+
 typedef struct dns_ctx {
     pkt_packet *p;
     int li;              /* DNS layer index */
@@ -75,7 +90,17 @@ typedef struct dns_ctx {
     bool incomplete;     /* bytes of the message are known to be missing */
     bool fragment;       /* inside the first fragment of an IP datagram */
     bool truncated;      /* a TRUNCATED anomaly was recorded */
+    unsigned ncache;
+    name_ent cache[NAME_CACHE];
 } dns_ctx;
+
+static const name_ent *cache_find(const dns_ctx *d, uint32_t off)
+{
+    for (unsigned i = 0; i < d->ncache; i++)
+        if (d->cache[i].off == off)
+            return &d->cache[i];
+    return NULL;
+}
 
 static const char empty_name[] = "";
 
@@ -100,32 +125,60 @@ static PKT__COLD void bad(dns_ctx *d, pkt_anomaly_kind kind, pkt_anomaly_reason 
     pkt__anomaly(d->p, kind, PKT_LAYER_DNS, reason, d->li, d->msg + off, value);
 }
 
+/* Presentation width of a label byte: 1, 2 ("\." "\\") or 4 ("\DDD"). */
+#define W1(c) ((c) < 0x21 || (c) > 0x7e ? 4 : (c) == '.' || (c) == '\\' ? 2 : 1)
+#define W4(c) W1(c), W1((c) + 1), W1((c) + 2), W1((c) + 3)
+#define W16(c) W4(c), W4((c) + 4), W4((c) + 8), W4((c) + 12)
+#define W64(c) W16(c), W16((c) + 16), W16((c) + 32), W16((c) + 48)
+static const uint8_t esc_w[256] = {W64(0), W64(64), W64(128), W64(192)};
+#undef W1
+#undef W4
+#undef W16
+#undef W64
+
+static inline uint32_t esc_width(uint8_t ch)
+{
+    return esc_w[ch];
+}
+
 /* Append one label to the presentation buffer, escaped; false when it does
- * not fit in PKT_LIMIT_DNS_NAME bytes (nothing of it is appended then). */
+ * not fit in PKT_LIMIT_DNS_NAME bytes (nothing of it is appended then).
+ * buf must have room for PKT_LIMIT_DNS_NAME + 1 + 63 bytes: the label is
+ * copied as is while its escaped width is summed (one pass, no call), and
+ * redone with escapes in the rare case it has any. */
 static bool put_label(char *buf, uint32_t *bl, const uint8_t *lab, uint32_t n)
 {
-    char tmp[4 * 63 + 1];
-    uint32_t t = 0;
-    if (*bl)
-        tmp[t++] = '.';
+    uint32_t sep = *bl ? 1 : 0, need = sep;
+    char *o = buf + *bl;
+    if (sep)
+        *o++ = '.';
+    for (uint32_t i = 0; i < n; i++) {
+        o[i] = (char)lab[i];
+        need += esc_width(lab[i]);
+    }
+    if (need > PKT_LIMIT_DNS_NAME - *bl)
+        return false;
+    *bl += need;
+    if (need == sep + n)
+        return true; /* nothing to escape: the common case */
     for (uint32_t i = 0; i < n; i++) {
         uint8_t ch = lab[i];
-        if (ch == '.' || ch == '\\') {
-            tmp[t++] = '\\';
-            tmp[t++] = (char)ch;
-        } else if (ch < 0x21 || ch > 0x7e) {
-            tmp[t++] = '\\';
-            tmp[t++] = (char)('0' + ch / 100);
-            tmp[t++] = (char)('0' + ch / 10 % 10);
-            tmp[t++] = (char)('0' + ch % 10);
-        } else {
-            tmp[t++] = (char)ch;
+        switch (esc_width(ch)) {
+        case 1:
+            *o++ = (char)ch;
+            break;
+        case 2:
+            *o++ = '\\';
+            *o++ = (char)ch;
+            break;
+        default:
+            *o++ = '\\';
+            *o++ = (char)('0' + ch / 100);
+            *o++ = (char)('0' + ch / 10 % 10);
+            *o++ = (char)('0' + ch % 10);
+            break;
         }
     }
-    if (t > PKT_LIMIT_DNS_NAME - *bl)
-        return false;
-    memcpy(buf + *bl, tmp, t);
-    *bl += t;
     return true;
 }
 
@@ -140,7 +193,13 @@ static bool put_label(char *buf, uint32_t *bl, const uint8_t *lab, uint32_t n)
 static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, uint32_t *next,
                       const char **out, uint8_t *status)
 {
-    char buf[PKT_LIMIT_DNS_NAME + 1];
+    /* The name is written straight into the arena when the arena has room
+     * for any name and a label's overshoot (then the allocation below
+     * returns this very spot), else into a local buffer that is copied. */
+    char local[PKT_LIMIT_DNS_NAME + 1 + 63];
+    pkt_packet *p = d->p;
+    char *buf = PKT_LIMIT_ARENA - p->arena_used >= sizeof local ? p->arena + p->arena_used
+                                                                : local;
     uint32_t bl = 0;
     uint32_t pos = off, end = limit;
     uint32_t after = 0;
@@ -148,6 +207,12 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
     uint32_t wire = 0, labels = 0, hops = 0;
     uint16_t visited[PKT_LIMIT_DNS_POINTER_HOPS];
     pkt__cur m = pkt__cur_make(d->msg, d->len);
+    const char *shared = NULL; /* the whole name is a cached one */
+    struct {
+        uint16_t pos, pstart;
+        uint8_t wire_before, labels_before;
+    } lrec[NAME_LABEL_RECS];
+    unsigned nl = 0;
 
     for (;;) {
         if (pos >= end) {
@@ -197,6 +262,22 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
                 ok = false;
                 break;
             }
+            const name_ent *ce = too_long ? NULL : cache_find(d, target);
+            if (ce && wire + ce->wire + 1 <= DNS_WIRE_MAX &&
+                labels + ce->labels <= PKT_LIMIT_DNS_LABELS &&
+                (uint32_t)ce->len + 1 <= PKT_LIMIT_DNS_NAME - bl) {
+                /* the rest of the name was decoded before, and is valid */
+                if (out && bl == 0) {
+                    shared = ce->s;
+                } else if (out) {
+                    buf[bl] = '.';
+                    memcpy(buf + bl + 1, ce->s, ce->len);
+                    bl += 1u + ce->len;
+                }
+                wire += ce->wire;
+                labels += ce->labels;
+                break;
+            }
             pos = target;
             end = d->len;
             continue;
@@ -228,6 +309,13 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
             pkt__cur lc = pkt__cur_make(d->msg, d->len);
             pkt__cur_skip(&lc, (size_t)pos + 1);
             const uint8_t *lab = pkt__cur_take(&lc, b);
+            if (nl < NAME_LABEL_RECS) {
+                lrec[nl].pos = (uint16_t)pos;
+                lrec[nl].pstart = (uint16_t)(bl ? bl + 1 : 0);
+                lrec[nl].wire_before = (uint8_t)(wire - 1u - b);
+                lrec[nl].labels_before = (uint8_t)(labels - 1);
+                nl++;
+            }
             if (!lab || !put_label(buf, &bl, lab, b)) {
                 too_long = true;
                 bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_NAME, pos, bl);
@@ -239,12 +327,25 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
         after = pos;
     *next = after;
     uint8_t st = !ok ? PKT_DNS_NAME_INVALID : too_long ? PKT_DNS_NAME_TOO_LONG : PKT_DNS_NAME_OK;
-    if (out) {
-        char *s = bl ? pkt__arena_alloc(d->p, bl + 1, PKT_LAYER_DNS) : NULL;
+    if (out && shared) {
+        *out = shared;
+    } else if (out) {
+        char *s = bl ? pkt__arena_alloc(p, bl + 1, PKT_LAYER_DNS) : NULL;
         if (s) {
-            memcpy(s, buf, bl);
+            if (s != buf)
+                memcpy(s, buf, bl);
             s[bl] = '\0';
             *out = s;
+            /* Remember this name and its tails for later pointers. */
+            for (unsigned i = 0; st == PKT_DNS_NAME_OK && i < nl && d->ncache < NAME_CACHE;
+                 i++) {
+                name_ent *e = &d->cache[d->ncache++];
+                e->off = lrec[i].pos;
+                e->s = s + lrec[i].pstart;
+                e->len = (uint16_t)(bl - lrec[i].pstart);
+                e->wire = (uint8_t)(wire - lrec[i].wire_before);
+                e->labels = (uint8_t)(labels - lrec[i].labels_before);
+            }
         } else {
             *out = empty_name;
             if (bl)
@@ -434,7 +535,7 @@ out:
 
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    bool tcp = p->nlayers && p->recs[p->nlayers - 1].type == PKT_LAYER_TCP;
+    bool tcp = pkt__prev_type(p) == PKT_LAYER_TCP;
     pkt__cur c = pkt__cur_make(data, len);
     uint32_t prefix = 0, mlen = len, tcp_length = 0;
     bool incomplete = p->cut != 0;
@@ -499,6 +600,7 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
     d.incomplete = incomplete;
     d.fragment = p->fragment != 0;
     d.truncated = false;
+    d.ncache = 0;
     if (tcp && tcp_length > mlen) {
         d.truncated = true;
         pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,

@@ -758,12 +758,17 @@ pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
     }
     pkt__stream_advance(s, total);
 
+    /* Find the first interface, so the handle's link type and snaplen are
+     * known at open (a BPF filter set right after open is compiled for
+     * them).  Sections with no interface before it are passed over: left
+     * at 0, the link type would read as LINKTYPE_NULL and change once the
+     * first interface was read. */
     while (!r->have_iface) {
         if (ng_frame(h, r, &b, &type, &total) != 1)
             break;
-        if (type == NG_EPB || type == NG_SPB || type == NG_PB || type == NG_SHB)
+        if (type == NG_EPB || type == NG_SPB || type == NG_PB)
             break;
-        if (ng_control(h, r, b, type, total) < 0)
+        if ((type == NG_SHB ? ng_shb(h, r, b, total) : ng_control(h, r, b, type, total)) < 0)
             break;
         pkt__stream_advance(s, total);
     }

@@ -171,9 +171,11 @@ def main():
                 return 1
             known[(parts[0], parts[1])] = parts[2]
 
+    skipped_files = {n for v in skipped.values() for n in v}
     if write_known:
-        for (n, field) in sorted(mism, key=lambda k: (str(k[0]), k[1])):
-            frame, tv, pv = mism[(n, field)][0]
+        # Entries of skipped files are kept (another build may read them).
+        keys = set(mism) | {k for k in known if k[0] in skipped_files}
+        for (n, field) in sorted(keys, key=lambda k: (str(k[0]), k[1])):
             reason = known.get((n, field), "TODO")
             print(f"{n}\t{field}\t{reason}")
         return 0
@@ -182,7 +184,6 @@ def main():
           f"skipped {sum(len(v) for v in skipped.values())} files: " +
           ", ".join(f"{k} {len(v)}" for k, v in sorted(skipped.items())))
     unlisted = [k for k in mism if k not in known]
-    skipped_files = {n for v in skipped.values() for n in v}
     stale = [k for k in known if k not in mism and k[0] not in skipped_files]
     unchecked = [k for k in known if k[0] in skipped_files]
     if unchecked:

@@ -565,6 +565,61 @@ static void test_dns_name_length(void **state)
     pkt_packet_free(p);
 }
 
+static void test_dns_name_reuse(void **state)
+{
+    (void)state;
+    /* Names pointing at an earlier name share or copy its decoded string;
+     * the caps still apply to the whole name. */
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    udp_begin(&f, 40000, 53);
+    pb *x = &f.x;
+    dns_hdr(x, 5, 0x0100, 3, 0, 0, 0);
+    /* 12: labels 63 63 63 57: 250 octets + root */
+    for (int i = 0; i < 4; i++) {
+        uint8_t len = i < 3 ? 63 : 57;
+        pb_u8(x, len);
+        for (uint8_t k = 0; k < len; k++)
+            pb_u8(x, (uint8_t)('a' + i));
+    }
+    pb_u8(x, 0);
+    pb_u16(x, 1), pb_u16(x, 1);
+    /* a pointer to the second label: the tail of the first name */
+    dptr(x, 12 + 64);
+    pb_u16(x, 2), pb_u16(x, 1);
+    /* 8 more octets in front of the 251: over 255 */
+    dn_labels(x, "abcdefg");
+    dptr(x, 12);
+    pb_u16(x, 3), pb_u16(x, 1);
+    udp_end(&f);
+    decode(p, x, 0);
+    const pkt_dns *d = pkt_packet_dns(p);
+    assert_int_equal(d->question_count, 3);
+    assert_int_equal(d->questions[0].name_status, PKT_DNS_NAME_OK);
+    assert_int_equal(strlen(d->questions[0].name), 63 * 3 + 57 + 3);
+    assert_int_equal(d->questions[1].name_status, PKT_DNS_NAME_OK);
+    assert_ptr_equal(d->questions[1].name, d->questions[0].name + 64); /* shared tail */
+    assert_int_equal(d->questions[1].type, 2);
+    assert_int_equal(d->questions[2].name_status, PKT_DNS_NAME_TOO_LONG);
+    assert_non_null(anom(p, PKT_ANOMALY_LIMIT, PKT_LAYER_DNS, PKT_REASON_LIMIT_DNS_NAME));
+    assert_int_equal(d->questions[2].type, 3);
+
+    /* A short name after labels: copied whole. */
+    udp_begin(&f, 40000, 53);
+    dns_hdr(&f.x, 6, 0x0100, 2, 0, 0, 0);
+    dn(&f.x, "example.org");
+    pb_u16(&f.x, 1), pb_u16(&f.x, 1);
+    dn_labels(&f.x, "a.b");
+    dptr(&f.x, 12);
+    pb_u16(&f.x, 1), pb_u16(&f.x, 1);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    d = pkt_packet_dns(p);
+    assert_string_equal(d->questions[1].name, "a.b.example.org");
+    pkt_packet_free(p);
+}
+
 static void test_dns_record_caps(void **state)
 {
     (void)state;
@@ -1694,6 +1749,7 @@ int main(void)
         cmocka_unit_test(test_dns_port_5353_and_root),
         cmocka_unit_test(test_dns_pointers),
         cmocka_unit_test(test_dns_name_length),
+        cmocka_unit_test(test_dns_name_reuse),
         cmocka_unit_test(test_dns_record_caps),
         cmocka_unit_test(test_dns_tcp),
         cmocka_unit_test(test_dns_first_fragment),

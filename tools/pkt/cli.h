@@ -22,5 +22,6 @@ int pkt_cmd_stats(int argc, char **argv);
 int pkt_cmd_bench(int argc, char **argv);
 int pkt_cmd_devices(int argc, char **argv);
 int pkt_cmd_capture(int argc, char **argv);
+int pkt_cmd_inject(int argc, char **argv);
 
 #endif

@@ -359,8 +359,23 @@ TCP_FIELD(f_tcp_options_timestamp_tsecr,
 UDP_FIELD(f_udp_srcport, fmt_u(b, n, u->src_port))
 UDP_FIELD(f_udp_dstport, fmt_u(b, n, u->dst_port))
 UDP_FIELD(f_udp_length, fmt_u(b, n, u->length))
-/* tshark leaves the checksum out when the length is 0 (TSO captures). */
-UDP_FIELD(f_udp_checksum, u->length != 0 && fmt_hex(b, n, u->checksum, 4))
+/* Over IPv4, tshark leaves the checksum out when the UDP length is 0 (TSO
+ * captures); over IPv6 (jumbograms) it shows it. */
+static bool f_udp_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    unsigned count = pkt_packet_layer_count(p);
+    for (unsigned i = 0; i < count; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (l->type != PKT_LAYER_UDP)
+            continue;
+        const pkt_layer *prev = i ? pkt_packet_layer_at(p, i - 1) : NULL;
+        if (l->u.udp.length == 0 && prev && prev->type == PKT_LAYER_IPV4)
+            return false;
+        return fmt_hex(b, n, l->u.udp.checksum, 4);
+    }
+    return false;
+}
 
 /* ---- ICMP, ICMPv6 ---- */
 
@@ -437,6 +452,8 @@ static bool f_dns_qry_name(char *b, size_t n, const pkt_packet *p, const pkt_cap
     if (!d || d->question_count == 0 || !d->questions[0].name)
         return false;
     const char *name = d->questions[0].name;
+    if (d->questions[0].name_status == PKT_DNS_NAME_TOO_LONG)
+        name = "<Name too long>"; /* tshark's text for it */
     snprintf(b, n, "%s", name[0] ? name : "<Root>");
     return true;
 }
@@ -482,6 +499,124 @@ static bool f_vxlan_vni(char *b, size_t n, const pkt_packet *p, const pkt_captur
     (void)ci;
     const pkt_vxlan *v = pkt_packet_vxlan(p);
     return v && fmt_u(b, n, v->vni);
+}
+
+/* ---- More: SCTP, MPLS, IGMP, Geneve, NTP, DHCP, ICMPv6 echo, SLL ---- */
+
+static bool f_sctp_srcport(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_sctp *s = pkt_packet_sctp(p);
+    return s && fmt_u(b, n, s->src_port);
+}
+
+static bool f_sctp_dstport(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_sctp *s = pkt_packet_sctp(p);
+    return s && fmt_u(b, n, s->dst_port);
+}
+
+static bool f_sctp_verification_tag(char *b, size_t n, const pkt_packet *p,
+                                    const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_sctp *s = pkt_packet_sctp(p);
+    return s && fmt_hex(b, n, s->vtag, 8);
+}
+
+static bool f_mpls_label(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_MPLS);
+    return l && fmt_u(b, n, l->u.mpls.label);
+}
+
+static bool f_mpls_ttl(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_MPLS);
+    return l && fmt_u(b, n, l->u.mpls.ttl);
+}
+
+static bool f_igmp_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_igmp *g = pkt_packet_igmp(p);
+    /* tshark hands types 0x13 (DVMRP) and 0x14 (PIMv1) to other dissectors. */
+    return g && g->type != 0x13 && g->type != 0x14 && fmt_hex(b, n, g->type, 2);
+}
+
+static bool f_geneve_vni(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_geneve *g = pkt_packet_geneve(p);
+    return g && fmt_hex(b, n, g->vni, 6); /* BASE_HEX_DEC: the hex form */
+}
+
+static bool f_geneve_proto_type(char *b, size_t n, const pkt_packet *p,
+                                const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_geneve *g = pkt_packet_geneve(p);
+    return g && fmt_hex(b, n, g->protocol, 4);
+}
+
+static bool f_ntp_flags_vn(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_ntp *t = pkt_packet_ntp(p);
+    return t && fmt_u(b, n, t->version);
+}
+
+static bool f_ntp_flags_mode(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_ntp *t = pkt_packet_ntp(p);
+    return t && fmt_u(b, n, t->mode);
+}
+
+static bool f_ntp_stratum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_ntp *t = pkt_packet_ntp(p);
+    /* Control (6) and private (7) messages have no stratum. */
+    return t && t->mode != 6 && t->mode != 7 && fmt_u(b, n, t->stratum);
+}
+
+static bool f_dhcp_option_dhcp(char *b, size_t n, const pkt_packet *p,
+                               const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dhcpv4 *d = pkt_packet_dhcpv4(p);
+    return d && d->msg_type && fmt_u(b, n, d->msg_type);
+}
+
+static bool f_dhcp_ip_your(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_dhcpv4 *d = pkt_packet_dhcpv4(p);
+    return d && fmt_ipv4(b, n, d->yiaddr);
+}
+
+static bool f_icmpv6_echo_identifier(char *b, size_t n, const pkt_packet *p,
+                                     const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
+    return ic && (ic->type == 128 || ic->type == 129) && fmt_hex(b, n, ic->id, 4);
+}
+
+static bool f_sll_hatype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    (void)ci;
+    const pkt_layer *l1 = pkt_packet_layer(p, PKT_LAYER_SLL);
+    const pkt_layer *l2 = pkt_packet_layer(p, PKT_LAYER_SLL2);
+    if (l1 && (!l2 || l1->offset <= l2->offset))
+        return fmt_u(b, n, l1->u.sll.arphrd);
+    if (l2)
+        return fmt_u(b, n, l2->u.sll2.arphrd);
+    return false;
 }
 
 /* ---- The table ---- */
@@ -575,6 +710,21 @@ static const struct field_def fields[] = {
     {"dns.aaaa", f_dns_aaaa},
     {"gre.proto", f_gre_proto},
     {"vxlan.vni", f_vxlan_vni},
+    {"sctp.srcport", f_sctp_srcport},
+    {"sctp.dstport", f_sctp_dstport},
+    {"sctp.verification_tag", f_sctp_verification_tag},
+    {"mpls.label", f_mpls_label},
+    {"mpls.ttl", f_mpls_ttl},
+    {"igmp.type", f_igmp_type},
+    {"geneve.vni", f_geneve_vni},
+    {"geneve.proto_type", f_geneve_proto_type},
+    {"ntp.flags.vn", f_ntp_flags_vn},
+    {"ntp.flags.mode", f_ntp_flags_mode},
+    {"ntp.stratum", f_ntp_stratum},
+    {"dhcp.option.dhcp", f_dhcp_option_dhcp},
+    {"dhcp.ip.your", f_dhcp_ip_your},
+    {"icmpv6.echo.identifier", f_icmpv6_echo_identifier},
+    {"sll.hatype", f_sll_hatype},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -13,6 +13,7 @@ static const struct pkt_cli_command commands[] = {
     {"bench", "time reading and decoding a capture file in memory", pkt_cmd_bench},
     {"devices", "list capture devices and their addresses", pkt_cmd_devices},
     {"capture", "capture packets from a device", pkt_cmd_capture},
+    {"inject", "send the packets of a capture file out of a device", pkt_cmd_inject},
 };
 
 static void usage(FILE *f)

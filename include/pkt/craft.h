@@ -1,0 +1,229 @@
+/*
+ * libpkt — crafting packets: layers to bytes (gopacket's SerializeLayers).
+ *
+ *     pkt_sbuf *b = pkt_sbuf_new(0);
+ *     pkt_ethernet eth = {.dst = {...}, .src = {...}, .type = 0x0800};
+ *     pkt_ipv4 ip = {.version = 4, .ttl = 64, .protocol = 6, .src = {...}, .dst = {...}};
+ *     pkt_tcp tcp = {.src_port = 1234, .dst_port = 80, .flags = PKT_TCP_SYN,
+ *                    .window = 65535, .opt_present = PKT_TCPOPT_HAS_MSS, .mss = 1460};
+ *     pkt_craft_layer l[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(IPV4, &ip),
+ *                            PKT_CRAFT(TCP, &tcp), PKT_CRAFT_PAYLOAD(data, n)};
+ *     pkt_serialize_layers(b, PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS,
+ *                          l, 4);
+ *     send(pkt_sbuf_bytes(b), pkt_sbuf_len(b));
+ *
+ * The layers are the SAME typed structs pkt_decode fills (pkt/decode.h), so
+ * a decoded packet can be changed and serialized again
+ * (pkt_craft_from_packet).  Multi-byte fields are in host order.
+ *
+ * Layers are serialized from the last to the first, each one prepending
+ * its header to the bytes of the layers after it, into a pkt_sbuf that is
+ * reused from packet to packet: once it has grown to the largest packet,
+ * serializing allocates nothing.
+ *
+ * Fields the options compute (lengths, checksums) are taken from the
+ * structs as they are when the option is not given, so a packet can carry
+ * deliberately wrong values.  Next-protocol fields (EtherType, IP protocol,
+ * next header) are always written as given.
+ *
+ * Nothing here prints; errors are negative PKT_ERR_* codes.
+ */
+#ifndef PKT_CRAFT_H
+#define PKT_CRAFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt/decode.h"
+#include "pkt/error.h"
+#include "pkt/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Serialize buffer                                                     */
+/* ------------------------------------------------------------------ */
+
+/* A byte buffer that grows at both ends (mostly toward the front).  Opaque. */
+typedef struct pkt_sbuf pkt_sbuf;
+
+/*
+ * pkt_sbuf_new — a new empty buffer.
+ * capacity: bytes to allocate at once (0: 2048).
+ * Returns the buffer, or NULL when out of memory.
+ */
+PKT_API pkt_sbuf *pkt_sbuf_new(size_t capacity);
+
+/* pkt_sbuf_free — free a buffer; NULL is ignored. */
+PKT_API void pkt_sbuf_free(pkt_sbuf *b);
+
+/*
+ * pkt_sbuf_clear — empty the buffer, keeping its memory (the next packet
+ * reuses it without allocating).  NULL is ignored.
+ */
+PKT_API void pkt_sbuf_clear(pkt_sbuf *b);
+
+/*
+ * pkt_sbuf_prepend — make room for n bytes in front of the current bytes.
+ * Returns a pointer to the n new bytes (their content is undefined: the
+ * caller writes them), valid until the next call that changes the buffer;
+ * NULL when b is NULL, out of memory, or the buffer would exceed
+ * PKT_LIMIT_RECORD_CAPLEN bytes.
+ */
+PKT_API uint8_t *pkt_sbuf_prepend(pkt_sbuf *b, size_t n);
+
+/*
+ * pkt_sbuf_append — make room for n bytes after the current bytes.
+ * Returns as pkt_sbuf_prepend.
+ */
+PKT_API uint8_t *pkt_sbuf_append(pkt_sbuf *b, size_t n);
+
+/*
+ * pkt_sbuf_bytes — the current bytes (pkt_sbuf_len of them), writable,
+ * valid until the buffer next changes.  NULL for NULL.
+ */
+PKT_API uint8_t *pkt_sbuf_bytes(const pkt_sbuf *b);
+
+/* pkt_sbuf_len — the number of current bytes; 0 for NULL. */
+PKT_API size_t pkt_sbuf_len(const pkt_sbuf *b);
+
+/* ------------------------------------------------------------------ */
+/* Serializing layers                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * pkt_craft_layer — one layer to serialize: its type and its typed struct.
+ *
+ *   type                        hdr points to
+ *   PKT_LAYER_ETHERNET          pkt_ethernet (14 bytes; is_8023 ignored:
+ *                               `type` is written, with FIX_LENGTHS the
+ *                               802.3 length when is_8023 is 1)
+ *   PKT_LAYER_DOT1Q             pkt_dot1q (4 bytes: tpid is written by the
+ *                               layer before, so the struct's tpid is NOT
+ *                               used; the tag writes pcp/dei/vid and type)
+ *   PKT_LAYER_MPLS              pkt_mpls
+ *   PKT_LAYER_ARP               pkt_arp (hlen/plen bytes of each address)
+ *   PKT_LAYER_IPV4              pkt_ipv4 (options_len bytes of options,
+ *                               padded with zeros to a multiple of 4)
+ *   PKT_LAYER_IPV6              pkt_ipv6
+ *   PKT_LAYER_IPV6_HOPOPTS,
+ *   PKT_LAYER_IPV6_ROUTING,
+ *   PKT_LAYER_IPV6_DSTOPTS      pkt_ipv6_ext (options as given, padded to
+ *                               `length`, or with FIX_LENGTHS to a multiple
+ *                               of 8 with Pad1/PadN options)
+ *   PKT_LAYER_IPV6_FRAGMENT     pkt_ipv6_frag
+ *   PKT_LAYER_ICMPV4            pkt_icmpv4 (8 bytes; bytes 4..7 are id/seq
+ *                               for echo, timestamp, information and mask
+ *                               messages, else `rest`)
+ *   PKT_LAYER_ICMPV6            pkt_icmpv6 (the fixed part of its type, as
+ *                               the decoder splits it, then for neighbour
+ *                               discovery 133..137 the options: the raw
+ *                               `options` when options_len > 0, else built
+ *                               from has_src_lladdr, has_tgt_lladdr,
+ *                               has_prefix and, for RA, a non-zero mtu)
+ *   PKT_LAYER_TCP               pkt_tcp (raw `options` when options_len > 0,
+ *                               else built from opt_present: MSS, window
+ *                               scale, SACK permitted, SACK blocks,
+ *                               timestamps, MPTCP (raw), EOL; padded with
+ *                               NOPs/zeros to a multiple of 4)
+ *   PKT_LAYER_UDP               pkt_udp
+ *   PKT_LAYER_GRE               pkt_gre (checksum/key/sequence present per
+ *                               the C, K, S bits of flags; R is refused)
+ *   PKT_LAYER_VXLAN             pkt_vxlan
+ *   PKT_LAYER_DNS               pkt_dns (questions[], rrs[]; names are
+ *                               compressed; over TCP — the layer before is
+ *                               TCP — with the 2-byte length prefix)
+ *   PKT_LAYER_PAYLOAD           none: data/len are the bytes
+ *
+ * DNS records: A, AAAA, CNAME, NS, PTR, MX, SRV and SOA are written from
+ * the decoded union u (names compressed except SRV's target); other types
+ * from rdata/rdlength.
+ */
+typedef struct pkt_craft_layer {
+    pkt_layer_type type;
+    const void *hdr;       /* the typed struct; NULL for PAYLOAD */
+    const uint8_t *data;   /* PAYLOAD: the bytes (may be NULL when len is 0) */
+    size_t len;
+} pkt_craft_layer;
+
+/* Initialisers: PKT_CRAFT(TCP, &tcp), PKT_CRAFT_PAYLOAD(bytes, n). */
+#define PKT_CRAFT(t, p) {PKT_LAYER_##t, (p), NULL, 0}
+#define PKT_CRAFT_PAYLOAD(d, n) {PKT_LAYER_PAYLOAD, NULL, (d), (n)}
+
+/* Options of pkt_serialize_layers (OR them). */
+#define PKT_SERIALIZE_FIX_LENGTHS 0x1u       /* IPv4 IHL and total length, IPv6 payload
+                                                length, extension header lengths, UDP
+                                                length, TCP data offset, DNS counts,
+                                                802.3 length */
+#define PKT_SERIALIZE_COMPUTE_CHECKSUMS 0x2u /* IPv4 header, TCP, UDP, ICMPv4, ICMPv6
+                                                (IPv4/IPv6 pseudo-header of the nearest
+                                                IP layer before), GRE when C is set */
+
+/*
+ * pkt_serialize_layers — empty b and serialize n layers into it, outermost
+ * first in the array (layers[0] is the link layer).
+ *
+ * Checksums of TCP, UDP and ICMPv6 use the pseudo-header of the nearest
+ * IPv4 or IPv6 layer before them in the array (a routing header's final
+ * destination is not looked for); without one, PKT_ERR_INVAL.
+ *
+ * Returns 0 with the packet in b; PKT_ERR_INVAL for NULL arguments, a NULL
+ * hdr, a layer type that cannot be serialized, an option list too long for
+ * its header, a DNS name that cannot be encoded, or a checksum with no IP
+ * layer for its pseudo-header; PKT_ERR_TOO_BIG when a length does not fit
+ * its field or the packet exceeds PKT_LIMIT_RECORD_CAPLEN;
+ * PKT_ERR_NOMEM.  On failure b holds no meaningful packet.
+ */
+PKT_API int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers,
+                                 size_t n);
+
+/*
+ * pkt_craft_from_packet — the layers of a decoded packet as craft layers
+ * (pointing into p and its data), so that pkt_serialize_layers(b, 0, out,
+ * count) gives back the decoded bytes (trailing Ethernet padding and bytes
+ * past the declared lengths excepted).  The PAYLOAD layer the decoder makes
+ * of ICMPv6 neighbour discovery options is trimmed, as the ICMPv6 layer
+ * writes them.
+ *
+ * Returns the number of layers written to out (<= cap); PKT_ERR_INVAL for
+ * NULL arguments; PKT_ERR_TOO_BIG when cap is too small;
+ * PKT_ERR_UNSUPPORTED when the packet holds a layer type that cannot be
+ * serialized.
+ */
+PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap);
+
+/*
+ * pkt_fix_lengths — set the length fields of an existing packet so each
+ * covers the bytes from its header to the end of buf: IPv4 total length,
+ * IPv6 payload length, UDP length (IHL and TCP data offset define where
+ * the headers end and are left alone).  buf must hold exactly the packet
+ * (no Ethernet padding or FCS).  Layers inside an ICMP error's quoted
+ * packet are left alone.  Checksums are not updated: call
+ * pkt_compute_checksums after.
+ *
+ * link_type: LINKTYPE_* of buf.
+ * Returns the number of fields changed (>= 0); PKT_ERR_INVAL for NULL buf
+ * with len > 0; PKT_ERR_TOO_BIG when a length does not fit its field;
+ * PKT_ERR_NOMEM.
+ */
+PKT_API int pkt_fix_lengths(uint8_t *buf, size_t len, uint32_t link_type);
+
+/*
+ * pkt_compute_checksums — recompute every checksum of an existing packet
+ * in place (IPv4 header, TCP, UDP, ICMPv4, ICMPv6, GRE with C set),
+ * innermost first so that tunnelled packets are covered correctly.  Uses
+ * pkt_decode to find the layers; layers of an ICMP error's quoted packet
+ * and of non-first fragments are left alone.
+ *
+ * Returns the number of checksums written (>= 0); PKT_ERR_INVAL for NULL
+ * buf with len > 0 or len above PKT_LIMIT_RECORD_CAPLEN; PKT_ERR_NOMEM.
+ */
+PKT_API int pkt_compute_checksums(uint8_t *buf, size_t len, uint32_t link_type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PKT_CRAFT_H */

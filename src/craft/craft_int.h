@@ -1,0 +1,101 @@
+/*
+ * The inside of the packet crafter (pkt/craft.h).
+ *
+ * Layout: sbuf.c (the serialize buffer), serialize.c (pkt_serialize_layers
+ * and the link/network/transport serializers), dns.c (DNS messages with
+ * name compression), fixup.c (lengths and checksums of existing packets,
+ * decoded packets to craft layers).
+ *
+ * A serializer prepends its header to the bytes already in the buffer
+ * (those of the layers after it), so when it runs, pkt_sbuf_len() is the
+ * length of its payload: lengths and checksums are known at once.
+ *
+ * Checksums are the decoder's (src/decode/checksum.c, declared in
+ * decode/decode_int.h): one internet-checksum routine in the library.
+ */
+#ifndef PKT_CRAFT_INT_H
+#define PKT_CRAFT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "decode/decode_int.h"
+#include "pkt/limits.h"
+#include "pkt/craft.h"
+
+/* What a serializer sees. */
+typedef struct pkt__craft_ctx {
+    pkt_sbuf *b;
+    unsigned opts;
+    const pkt_craft_layer *layers;
+    size_t n;
+    size_t i; /* the layer being serialized */
+} pkt__craft_ctx;
+
+/* Big-endian stores at any alignment. */
+static inline void pkt__wr16(uint8_t *p, uint16_t v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap16(v);
+    memcpy(p, &v, 2);
+#else
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+#endif
+}
+
+static inline void pkt__wr32(uint8_t *p, uint32_t v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+    memcpy(p, &v, 4);
+#else
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+#endif
+}
+
+/* The serialize buffer (sbuf.c); visible here so the serializers prepend
+ * without a call. */
+struct pkt_sbuf {
+    uint8_t *mem;
+    size_t cap;
+    size_t start, end; /* current bytes: mem[start, end) */
+};
+
+/* The slow path of pkt__craft_prepend (serialize.c). */
+int pkt__craft_prepend_slow(pkt__craft_ctx *c, size_t n, uint8_t **out);
+
+/* Prepend n bytes to the buffer; *out receives them.  Returns 0,
+ * PKT_ERR_TOO_BIG or PKT_ERR_NOMEM. */
+static inline int pkt__craft_prepend(pkt__craft_ctx *c, size_t n, uint8_t **out)
+{
+    pkt_sbuf *b = c->b;
+    if (PKT__LIKELY(b->start >= n && b->end - b->start + n <= PKT_LIMIT_RECORD_CAPLEN)) {
+        b->start -= n;
+        *out = b->mem + b->start;
+        return 0;
+    }
+    return pkt__craft_prepend_slow(c, n, out);
+}
+
+/* Empty the buffer: the bytes start near the end, leaving an eighth of it
+ * for appends (packets are built by prepending). */
+static inline void pkt__sbuf_reset(pkt_sbuf *b)
+{
+    b->start = b->end = b->cap - b->cap / 8;
+}
+
+/* Bytes in the buffer: the payload of the layer being serialized. */
+static inline size_t pkt__craft_len(const pkt__craft_ctx *c)
+{
+    return c->b->end - c->b->start;
+}
+
+/* Serialize a DNS message (dns.c). */
+int pkt__ser_dns(pkt__craft_ctx *c, const pkt_dns *d);
+
+#endif /* PKT_CRAFT_INT_H */
