@@ -93,7 +93,7 @@ for fmt in pcap pcapng; do
         >/dev/null 2>"$TMP/w.err"
     rc=$?
     [ $rc -eq 0 ] || { fail "-w $fmt: exit $rc: $(cat "$TMP/w.err")"; continue; }
-    n=$("$PKT_BIN" read "$TMP/w.$fmt" | grep -c "caplen 64 len 98 link EN10MB")
+    n=$("$PKT_BIN" read --json "$TMP/w.$fmt" | grep -c '"caplen":64,"len":98,"link_type":1,')
     [ "$n" -eq 5 ] || fail "-w $fmt: pkt read sees $n packets"
     if command -v tcpdump >/dev/null; then
         n=$(tcpdump -nr "$TMP/w.$fmt" 2>/dev/null | grep -c "ICMP echo")

@@ -29,6 +29,8 @@ int main(void)
 }
 C
 libdir=$(find "$tmp/prefix" -name libpkt.pc -printf '%h\n' | head -1)
+# The man page goes with the tool.
+[ -f "$tmp/prefix/share/man/man1/pkt.1" ] || { echo "FAIL: pkt.1 not installed"; exit 1; }
 export PKG_CONFIG_PATH="$libdir"
 flags=$(pkg-config --cflags --libs libpkt)
 cc $SANFLAGS -o "$tmp/user_pc" "$tmp/user.c" $flags

@@ -12,8 +12,14 @@ struct pkt_cli_command {
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
 };
 
+/* pkt_cli_open_hint — what to do about a failed open, by PKT_ERR_* code
+ * (" (check the path)"); "" when there is nothing to add. */
+const char *pkt_cli_open_hint(int code);
+
 int pkt_cmd_read(int argc, char **argv);
 int pkt_cmd_convert(int argc, char **argv);
+int pkt_cmd_stats(int argc, char **argv);
+int pkt_cmd_bench(int argc, char **argv);
 int pkt_cmd_devices(int argc, char **argv);
 int pkt_cmd_capture(int argc, char **argv);
 int pkt_cmd_inject(int argc, char **argv);

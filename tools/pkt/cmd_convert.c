@@ -27,7 +27,9 @@ static void convert_usage(FILE *f)
             "                     have a fraction)\n"
             "      --end T        stop at packets at or after T\n"
             "What OUT's format cannot hold (pcapng comments, directions and interface\n"
-            "names in pcap; several link types in one pcap) is reported once on stderr.\n");
+            "names in pcap; several link types in one pcap) is reported once on stderr.\n"
+            "Exit status: 0 ok; 1 IN could not be read or is damaged (the packets before\n"
+            "the damage were written), or OUT could not be written; 2 usage error.\n");
 }
 
 static int ends_with(const char *s, const char *suffix)

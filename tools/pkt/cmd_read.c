@@ -1,129 +1,292 @@
-/* pkt read FILE... — one line per packet. */
+/* pkt read FILE... — print the packets of capture files: a summary line
+ * each, every layer (-v), or JSON Lines (--json). */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fields.h"
 #include "pkt/pkt.h"
+#include "print.h"
+#include "progress.h"
+
+#if defined(__has_include)
+#if __has_include("pkt/live.h")
+#include "pkt/live.h"
+#define PKT_CLI_HAVE_BPF 1
+#endif
+#endif
 
 static void read_usage(FILE *f)
 {
-    fprintf(f, "usage: pkt read [-c COUNT] [--fields F1,F2,...] FILE...\n"
-               "Print one line per packet: timestamp, captured length, wire length,\n"
-               "link type and interface.  FILE may be pcap or pcapng, gzip-compressed or\n"
-               "not; '-' reads standard input.\n"
-               "  -c COUNT   stop after COUNT packets\n"
-               "  --fields F1,F2,...  print these tshark fields instead, tab-separated\n");
+    fprintf(f,
+            "usage: pkt read [options] FILE...\n"
+            "Print the packets of capture files (pcap or pcapng, gzip-compressed or not;\n"
+            "'-' reads standard input), one line each:\n"
+            "  NUMBER TIME SOURCE > DESTINATION PROTOCOL LENGTH DETAILS [anomalies]\n"
+            "Options:\n"
+            "  -v, --verbose        also print every layer with its fields, indented\n"
+            "      --json           JSON Lines, one object per packet (docs/json-schema.md)\n"
+            "      --fields F1,F2,...  print these tshark fields instead, tab-separated\n"
+            "  -f, --filter EXPR    only packets matching the BPF expression (tcpdump syntax)\n"
+            "  -c, --count N        stop after printing N packets\n"
+            "      --skip N         do not print the first N packets read\n"
+            "  -t, --time FORMAT    ad|date: 2026-01-31 12:00:00.123456789 UTC (default)\n"
+            "                       a|absolute: time of day, UTC\n"
+            "                       r|relative: seconds since the first packet printed\n"
+            "                       d|delta: seconds since the previous packet printed\n"
+            "                       e|epoch: seconds since 1970\n"
+            "      --anomalies      only packets with anomalies, each anomaly on a line\n"
+            "      --checksums      verify IPv4, TCP, UDP and ICMP checksums (a wrong one\n"
+            "                       is an anomaly)\n"
+            "  -l, --line-buffered  flush after every packet (default only on a terminal)\n"
+            "  -h, --help           this help\n"
+            "Packets are numbered from 1 in each file, after -f.  -c and --skip count over\n"
+            "all the files together.  A progress bar is drawn on stderr when stderr is a\n"
+            "terminal and stdout is not.\n"
+            "Exit status: 0 ok; 1 an input could not be opened or had errors (the packets\n"
+            "before the error were printed); 2 usage error.\n");
 }
 
-static void print_time(FILE *out, int64_t ts_ns)
+struct read_opts {
+    enum pkt_print_mode mode;
+    enum pkt_time_mode time_mode;
+    long long count; /* < 0: no limit */
+    long long skip;
+    int anomalies_only;
+    unsigned decode_options;
+    const char *filter;
+    int progress;
+    pkt_fields *fields; /* --fields: tshark-style columns instead */
+};
+
+struct read_state {
+    struct pkt_printer pr;
+    long long printed;
+    long long seen; /* packets read over all files (for --skip) */
+};
+
+static int parse_count(const char *opt, const char *s, long long *out)
 {
-    time_t sec = (time_t)(ts_ns / 1000000000);
-    long ns = (long)(ts_ns % 1000000000);
-    if (ns < 0) {
-        ns += 1000000000;
-        sec--;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < 0) {
+        fprintf(stderr, "pkt read: %s needs a number of packets, not '%s'\n", opt, s);
+        return -1;
     }
-    struct tm tm;
-    gmtime_r(&sec, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    fprintf(out, "%s.%09ld", buf, ns);
+    *out = v;
+    return 0;
 }
 
-static pkt_fields *read_fields; /* --fields */
-static pkt_packet *read_pkt;
-
-static int read_one(const char *path, long long *left)
+/* A hint on what to do after the library's message, by error code. */
+const char *pkt_cli_open_hint(int code)
 {
+    switch (code) {
+    case PKT_ERR_NOT_FOUND:
+        return " (check the path)";
+    case PKT_ERR_PERM:
+        return " (check the file's permissions, or run as a user who may read it)";
+    case PKT_ERR_FORMAT:
+        return " (pkt reads pcap and pcapng files, gzip-compressed or not)";
+    case PKT_ERR_TRUNCATED:
+        return " (the file was cut short: copy it again or re-capture)";
+    default:
+        return "";
+    }
+}
+
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    int r = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+    if (r == 0 && S_ISREG(st.st_mode))
+        return (uint64_t)st.st_size;
+    return 0;
+}
+
+static int read_one(const char *path, const struct read_opts *o, struct read_state *st)
+{
+    const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
     pkt_error err;
     pkt_handle *h = pkt_open_offline(path, &err);
     if (!h) {
-        fprintf(stderr, "pkt read: %s\n", err.message);
+        fflush(stdout);
+        fprintf(stderr, "pkt read: %s%s\n", err.message, pkt_cli_open_hint(err.code));
         return PKT_EXIT_INPUT;
     }
-    const uint8_t *data;
-    pkt_capture_info ci;
-    int r;
-    int status = PKT_EXIT_OK;
-    while ((*left < 0 || *left > 0) && (r = pkt_zero_copy_read_packet_data(h, &data, &ci)) == 1) {
-        if (read_fields) {
-            pkt_decode(read_pkt, data, ci.caplen, ci.link_type, 0);
-            pkt_fields_print(stdout, read_fields, read_pkt, &ci);
-            if (*left > 0)
-                (*left)--;
-            continue;
+    if (o->filter) {
+#ifdef PKT_CLI_HAVE_BPF
+        if (pkt_handle_set_bpf_filter(h, o->filter) < 0) {
+            fprintf(stderr, "pkt read: %s: %s\n", name, pkt_handle_error(h));
+            pkt_handle_close(h);
+            return PKT_EXIT_USAGE;
         }
-        const char *lt = pkt_linktype_name(ci.link_type);
-        print_time(stdout, ci.ts_ns);
-        printf(" caplen %u len %u link %s", ci.caplen, ci.len, lt ? lt : "?");
-        if (!lt)
-            printf("(%u)", ci.link_type);
-        printf(" if %d\n", ci.ifindex);
-        if (*left > 0)
-            (*left)--;
+#endif
     }
-    if (*left != 0 && r == PKT_ERR_READ) {
+    pkt_source *src = pkt_source_new(h, o->decode_options);
+    if (!src) {
+        fprintf(stderr, "pkt read: out of memory\n");
+        pkt_handle_close(h);
+        return PKT_EXIT_INPUT;
+    }
+    pkt_file_info fi;
+    int compressed = pkt_handle_file_info(h, &fi) == 0 && fi.compressed;
+    struct pkt_progress pg;
+    pkt_progress_start(&pg, o->progress, name, file_size(path), compressed);
+
+    const pkt_packet *p;
+    const pkt_capture_info *ci;
+    uint64_t frame = 0;
+    int r = PKT_ERR_EOF, status = PKT_EXIT_OK;
+    while ((o->count < 0 || st->printed < o->count) &&
+           (r = pkt_source_next(src, &p, &ci)) == PKT_OK_PACKET) {
+        frame++;
+        st->seen++;
+        pkt_progress_update(&pg, ci->offset);
+        if (st->seen <= o->skip)
+            continue;
+        if (o->anomalies_only && pkt_packet_anomaly_count(p) == 0)
+            continue;
+        if (o->fields)
+            pkt_fields_print(stdout, o->fields, p, ci);
+        else
+            pkt_printer_packet(&st->pr, p, ci, frame, o->mode == PKT_PRINT_JSON ? name : NULL);
+        st->printed++;
+    }
+    pkt_progress_end(&pg);
+    if ((o->count < 0 || st->printed < o->count) && r != PKT_ERR_EOF) {
         fflush(stdout);
         fprintf(stderr, "pkt read: %s\n", pkt_handle_error(h));
+        fprintf(stderr, "pkt read: %s: stopped after %" PRIu64 " packets; they were printed\n",
+                name, frame);
         status = PKT_EXIT_INPUT;
     }
+    pkt_source_free(src);
     pkt_handle_close(h);
     return status;
 }
 
 int pkt_cmd_read(int argc, char **argv)
 {
-    long long count = -1;
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"count", required_argument, NULL, 'c'},
-                                             {"fields", required_argument, NULL, 'F'},
-                                             {NULL, 0, NULL, 0}};
+    struct read_opts o = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE, .count = -1};
+    int line_buffered = 0;
+    enum { OPT_JSON = 1000, OPT_SKIP, OPT_ANOMALIES, OPT_CHECKSUMS, OPT_FIELDS };
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"filter", required_argument, NULL, 'f'},
+        {"count", required_argument, NULL, 'c'},
+        {"skip", required_argument, NULL, OPT_SKIP},
+        {"time", required_argument, NULL, 't'},
+        {"anomalies", no_argument, NULL, OPT_ANOMALIES},
+        {"checksums", no_argument, NULL, OPT_CHECKSUMS},
+        {"line-buffered", no_argument, NULL, 'l'},
+        {"fields", required_argument, NULL, OPT_FIELDS},
+        {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hc:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hvf:c:t:l", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             read_usage(stdout);
+            pkt_fields_free(o.fields);
             return PKT_EXIT_OK;
-        case 'c': {
-            char *end;
-            count = strtoll(optarg, &end, 10);
-            if (*end || count < 0) {
-                fprintf(stderr, "pkt read: -c needs a number, not '%s'\n", optarg);
-                return PKT_EXIT_USAGE;
+        case 'v':
+            o.mode = PKT_PRINT_VERBOSE;
+            break;
+        case OPT_JSON:
+            o.mode = PKT_PRINT_JSON;
+            break;
+        case 'f':
+            o.filter = optarg;
+            break;
+        case 'c':
+            if (parse_count("-c", optarg, &o.count) < 0)
+                goto usage;
+            break;
+        case OPT_SKIP:
+            if (parse_count("--skip", optarg, &o.skip) < 0)
+                goto usage;
+            break;
+        case 't':
+            if (pkt_time_mode_parse(optarg, &o.time_mode) < 0) {
+                fprintf(stderr,
+                        "pkt read: unknown time format '%s' (use ad, a, r, d or e; see "
+                        "pkt read --help)\n",
+                        optarg);
+                goto usage;
             }
             break;
-        }
-        case 'F': {
+        case OPT_ANOMALIES:
+            o.anomalies_only = 1;
+            break;
+        case OPT_CHECKSUMS:
+            o.decode_options |= PKT_DECODE_VERIFY_CHECKSUMS;
+            break;
+        case 'l':
+            line_buffered = 1;
+            break;
+        case OPT_FIELDS: {
             char msg[4096];
-            pkt_fields_free(read_fields);
-            if (!(read_fields = pkt_fields_parse(optarg, msg, sizeof msg)) ||
-                !(read_pkt = read_pkt ? read_pkt : pkt_packet_new())) {
-                fprintf(stderr, "pkt read: %s\n", read_fields ? "out of memory" : msg);
-                return PKT_EXIT_USAGE;
+            pkt_fields_free(o.fields);
+            o.fields = pkt_fields_parse(optarg, msg, sizeof msg);
+            if (!o.fields) {
+                fprintf(stderr, "pkt read: %s\n", msg);
+                goto usage;
             }
             break;
         }
         default:
-            read_usage(stderr);
-            return PKT_EXIT_USAGE;
+            fprintf(stderr, "Try 'pkt read --help'.\n");
+            goto usage;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "pkt read: no capture file given\n");
-        read_usage(stderr);
-        return PKT_EXIT_USAGE;
+        fprintf(stderr, "pkt read: no capture file given (use '-' for standard input)\n");
+        fprintf(stderr, "Try 'pkt read --help'.\n");
+        goto usage;
     }
+#ifndef PKT_CLI_HAVE_BPF
+    if (o.filter) {
+        fprintf(stderr, "pkt read: -f '%s': BPF filters are not available in this build of pkt "
+                        "(they come with live capture support)\n",
+                o.filter);
+        goto usage;
+    }
+#endif
+    /* Large blocks unless someone watches each packet arrive. */
+    if (line_buffered || isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOLBF, 0);
+    else
+        setvbuf(stdout, NULL, _IOFBF, 1u << 20);
+    o.progress = pkt_progress_want();
+
+    struct read_state st = {.printed = 0};
+    pkt_printer_init(&st.pr, stdout, o.mode, o.time_mode);
+    st.pr.show_anomalies = o.anomalies_only;
     int status = PKT_EXIT_OK;
     for (int i = optind; i < argc; i++) {
-        int s = read_one(argv[i], &count);
+        if (o.count >= 0 && st.printed >= o.count)
+            break;
+        int s = read_one(argv[i], &o, &st);
         if (s > status)
             status = s;
+        if (s == PKT_EXIT_USAGE)
+            break;
     }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "pkt read: cannot write the output\n");
+        if (status < PKT_EXIT_INPUT)
+            status = PKT_EXIT_INPUT;
+    }
+    pkt_fields_free(o.fields);
     return status;
+usage:
+    pkt_fields_free(o.fields);
+    return PKT_EXIT_USAGE;
 }

@@ -7,7 +7,10 @@
 
 static const struct pkt_cli_command commands[] = {
     {"read", "print the packets of capture files", pkt_cmd_read},
+    {"stats", "counts, rates, protocol hierarchy, conversations of capture files",
+     pkt_cmd_stats},
     {"convert", "convert between pcap and pcapng", pkt_cmd_convert},
+    {"bench", "time reading and decoding a capture file in memory", pkt_cmd_bench},
     {"devices", "list capture devices and their addresses", pkt_cmd_devices},
     {"capture", "capture packets from a device", pkt_cmd_capture},
     {"inject", "send the packets of a capture file out of a device", pkt_cmd_inject},

@@ -1,0 +1,764 @@
+/* pkt stats FILE... — what capinfos and tshark's protocol hierarchy and
+ * conversation statistics tell, in one pass: counts, duration, rates, link
+ * types, protocol hierarchy, anomalies, top conversations and talkers. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "htab.h"
+#include "pkt/pkt.h"
+#include "print.h"
+
+static void stats_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: pkt stats [options] FILE...\n"
+            "Summarise capture files (pcap or pcapng, gzip-compressed or not; '-' reads\n"
+            "standard input) in one pass; several files are summed as one capture:\n"
+            "packet and byte counts, duration, rates, link types, a protocol hierarchy\n"
+            "(packets and bytes of the packets that contain each chain of layers),\n"
+            "anomalies by kind, the top conversations by bytes and by packets (both\n"
+            "directions together, keyed by the outermost IP addresses and the transport\n"
+            "ports), and the top talkers (IP addresses by bytes sent and received).\n"
+            "Options:\n"
+            "      --json         one JSON object instead of text (docs/json-schema.md)\n"
+            "  -n, --top N        conversations and talkers to list (default 10)\n"
+            "      --checksums    verify checksums (wrong ones count as anomalies)\n"
+            "  -h, --help         this help\n"
+            "Exit status: 0 ok; 1 an input could not be opened or had errors (the\n"
+            "statistics of what was read are still printed); 2 usage error.\n");
+}
+
+/* ---- collected statistics ---- */
+
+#define MAX_LINKTYPES 32
+
+struct phs_key {
+    uint32_t parent; /* node index + 1; 0 for the root */
+    uint32_t type;
+};
+struct phs_ent {
+    struct phs_key k;
+    uint32_t node;
+};
+struct phs_node {
+    uint32_t type, parent, depth;
+    uint32_t first_child, last_child, next; /* node index + 1, 0 = none */
+    uint64_t packets, bytes;
+};
+
+struct anom_key {
+    uint32_t kind, layer, reason;
+};
+struct anom_ent {
+    struct anom_key k;
+    uint64_t count;
+};
+
+struct conv_key {
+    uint8_t family, proto;
+    uint16_t port_a, port_b;
+    uint8_t a[16], b[16];
+};
+struct conv_ent {
+    struct conv_key k;
+    uint64_t pk_ab, by_ab, pk_ba, by_ba;
+    int64_t first, last;
+};
+
+struct talk_key {
+    uint8_t family;
+    uint8_t addr[16];
+};
+struct talk_ent {
+    struct talk_key k;
+    uint8_t pad[3];
+    uint64_t tx_pk, tx_by, rx_pk, rx_by;
+};
+
+struct stats {
+    uint64_t packets, bytes, captured;
+    int64_t first, last;
+    int have_time;
+    uint32_t min_len, max_len;
+    struct {
+        uint32_t link_type;
+        uint64_t packets;
+    } links[MAX_LINKTYPES];
+    unsigned nlinks;
+    uint64_t other_links;
+    uint64_t anomalous_packets;
+    struct pkt_htab phs_index, anomalies, convs, talkers;
+    struct phs_node *nodes;
+    uint32_t nnodes, cap_nodes, root_first, root_last;
+    int oom;
+};
+
+static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type)
+{
+    struct phs_key k = {parent, type};
+    struct phs_ent *e = pkt_htab_get(&s->phs_index, &k);
+    if (!e) {
+        s->oom = 1;
+        return 0;
+    }
+    if (e->node)
+        return e->node;
+    if (s->nnodes == s->cap_nodes) {
+        uint32_t nc = s->cap_nodes ? s->cap_nodes * 2 : 64;
+        struct phs_node *n = realloc(s->nodes, nc * sizeof *n);
+        if (!n) {
+            s->oom = 1;
+            return 0;
+        }
+        s->nodes = n;
+        s->cap_nodes = nc;
+    }
+    uint32_t idx = ++s->nnodes;
+    struct phs_node *n = &s->nodes[idx - 1];
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    n->parent = parent;
+    n->depth = parent ? s->nodes[parent - 1].depth + 1 : 0;
+    uint32_t *first = parent ? &s->nodes[parent - 1].first_child : &s->root_first;
+    uint32_t *last = parent ? &s->nodes[parent - 1].last_child : &s->root_last;
+    if (*last)
+        s->nodes[*last - 1].next = idx;
+    else
+        *first = idx;
+    *last = idx;
+    e->node = idx;
+    return idx;
+}
+
+/* The IP protocol a packet carries after its outermost IP header (through
+ * IPv6 extension headers), 0 when it has no IP layer. */
+static uint8_t ip_proto(const pkt_packet *p)
+{
+    unsigned n = pkt_packet_layer_count(p), i = 0;
+    uint8_t proto = 0;
+    for (; i < n; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (l->type == PKT_LAYER_IPV4) {
+            proto = l->u.ipv4.protocol;
+            break;
+        }
+        if (l->type == PKT_LAYER_IPV6) {
+            proto = l->u.ipv6.next_header;
+            break;
+        }
+    }
+    for (i++; i < n; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        switch (l->type) {
+        case PKT_LAYER_IPV6_HOPOPTS:
+        case PKT_LAYER_IPV6_ROUTING:
+        case PKT_LAYER_IPV6_DSTOPTS:
+            proto = l->u.ipv6_ext.next_header;
+            continue;
+        case PKT_LAYER_IPV6_FRAGMENT:
+            proto = l->u.ipv6_frag.next_header;
+            continue;
+        case PKT_LAYER_AH:
+            proto = l->u.ah.next_header;
+            continue;
+        default:
+            return proto;
+        }
+    }
+    return proto;
+}
+
+static void talker(struct stats *s, uint8_t family, const uint8_t *addr, int tx, uint32_t len)
+{
+    struct talk_key k;
+    memset(&k, 0, sizeof k);
+    k.family = family;
+    memcpy(k.addr, addr, 16);
+    struct talk_ent *e = pkt_htab_get(&s->talkers, &k);
+    if (!e) {
+        s->oom = 1;
+        return;
+    }
+    if (tx) {
+        e->tx_pk++;
+        e->tx_by += len;
+    } else {
+        e->rx_pk++;
+        e->rx_by += len;
+    }
+}
+
+static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    s->packets++;
+    s->bytes += ci->len;
+    s->captured += ci->caplen;
+    if (!s->have_time) {
+        s->have_time = 1;
+        s->first = s->last = ci->ts_ns;
+        s->min_len = s->max_len = ci->len;
+    }
+    if (ci->ts_ns < s->first)
+        s->first = ci->ts_ns;
+    if (ci->ts_ns > s->last)
+        s->last = ci->ts_ns;
+    if (ci->len < s->min_len)
+        s->min_len = ci->len;
+    if (ci->len > s->max_len)
+        s->max_len = ci->len;
+
+    uint32_t lt = ci->link_type & 0xffffu;
+    unsigned i;
+    for (i = 0; i < s->nlinks && s->links[i].link_type != lt; i++)
+        ;
+    if (i == s->nlinks && s->nlinks < MAX_LINKTYPES) {
+        s->links[i].link_type = lt;
+        s->links[i].packets = 0;
+        s->nlinks++;
+    }
+    if (i < s->nlinks)
+        s->links[i].packets++;
+    else
+        s->other_links++;
+
+    /* Protocol hierarchy: one node per chain of layer types. */
+    uint32_t node = 0;
+    for (i = 0; i < pkt_packet_layer_count(p); i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (l->type == PKT_LAYER_PAYLOAD)
+            continue;
+        node = phs_child(s, node, l->type);
+        if (!node)
+            break;
+        s->nodes[node - 1].packets++;
+        s->nodes[node - 1].bytes += ci->len;
+    }
+
+    unsigned na = pkt_packet_anomaly_count(p);
+    if (na)
+        s->anomalous_packets++;
+    for (i = 0; i < na; i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (!a)
+            break;
+        struct anom_key k = {(uint32_t)a->kind, (uint32_t)a->layer, (uint32_t)a->reason};
+        struct anom_ent *e = pkt_htab_get(&s->anomalies, &k);
+        if (!e) {
+            s->oom = 1;
+            break;
+        }
+        e->count++;
+    }
+
+    pkt_flow f;
+    if (pkt_packet_flow(p, &f) != 0)
+        return;
+    struct conv_key k;
+    memset(&k, 0, sizeof k);
+    k.family = f.family;
+    k.proto = f.protocol ? f.protocol : ip_proto(p);
+    /* Both directions under one key: the lower (address, port) first. */
+    int c = memcmp(f.src, f.dst, 16);
+    int ab = c < 0 || (c == 0 && f.src_port <= f.dst_port);
+    memcpy(k.a, ab ? f.src : f.dst, 16);
+    memcpy(k.b, ab ? f.dst : f.src, 16);
+    k.port_a = ab ? f.src_port : f.dst_port;
+    k.port_b = ab ? f.dst_port : f.src_port;
+    struct conv_ent *e = pkt_htab_get(&s->convs, &k);
+    if (!e) {
+        s->oom = 1;
+        return;
+    }
+    if (e->pk_ab + e->pk_ba == 0)
+        e->first = e->last = ci->ts_ns;
+    if (ci->ts_ns < e->first)
+        e->first = ci->ts_ns;
+    if (ci->ts_ns > e->last)
+        e->last = ci->ts_ns;
+    if (ab) {
+        e->pk_ab++;
+        e->by_ab += ci->len;
+    } else {
+        e->pk_ba++;
+        e->by_ba += ci->len;
+    }
+    talker(s, f.family, f.src, 1, ci->len);
+    talker(s, f.family, f.dst, 0, ci->len);
+}
+
+/* ---- sorting ---- */
+
+static int cmp_conv_bytes(const void *x, const void *y)
+{
+    const struct conv_ent *a = *(const struct conv_ent *const *)x;
+    const struct conv_ent *b = *(const struct conv_ent *const *)y;
+    uint64_t ta = a->by_ab + a->by_ba, tb = b->by_ab + b->by_ba;
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    uint64_t pa = a->pk_ab + a->pk_ba, pb = b->pk_ab + b->pk_ba;
+    if (pa != pb)
+        return pa > pb ? -1 : 1;
+    return memcmp(&a->k, &b->k, sizeof a->k);
+}
+
+static int cmp_conv_packets(const void *x, const void *y)
+{
+    const struct conv_ent *a = *(const struct conv_ent *const *)x;
+    const struct conv_ent *b = *(const struct conv_ent *const *)y;
+    uint64_t pa = a->pk_ab + a->pk_ba, pb = b->pk_ab + b->pk_ba;
+    if (pa != pb)
+        return pa > pb ? -1 : 1;
+    uint64_t ta = a->by_ab + a->by_ba, tb = b->by_ab + b->by_ba;
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    return memcmp(&a->k, &b->k, sizeof a->k);
+}
+
+static int cmp_talk(const void *x, const void *y)
+{
+    const struct talk_ent *a = *(const struct talk_ent *const *)x;
+    const struct talk_ent *b = *(const struct talk_ent *const *)y;
+    uint64_t ta = a->tx_by + a->rx_by, tb = b->tx_by + b->rx_by;
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    uint64_t pa = a->tx_pk + a->rx_pk, pb = b->tx_pk + b->rx_pk;
+    if (pa != pb)
+        return pa > pb ? -1 : 1;
+    return memcmp(&a->k, &b->k, sizeof a->k);
+}
+
+static int cmp_anom(const void *x, const void *y)
+{
+    const struct anom_ent *a = *(const struct anom_ent *const *)x;
+    const struct anom_ent *b = *(const struct anom_ent *const *)y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return memcmp(&a->k, &b->k, sizeof a->k);
+}
+
+/* Entries of a table as a sorted array of pointers; *n receives the count. */
+static void **sorted(const struct pkt_htab *t, int (*cmp)(const void *, const void *), size_t *n)
+{
+    *n = 0;
+    void **v = malloc((t->count ? t->count : 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < t->cap; i++) {
+        void *e = pkt_htab_at(t, i);
+        if (e)
+            v[(*n)++] = e;
+    }
+    qsort(v, *n, sizeof *v, cmp);
+    return v;
+}
+
+/* ---- output ---- */
+
+static const char *proto_name(uint8_t proto, char *buf)
+{
+    switch (proto) {
+    case 1: return "ICMP";
+    case 2: return "IGMP";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 47: return "GRE";
+    case 50: return "ESP";
+    case 51: return "AH";
+    case 58: return "ICMPv6";
+    case 132: return "SCTP";
+    default:
+        snprintf(buf, 16, "proto-%u", proto);
+        return buf;
+    }
+}
+
+/* An endpoint as text: with its port for TCP, UDP and SCTP, except when
+ * neither side has one (a fragment or a transport header cut short). */
+static void endpoint_text(uint8_t family, const uint8_t *addr, uint16_t port, int ports,
+                          char *buf, size_t n)
+{
+    char a[64];
+    pkt_format_addr(addr, family == 4 ? 4 : 16, a);
+    if (ports)
+        snprintf(buf, n, "%s.%u", a, port);
+    else
+        snprintf(buf, n, "%s", a);
+}
+
+static void time_text(int64_t ts, char *buf, size_t n)
+{
+    time_t sec = (time_t)(ts / 1000000000);
+    long ns = (long)(ts % 1000000000);
+    if (ns < 0) {
+        ns += 1000000000;
+        sec--;
+    }
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    char d[32];
+    strftime(d, sizeof d, "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(buf, n, "%s.%09ld", d, ns);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            putc(c, f);
+    }
+    putc('"', f);
+}
+
+struct file_note {
+    const char *name;
+    const char *format;
+    uint64_t packets;
+    int error;
+};
+
+/* Walk the hierarchy in tree order (depth first, children in the order
+ * they first appeared). */
+static void phs_walk(const struct stats *s, uint32_t first, FILE *f, int json, int *count,
+                     char *path, size_t pathlen)
+{
+    for (uint32_t i = first; i; i = s->nodes[i - 1].next) {
+        const struct phs_node *n = &s->nodes[i - 1];
+        const char *name = pkt_layer_type_name((pkt_layer_type)n->type);
+        size_t l = strlen(path);
+        snprintf(path + l, pathlen - l, "%s%s", l ? ":" : "", name);
+        if (json) {
+            fputs((*count)++ ? "," : "", f);
+            fputs("{\"layer\":", f);
+            json_str(f, name);
+            fputs(",\"path\":", f);
+            json_str(f, path);
+            fprintf(f, ",\"depth\":%u,\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", n->depth,
+                    n->packets, n->bytes);
+        } else {
+            int w = 30 - 2 * (int)n->depth;
+            fprintf(f, "  %*s%-*s %10" PRIu64 " %12" PRIu64 "\n", 2 * (int)n->depth, "",
+                    w > 1 ? w : 1, name, n->packets, n->bytes);
+        }
+        phs_walk(s, n->first_child, f, json, count, path, pathlen);
+        path[l] = 0;
+    }
+}
+
+static double rate(uint64_t v, int64_t dur_ns)
+{
+    return dur_ns > 0 ? (double)v * 1e9 / (double)dur_ns : 0.0;
+}
+
+static void conv_text(FILE *f, const char *title, struct conv_ent **v, size_t n, size_t top)
+{
+    fprintf(f, "\n%s\n", title);
+    if (!n) {
+        fputs("  (no IP traffic)\n", f);
+        return;
+    }
+    fprintf(f, "  %-6s %-32s %-32s %8s %10s %8s %10s %8s %10s %12s\n", "proto", "A", "B",
+            "pkts A>B", "bytes A>B", "pkts B>A", "bytes B>A", "packets", "bytes", "duration");
+    for (size_t i = 0; i < n && i < top; i++) {
+        const struct conv_ent *e = v[i];
+        char a[80], b[80], pn[16];
+        int ports = (e->k.proto == 6 || e->k.proto == 17 || e->k.proto == 132) &&
+                    (e->k.port_a || e->k.port_b);
+        endpoint_text(e->k.family, e->k.a, e->k.port_a, ports, a, sizeof a);
+        endpoint_text(e->k.family, e->k.b, e->k.port_b, ports, b, sizeof b);
+        int64_t d = e->last - e->first;
+        fprintf(f,
+                "  %-6s %-32s %-32s %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %10" PRIu64
+                " %8" PRIu64 " %10" PRIu64 " %12.6f\n",
+                proto_name(e->k.proto, pn), a, b, e->pk_ab, e->by_ab, e->pk_ba, e->by_ba,
+                e->pk_ab + e->pk_ba, e->by_ab + e->by_ba, (double)d / 1e9);
+    }
+}
+
+static void conv_json(FILE *f, const char *key, struct conv_ent **v, size_t n, size_t top)
+{
+    fprintf(f, ",\"%s\":[", key);
+    for (size_t i = 0; i < n && i < top; i++) {
+        const struct conv_ent *e = v[i];
+        char a[64], b[64], pn[16];
+        pkt_format_addr(e->k.a, e->k.family == 4 ? 4 : 16, a);
+        pkt_format_addr(e->k.b, e->k.family == 4 ? 4 : 16, b);
+        fprintf(f,
+                "%s{\"family\":%u,\"protocol\":%u,\"protocol_name\":\"%s\",\"a\":\"%s\","
+                "\"port_a\":%u,\"b\":\"%s\",\"port_b\":%u,\"packets_a_to_b\":%" PRIu64
+                ",\"bytes_a_to_b\":%" PRIu64 ",\"packets_b_to_a\":%" PRIu64
+                ",\"bytes_b_to_a\":%" PRIu64 ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+                ",\"first_ts_ns\":%" PRId64 ",\"duration_ns\":%" PRId64 "}",
+                i ? "," : "", e->k.family, e->k.proto, proto_name(e->k.proto, pn), a, e->k.port_a,
+                b, e->k.port_b, e->pk_ab, e->by_ab, e->pk_ba, e->by_ba, e->pk_ab + e->pk_ba,
+                e->by_ab + e->by_ba, e->first, e->last - e->first);
+    }
+    putc(']', f);
+}
+
+static void report(FILE *f, const struct stats *s, const struct file_note *files, int nfiles,
+                   size_t top, int json)
+{
+    int64_t dur = s->have_time ? s->last - s->first : 0;
+    size_t nconv = 0, ntalk = 0, nanom = 0;
+    struct conv_ent **by_bytes = (struct conv_ent **)sorted(&s->convs, cmp_conv_bytes, &nconv);
+    struct conv_ent **by_pk = (struct conv_ent **)sorted(&s->convs, cmp_conv_packets, &nconv);
+    struct talk_ent **talk = (struct talk_ent **)sorted(&s->talkers, cmp_talk, &ntalk);
+    struct anom_ent **anom = (struct anom_ent **)sorted(&s->anomalies, cmp_anom, &nanom);
+    if (!by_bytes || !by_pk || !talk || !anom)
+        nconv = ntalk = nanom = 0;
+    char path[1024] = "";
+    int count = 0;
+    if (json) {
+        fputs("{\"files\":[", f);
+        for (int i = 0; i < nfiles; i++) {
+            fputs(i ? ",{\"name\":" : "{\"name\":", f);
+            json_str(f, files[i].name);
+            fputs(",\"format\":", f);
+            json_str(f, files[i].format);
+            fprintf(f, ",\"packets\":%" PRIu64 ",\"error\":%s}", files[i].packets,
+                    files[i].error ? "true" : "false");
+        }
+        fprintf(f,
+                "],\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"captured_bytes\":%" PRIu64,
+                s->packets, s->bytes, s->captured);
+        if (s->have_time)
+            fprintf(f, ",\"first_ts_ns\":%" PRId64 ",\"last_ts_ns\":%" PRId64, s->first, s->last);
+        fprintf(f,
+                ",\"duration_ns\":%" PRId64 ",\"min_packet_size\":%u,\"max_packet_size\":%u"
+                ",\"avg_packet_size\":%.2f,\"packets_per_second\":%.3f,\"bytes_per_second\":%.3f"
+                ",\"bits_per_second\":%.3f,\"anomalous_packets\":%" PRIu64 ",\"link_types\":[",
+                dur, s->min_len, s->max_len,
+                s->packets ? (double)s->bytes / (double)s->packets : 0.0,
+                rate(s->packets, dur), rate(s->bytes, dur), rate(s->bytes * 8, dur),
+                s->anomalous_packets);
+        for (unsigned i = 0; i < s->nlinks; i++) {
+            const char *n = pkt_linktype_name(s->links[i].link_type);
+            fprintf(f, "%s{\"link_type\":%u,\"name\":", i ? "," : "", s->links[i].link_type);
+            json_str(f, n ? n : "unknown");
+            fprintf(f, ",\"packets\":%" PRIu64 "}", s->links[i].packets);
+        }
+        fputs("],\"protocols\":[", f);
+        phs_walk(s, s->root_first, f, 1, &count, path, sizeof path);
+        fputs("],\"anomalies\":[", f);
+        for (size_t i = 0; i < nanom; i++) {
+            fputs(i ? ",{\"kind\":" : "{\"kind\":", f);
+            json_str(f, pkt_anomaly_kind_name((pkt_anomaly_kind)anom[i]->k.kind));
+            fputs(",\"layer\":", f);
+            json_str(f, pkt_layer_type_name((pkt_layer_type)anom[i]->k.layer));
+            fputs(",\"reason\":", f);
+            json_str(f, pkt_anomaly_reason_name((pkt_anomaly_reason)anom[i]->k.reason));
+            fprintf(f, ",\"count\":%" PRIu64 "}", anom[i]->count);
+        }
+        putc(']', f);
+        conv_json(f, "conversations_by_bytes", by_bytes, nconv, top);
+        conv_json(f, "conversations_by_packets", by_pk, nconv, top);
+        fprintf(f, ",\"conversations\":%zu,\"talkers\":[", nconv);
+        for (size_t i = 0; i < ntalk && i < top; i++) {
+            char a[64];
+            pkt_format_addr(talk[i]->k.addr, talk[i]->k.family == 4 ? 4 : 16, a);
+            fprintf(f,
+                    "%s{\"family\":%u,\"address\":\"%s\",\"packets_sent\":%" PRIu64
+                    ",\"bytes_sent\":%" PRIu64 ",\"packets_received\":%" PRIu64
+                    ",\"bytes_received\":%" PRIu64 ",\"bytes\":%" PRIu64 "}",
+                    i ? "," : "", talk[i]->k.family, a, talk[i]->tx_pk, talk[i]->tx_by,
+                    talk[i]->rx_pk, talk[i]->rx_by, talk[i]->tx_by + talk[i]->rx_by);
+        }
+        fputs("]}\n", f);
+    } else {
+        for (int i = 0; i < nfiles; i++)
+            fprintf(f, "%-22s %s (%s, %" PRIu64 " packets%s)\n", i ? "" : "File:", files[i].name,
+                    files[i].format, files[i].packets, files[i].error ? ", read error" : "");
+        fprintf(f, "%-22s %" PRIu64 "\n", "Packets:", s->packets);
+        fprintf(f, "%-22s %" PRIu64 " on the wire, %" PRIu64 " captured\n", "Bytes:", s->bytes,
+                s->captured);
+        if (s->have_time) {
+            char t[64];
+            time_text(s->first, t, sizeof t);
+            fprintf(f, "%-22s %s UTC\n", "First packet:", t);
+            time_text(s->last, t, sizeof t);
+            fprintf(f, "%-22s %s UTC\n", "Last packet:", t);
+            fprintf(f, "%-22s %" PRId64 ".%09" PRId64 " s\n", "Duration:", dur / 1000000000,
+                    dur % 1000000000);
+            fprintf(f, "%-22s %.2f bytes (min %u, max %u)\n", "Average packet size:",
+                    (double)s->bytes / (double)s->packets, s->min_len, s->max_len);
+            fprintf(f, "%-22s %.2f packets/s\n", "Packet rate:", rate(s->packets, dur));
+            fprintf(f, "%-22s %.2f bytes/s, %.2f bits/s\n", "Data rate:", rate(s->bytes, dur),
+                    rate(s->bytes * 8, dur));
+        }
+        for (unsigned i = 0; i < s->nlinks; i++) {
+            const char *n = pkt_linktype_name(s->links[i].link_type);
+            const char *d = pkt_linktype_description(s->links[i].link_type);
+            fprintf(f, "%-22s %s (%u%s%s): %" PRIu64 " packets\n", i ? "" : "Link types:",
+                    n ? n : "unknown", s->links[i].link_type, d ? ", " : "", d ? d : "",
+                    s->links[i].packets);
+        }
+        fprintf(f, "%-22s %" PRIu64 "\n", "Anomalous packets:", s->anomalous_packets);
+        fprintf(f, "\nProtocol hierarchy%*s %10s %12s\n", 13, "", "packets", "bytes");
+        phs_walk(s, s->root_first, f, 0, &count, path, sizeof path);
+        fputs("\nAnomalies\n", f);
+        if (!nanom)
+            fputs("  (none)\n", f);
+        for (size_t i = 0; i < nanom; i++)
+            fprintf(f, "  %10" PRIu64 "  %s %s: %s\n", anom[i]->count,
+                    pkt_anomaly_kind_name((pkt_anomaly_kind)anom[i]->k.kind),
+                    pkt_layer_type_name((pkt_layer_type)anom[i]->k.layer),
+                    pkt_anomaly_reason_name((pkt_anomaly_reason)anom[i]->k.reason));
+        conv_text(f, "Top conversations by bytes", by_bytes, nconv, top);
+        conv_text(f, "Top conversations by packets", by_pk, nconv, top);
+        fprintf(f, "\nTop talkers by bytes\n");
+        if (!ntalk)
+            fputs("  (no IP traffic)\n", f);
+        else
+            fprintf(f, "  %-40s %10s %12s %10s %12s %12s\n", "address", "pkts sent", "bytes sent",
+                    "pkts recv", "bytes recv", "bytes");
+        for (size_t i = 0; i < ntalk && i < top; i++) {
+            char a[64];
+            pkt_format_addr(talk[i]->k.addr, talk[i]->k.family == 4 ? 4 : 16, a);
+            fprintf(f,
+                    "  %-40s %10" PRIu64 " %12" PRIu64 " %10" PRIu64 " %12" PRIu64 " %12" PRIu64
+                    "\n",
+                    a, talk[i]->tx_pk, talk[i]->tx_by, talk[i]->rx_pk, talk[i]->rx_by,
+                    talk[i]->tx_by + talk[i]->rx_by);
+        }
+    }
+    free(by_bytes);
+    free(by_pk);
+    free(talk);
+    free(anom);
+}
+
+static int stats_one(const char *path, struct stats *s, unsigned options, struct file_note *note)
+{
+    const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
+    note->name = name;
+    note->format = "?";
+    pkt_error err;
+    pkt_handle *h = pkt_open_offline(path, &err);
+    if (!h) {
+        fprintf(stderr, "pkt stats: %s%s\n", err.message, pkt_cli_open_hint(err.code));
+        note->error = 1;
+        return PKT_EXIT_INPUT;
+    }
+    pkt_file_info fi;
+    if (pkt_handle_file_info(h, &fi) == 0)
+        note->format = fi.format == PKT_FORMAT_PCAPNG
+                           ? (fi.compressed ? "pcapng, gzip" : "pcapng")
+                           : (fi.compressed ? "pcap, gzip" : "pcap");
+    pkt_source *src = pkt_source_new(h, options);
+    if (!src) {
+        pkt_handle_close(h);
+        fprintf(stderr, "pkt stats: out of memory\n");
+        return PKT_EXIT_INPUT;
+    }
+    const pkt_packet *p;
+    const pkt_capture_info *ci;
+    int r;
+    while ((r = pkt_source_next(src, &p, &ci)) == PKT_OK_PACKET) {
+        add_packet(s, p, ci);
+        note->packets++;
+    }
+    int status = PKT_EXIT_OK;
+    if (r != PKT_ERR_EOF) {
+        fprintf(stderr, "pkt stats: %s\n", pkt_handle_error(h));
+        fprintf(stderr, "pkt stats: %s: stopped after %" PRIu64 " packets; they are counted\n",
+                name, note->packets);
+        note->error = 1;
+        status = PKT_EXIT_INPUT;
+    }
+    pkt_source_free(src);
+    pkt_handle_close(h);
+    return status;
+}
+
+int pkt_cmd_stats(int argc, char **argv)
+{
+    int json = 0;
+    unsigned options = 0;
+    size_t top = 10;
+    enum { OPT_JSON = 1000, OPT_CHECKSUMS };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"json", no_argument, NULL, OPT_JSON},
+                                             {"top", required_argument, NULL, 'n'},
+                                             {"checksums", no_argument, NULL, OPT_CHECKSUMS},
+                                             {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            stats_usage(stdout);
+            return PKT_EXIT_OK;
+        case OPT_JSON:
+            json = 1;
+            break;
+        case OPT_CHECKSUMS:
+            options |= PKT_DECODE_VERIFY_CHECKSUMS;
+            break;
+        case 'n': {
+            char *end;
+            long long v = strtoll(optarg, &end, 10);
+            if (!*optarg || *end || v < 0) {
+                fprintf(stderr, "pkt stats: -n needs a number, not '%s'\n", optarg);
+                return PKT_EXIT_USAGE;
+            }
+            top = (size_t)v;
+            break;
+        }
+        default:
+            fprintf(stderr, "Try 'pkt stats --help'.\n");
+            return PKT_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "pkt stats: no capture file given (use '-' for standard input)\n");
+        fprintf(stderr, "Try 'pkt stats --help'.\n");
+        return PKT_EXIT_USAGE;
+    }
+    struct stats *s = calloc(1, sizeof *s);
+    struct file_note *notes = calloc((size_t)(argc - optind), sizeof *notes);
+    if (!s || !notes) {
+        fprintf(stderr, "pkt stats: out of memory\n");
+        free(s);
+        free(notes);
+        return PKT_EXIT_INPUT;
+    }
+    pkt_htab_init(&s->phs_index, sizeof(struct phs_ent), sizeof(struct phs_key));
+    pkt_htab_init(&s->anomalies, sizeof(struct anom_ent), sizeof(struct anom_key));
+    pkt_htab_init(&s->convs, sizeof(struct conv_ent), sizeof(struct conv_key));
+    pkt_htab_init(&s->talkers, sizeof(struct talk_ent), sizeof(struct talk_key));
+    int status = PKT_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        int st = stats_one(argv[i], s, options, &notes[i - optind]);
+        if (st > status)
+            status = st;
+    }
+    if (s->oom) {
+        fprintf(stderr, "pkt stats: out of memory: some tables are incomplete\n");
+        status = PKT_EXIT_INPUT;
+    }
+    report(stdout, s, notes, argc - optind, top, json);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "pkt stats: cannot write the output\n");
+        status = PKT_EXIT_INPUT;
+    }
+    pkt_htab_free(&s->phs_index);
+    pkt_htab_free(&s->anomalies);
+    pkt_htab_free(&s->convs);
+    pkt_htab_free(&s->talkers);
+    free(s->nodes);
+    free(s);
+    free(notes);
+    return status;
+}

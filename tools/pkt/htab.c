@@ -1,0 +1,98 @@
+/* pkt — open-addressing hash table (see htab.h). */
+#include "htab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pkt_htab_init(struct pkt_htab *t, size_t entry_size, size_t key_size)
+{
+    memset(t, 0, sizeof *t);
+    t->entry_size = entry_size;
+    t->key_size = key_size;
+}
+
+/* FNV-1a over the key, then a final mix. */
+static uint64_t hash(const void *key, size_t n)
+{
+    const unsigned char *k = key;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= k[i];
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 29;
+    return h;
+}
+
+static void *find_slot(unsigned char *slots, unsigned char *used, size_t cap, size_t esz,
+                       const void *key, size_t ksz, int *found)
+{
+    size_t i = (size_t)hash(key, ksz) & (cap - 1);
+    for (;;) {
+        unsigned char *e = slots + i * esz;
+        if (!used[i]) {
+            *found = 0;
+            return e;
+        }
+        if (memcmp(e, key, ksz) == 0) {
+            *found = 1;
+            return e;
+        }
+        i = (i + 1) & (cap - 1);
+    }
+}
+
+static int grow(struct pkt_htab *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 64;
+    unsigned char *ns = calloc(ncap, t->entry_size);
+    unsigned char *nu = calloc(ncap, 1);
+    if (!ns || !nu) {
+        free(ns);
+        free(nu);
+        return -1;
+    }
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->used[i])
+            continue;
+        unsigned char *e = t->slots + i * t->entry_size;
+        int found;
+        unsigned char *d = find_slot(ns, nu, ncap, t->entry_size, e, t->key_size, &found);
+        memcpy(d, e, t->entry_size);
+        nu[(size_t)(d - ns) / t->entry_size] = 1;
+    }
+    free(t->slots);
+    free(t->used);
+    t->slots = ns;
+    t->used = nu;
+    t->cap = ncap;
+    return 0;
+}
+
+void *pkt_htab_get(struct pkt_htab *t, const void *key)
+{
+    if ((t->count + 1) * 10 > t->cap * 7 && grow(t) < 0)
+        return NULL;
+    int found;
+    unsigned char *e = find_slot(t->slots, t->used, t->cap, t->entry_size, key, t->key_size,
+                                 &found);
+    if (!found) {
+        memset(e, 0, t->entry_size);
+        memcpy(e, key, t->key_size);
+        t->used[(size_t)(e - t->slots) / t->entry_size] = 1;
+        t->count++;
+    }
+    return e;
+}
+
+void *pkt_htab_at(const struct pkt_htab *t, size_t i)
+{
+    return i < t->cap && t->used[i] ? t->slots + i * t->entry_size : NULL;
+}
+
+void pkt_htab_free(struct pkt_htab *t)
+{
+    free(t->slots);
+    free(t->used);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,62 @@
+/*
+ * pkt — printing decoded packets: the one-line summary, the verbose layer
+ * listing (-v) and JSON Lines (--json, schema in docs/json-schema.md).
+ * Shared by `pkt read` and `pkt capture`.
+ */
+#ifndef PKT_CLI_PRINT_H
+#define PKT_CLI_PRINT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pkt/pkt.h"
+
+enum pkt_print_mode {
+    PKT_PRINT_SUMMARY = 0, /* one line per packet */
+    PKT_PRINT_VERBOSE = 1, /* the summary line, then every layer's fields */
+    PKT_PRINT_JSON = 2,    /* one JSON object per line */
+};
+
+enum pkt_time_mode {
+    PKT_TIME_DATE = 0,  /* 2026-11-27 17:59:14.866027878 (UTC), the default */
+    PKT_TIME_ABS = 1,   /* 17:59:14.866027878 (UTC time of day) */
+    PKT_TIME_REL = 2,   /* seconds since the first packet printed */
+    PKT_TIME_DELTA = 3, /* seconds since the previous packet printed */
+    PKT_TIME_EPOCH = 4, /* seconds since 1970 */
+};
+
+struct pkt_printer {
+    FILE *out;
+    enum pkt_print_mode mode;
+    enum pkt_time_mode time_mode;
+    int show_anomalies;  /* list each anomaly on its own line (--anomalies) */
+    /* State. */
+    int have_first;
+    int64_t first_ts, prev_ts;
+};
+
+/* pkt_time_mode_parse — "ad"/"date", "a"/"absolute", "r"/"relative",
+ * "d"/"delta", "e"/"epoch"; returns 0 and sets *m, or -1 when unknown. */
+int pkt_time_mode_parse(const char *s, enum pkt_time_mode *m);
+
+/* pkt_printer_init — set up a printer writing to `out`. */
+void pkt_printer_init(struct pkt_printer *pr, FILE *out, enum pkt_print_mode mode,
+                      enum pkt_time_mode time_mode);
+
+/*
+ * pkt_printer_packet — print one decoded packet in the printer's mode.
+ * frame: the packet's number in its file (from 1); file: the file's name
+ * (JSON only; NULL leaves it out).
+ */
+void pkt_printer_packet(struct pkt_printer *pr, const pkt_packet *p, const pkt_capture_info *ci,
+                        uint64_t frame, const char *file);
+
+/* pkt_format_tcp_flags — tcpdump's flag letters ("S.", "P.", "F.", "R")
+ * into buf (at least 16 bytes); returns buf. */
+char *pkt_format_tcp_flags(uint16_t flags, char *buf);
+
+/* pkt_format_addr — an address as text: 4 bytes dotted, 16 bytes IPv6, 6
+ * bytes MAC, other lengths hex with colons.  buf needs 64 bytes. */
+char *pkt_format_addr(const uint8_t *a, unsigned len, char *buf);
+
+#endif
