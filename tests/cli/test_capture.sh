@@ -54,14 +54,15 @@ assert "up" in v["flags"], v["flags"]
 fi
 
 # --- capture -c N of real ping traffic ----------------------------------
-inB ping -q -i 0.1 -c 100 10.78.0.1 >/dev/null 2>&1 &
+ip netns exec "$B" ping -q -i 0.1 -c 100 10.78.0.1 >/dev/null 2>&1 &
 PING_PID=$!
 timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 4 --immediate icmp \
     >"$TMP/ping.out" 2>"$TMP/ping.err"
 rc=$?
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
 [ $rc -eq 0 ] || fail "capture -c 4 exited $rc: $(cat "$TMP/ping.err")"
-n=$(grep -c " caplen 98 len 98 link EN10MB if [1-9]" "$TMP/ping.out")
+n=$(grep -Ec "^[1-4] [0-9-]+ [0-9:.]+ 10\.78\.0\.[12] > 10\.78\.0\.[12] ICMPv4 98 echo (request|reply) " \
+    "$TMP/ping.out")
 [ "$n" -eq 4 ] || fail "capture -c 4 printed $n ping lines: $(cat "$TMP/ping.out")"
 grep -Eq "^4 packets captured, [0-9]+ received by filter, 0 dropped by kernel$" "$TMP/ping.err" ||
     fail "capture -c 4 counts: $(cat "$TMP/ping.err")"
@@ -83,10 +84,10 @@ lines=$(wc -l <"$TMP/int.out")
 [ "$lines" -ge 3 ] || fail "SIGINT: only $lines packets printed"
 grep -Eq "^$lines packets captured, [0-9]+ received by filter, 0 dropped by kernel$" \
     "$TMP/int.err" || fail "SIGINT counts: $(cat "$TMP/int.err") (printed $lines)"
-grep -q " caplen 48 len 48 link EN10MB" "$TMP/int.out" || fail "SIGINT: no 48-byte UDP frame"
+grep -q " > 10.78.0.1.7777 UDP 48 len 6$" "$TMP/int.out" || fail "SIGINT: no 48-byte UDP frame"
 
 # --- -w FILE ----------------------------------------------------------------
-inB ping -q -i 0.1 -c 100 10.78.0.1 >/dev/null 2>&1 &
+ip netns exec "$B" ping -q -i 0.1 -c 100 10.78.0.1 >/dev/null 2>&1 &
 PING_PID=$!
 for fmt in pcap pcapng; do
     timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 5 -s 64 -w "$TMP/w.$fmt" icmp \
@@ -102,6 +103,130 @@ for fmt in pcap pcapng; do
 done
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
 
+# --- the printer's modes on live traffic: --json, -v, -t e --------------
+have_py=0; command -v python3 >/dev/null && have_py=1
+ip netns exec "$B" ping -q -i 0.05 -c 400 10.78.0.1 >/dev/null 2>&1 &
+PING_PID=$!
+timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 6 --json icmp \
+    >"$TMP/j.out" 2>"$TMP/j.err" || fail "--json: exit $?: $(cat "$TMP/j.err")"
+if [ $have_py -eq 1 ]; then
+    python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 6, len(lines)
+for i, line in enumerate(lines, 1):
+    o = json.loads(line)
+    assert o["frame"] == i, o["frame"]
+    assert [l["type"] for l in o["layers"]] == ["Ethernet", "IPv4", "ICMPv4", "Payload"], \
+        [l["type"] for l in o["layers"]]
+    assert o["caplen"] == 98 and o["len"] == 98 and o["link_name"] == "EN10MB", o
+    assert {o["layers"][1]["fields"]["src"], o["layers"][1]["fields"]["dst"]} == \
+        {"10.78.0.1", "10.78.0.2"}, o["layers"][1]
+' "$TMP/j.out" || fail "--json: output is not the expected JSON lines"
+fi
+timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 2 -v icmp >"$TMP/v.out" 2>&1 ||
+    fail "-v: exit $?: $(cat "$TMP/v.out")"
+grep -Eq "^ +IPv4" "$TMP/v.out" || grep -Eq "^ +.*ttl" "$TMP/v.out" ||
+    fail "-v: no indented layer lines: $(head -20 "$TMP/v.out")"
+now=$(date +%s)
+timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 2 -t e icmp >"$TMP/t.out" 2>/dev/null ||
+    fail "-t e: exit $?"
+awk -v now="$now" '$2 + 0 < now - 60 || $2 + 0 > now + 60 { bad = 1 } END { exit bad || NR != 2 }' \
+    "$TMP/t.out" || fail "-t e: not epoch seconds near $now: $(cat "$TMP/t.out")"
+
+# --- -C: rotation by size ----------------------------------------------------
+# every file holds whole packets, stays under the size, and reads back;
+# together they hold every packet captured.
+count_packets() { "$PKT_BIN" read "$1" | wc -l; }
+check_series() { # base total limit: FILE, FILE1, FILE2... hold total packets; sets files
+    local base=$1 total=$2 limit=$3 sum=0 f
+    files=0
+    for f in "$base" "$base"[0-9]*; do
+        [ -e "$f" ] || continue
+        files=$((files + 1))
+        "$PKT_BIN" read "$f" >/dev/null 2>"$TMP/r.err" || fail "$f: pkt read: $(cat "$TMP/r.err")"
+        sum=$((sum + $(count_packets "$f")))
+        if [ "$limit" -gt 0 ] && [ "$(stat -c %s "$f")" -gt "$limit" ]; then
+            fail "$f: $(stat -c %s "$f") bytes, over $limit"
+        fi
+    done
+    [ "$sum" -eq "$total" ] || fail "$base*: $sum packets in $files files, captured $total"
+}
+for fmt in pcap pcapng; do
+    mkdir -p "$TMP/c$fmt"
+    timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 60 -C 0.002 \
+        -w "$TMP/c$fmt/c.$fmt" icmp >/dev/null 2>"$TMP/c.err" ||
+        fail "-C $fmt: exit $?: $(cat "$TMP/c.err")"
+    grep -q "^60 packets captured" "$TMP/c.err" || fail "-C $fmt: $(cat "$TMP/c.err")"
+    check_series "$TMP/c$fmt/c.$fmt" 60 2000
+    [ "$files" -ge 3 ] || fail "-C $fmt: $files files, want >= 3 ($(ls "$TMP/c$fmt"))"
+done
+kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
+
+# --- -G: rotation by time ----------------------------------------------------
+# 60 echo packets at 0.1 s intervals take about 3 s: at least 2 files, and
+# no file spans a second or more of packet time.
+ip netns exec "$B" ping -q -i 0.1 -c 400 10.78.0.1 >/dev/null 2>&1 &
+PING_PID=$!
+mkdir -p "$TMP/g"
+timeout 30 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 60 -G 1 -w "$TMP/g/g.pcapng" icmp \
+    >/dev/null 2>"$TMP/g.err" || fail "-G: exit $?: $(cat "$TMP/g.err")"
+check_series "$TMP/g/g.pcapng" 60 0
+[ "$files" -ge 2 ] || fail "-G 1: $files files, want >= 2: $(ls -l "$TMP/g"; "$PKT_BIN" read -t e "$TMP"/g/g.pcapng*)"
+if [ $have_py -eq 1 ]; then
+    for f in "$TMP"/g/g.pcapng*; do
+        "$PKT_BIN" read --json "$f" | python3 -c '
+import json, sys
+ts = [json.loads(l)["ts_ns"] for l in sys.stdin]
+assert ts and max(ts) - min(ts) < 10**9, (sys.argv[1], min(ts), max(ts))
+' "$f" || fail "-G 1: $f spans a second or more"
+    done
+fi
+# strftime patterns: the names carry the time (%s: epoch seconds) of their first packet
+timeout 30 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 30 -G 1 -w "$TMP/g/t-%s.pcap" icmp \
+    >/dev/null 2>"$TMP/g.err" || fail "-G %s: exit $?: $(cat "$TMP/g.err")"
+sum=0; files=0
+for f in "$TMP"/g/t-*.pcap; do
+    [ -e "$f" ] || continue
+    files=$((files + 1)); sum=$((sum + $(count_packets "$f")))
+    name=${f##*/t-}; name=${name%.pcap}
+    first=$("$PKT_BIN" read -c 1 -t e "$f" | awk '{ split($2, s, "."); print s[1] }')
+    [ "$name" -le "$first" ] && [ "$name" -ge $((first - 1)) ] ||
+        fail "-G %s: $f named $name, first packet at $first"
+done
+[ "$files" -ge 2 ] && [ "$sum" -eq 30 ] || fail "-G %s: $sum packets in $files files"
+
+# --- -Z: drop privileges -----------------------------------------------------
+if id nobody >/dev/null 2>&1; then
+    chmod 711 "$TMP"
+    mkdir -p "$TMP/z" "$TMP/zr"; chmod 1777 "$TMP/z"; chmod 755 "$TMP/zr"
+    # printing: packets keep arriving after the switch
+    timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 4 -Z nobody icmp \
+        >"$TMP/z.out" 2>"$TMP/z.err" || fail "-Z print: exit $?: $(cat "$TMP/z.err")"
+    [ "$(grep -c ICMPv4 "$TMP/z.out")" -eq 4 ] || fail "-Z print: $(cat "$TMP/z.out")"
+    # rotated files: created by nobody (the first one is given to nobody)
+    timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 40 -C 0.002 -Z nobody \
+        -w "$TMP/z/z.pcap" icmp >/dev/null 2>"$TMP/z.err" ||
+        fail "-Z -C: exit $?: $(cat "$TMP/z.err")"
+    check_series "$TMP/z/z.pcap" 40 2000
+    [ "$files" -ge 2 ] || fail "-Z -C: $files files"
+    for f in "$TMP"/z/z.pcap*; do
+        [ "$(stat -c %U "$f")" = nobody ] || fail "-Z: $f owned by $(stat -c %U "$f")"
+    done
+    # a directory only root may write to: the first file (opened as root)
+    # is made, the second cannot be, as the capture no longer runs as root
+    timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 40 -C 0.002 -Z nobody \
+        -w "$TMP/zr/r.pcap" icmp >/dev/null 2>"$TMP/z.err"; rc=$?
+    [ $rc -eq 1 ] || fail "-Z into a root-only directory: exit $rc"
+    grep -q "cannot create $TMP/zr/r.pcap1: Permission denied" "$TMP/z.err" ||
+        fail "-Z into a root-only directory: $(cat "$TMP/z.err")"
+    [ "$(count_packets "$TMP/zr/r.pcap")" -ge 1 ] || fail "-Z: the first file has no packets"
+    [ ! -e "$TMP/zr/r.pcap1" ] || fail "-Z: nobody created a file in a root-only directory"
+else
+    echo "note: no user 'nobody': -Z not tested"
+fi
+kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
+
 # --- errors a user meets ---------------------------------------------------
 inA "$PKT_BIN" capture -i "$VA" -f "tcp port" >/dev/null 2>"$TMP/e.err"; rc=$?
 [ $rc -eq 2 ] || fail "bad filter: exit $rc"
@@ -115,6 +240,11 @@ inA "$PKT_BIN" capture -i "$VA" >/dev/null 2>"$TMP/e.err"; rc=$?
 grep -q "is down: bring it up with 'ip link set $VA up'" "$TMP/e.err" ||
     fail "device down: $(cat "$TMP/e.err")"
 "$PKT_BIN" capture >/dev/null 2>&1; [ $? -eq 2 ] || fail "no -i: not a usage error"
+"$PKT_BIN" capture -i "$VA" -C 1 >/dev/null 2>&1; [ $? -eq 2 ] || fail "-C without -w: not a usage error"
+"$PKT_BIN" capture -i "$VA" -G 0 -w "$TMP/x.pcap" >/dev/null 2>&1; [ $? -eq 2 ] || fail "-G 0: not a usage error"
+"$PKT_BIN" capture -i "$VA" -Z nosuch$$ >/dev/null 2>"$TMP/e.err"; rc=$?
+[ $rc -eq 2 ] || fail "-Z unknown user: exit $rc"
+grep -q "\-Z nosuch$$: no such user" "$TMP/e.err" || fail "-Z unknown user: $(cat "$TMP/e.err")"
 
 if [ $fails -ne 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "all capture CLI checks passed"

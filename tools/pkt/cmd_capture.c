@@ -1,16 +1,26 @@
-/* pkt capture -i DEV — capture from a device; print one line per packet or
- * write a capture file.  SIGINT/SIGTERM stop it cleanly through
- * pkt_handle_break; the counts go to stderr at the end, like tcpdump. */
+/* pkt capture -i DEV — capture from a device; print the packets as pkt read
+ * does (print.h) or write capture files, rotated by size (-C) or time (-G),
+ * optionally as another user after the device is open (-Z).  SIGINT/SIGTERM
+ * stop it cleanly through pkt_handle_break; the counts go to stderr at the
+ * end, like tcpdump. */
+#define _DEFAULT_SOURCE /* initgroups, fchown, seteuid */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "fields.h"
+#include "print.h"
 #include "pkt/pkt.h"
 
 /* Written bytes after which the file is flushed.  Short writes keep the
@@ -23,12 +33,13 @@ static void capture_usage(FILE *f)
 {
     fprintf(f,
             "usage: pkt capture -i DEVICE [-f FILTER] [-c COUNT] [-s SNAPLEN] [--no-promisc]\n"
-            "                   [--immediate] [--buffer-size BYTES] [-w FILE.pcap|FILE.pcapng]\n"
+            "                   [--immediate] [--buffer-size BYTES] [-v|--json|--fields F]\n"
+            "                   [-t FORMAT] [-l] [-w FILE [-C MB] [-G SECONDS]] [-Z USER]\n"
             "                   [FILTER...]\n"
-            "Capture packets from DEVICE ('any' for all; see 'pkt devices') and print one\n"
-            "line per packet (timestamp, captured length, wire length, link type, interface),\n"
-            "or write them to FILE.  Ctrl-C (SIGINT) or SIGTERM stops the capture; the\n"
-            "counts are printed to stderr.  Needs CAP_NET_RAW (root).\n"
+            "Capture packets from DEVICE ('any' for all; see 'pkt devices') and print them\n"
+            "as 'pkt read' does (a summary line each, every layer with -v, JSON Lines with\n"
+            "--json), or write them to FILE.  Ctrl-C (SIGINT) or SIGTERM stops the\n"
+            "capture; the counts are printed to stderr.  Needs CAP_NET_RAW (root).\n"
             "  -i, --interface DEV   device to capture on\n"
             "  -f, --filter EXPR     BPF filter (pcap-filter(7)); also taken from the\n"
             "                        remaining arguments\n"
@@ -37,8 +48,27 @@ static void capture_usage(FILE *f)
             "      --no-promisc      do not put the device in promiscuous mode\n"
             "      --immediate       hand over every packet at once (no batching)\n"
             "      --buffer-size N   kernel buffer size in bytes (K, M suffixes allowed)\n"
+            "  -v, --verbose         print every layer with its fields\n"
+            "      --json            print JSON Lines (schema: docs/json-schema.md)\n"
+            "      --fields LIST     print tshark-style fields, tab-separated\n"
+            "  -t, --time FORMAT     ad|date (default), a|absolute, r|relative, d|delta,\n"
+            "                        e|epoch, as in 'pkt read --help'\n"
+            "  -l, --line-buffered   flush after every packet (default on a terminal and\n"
+            "                        with --immediate)\n"
             "  -w, --write FILE      write a capture file: .pcap gives pcap, anything else\n"
-            "                        pcapng; '-' writes pcapng to standard output\n");
+            "                        pcapng; '-' writes pcapng to standard output\n"
+            "  -C, --file-size MB    with -w: start a new file before one would exceed MB\n"
+            "                        megabytes (1,000,000 bytes; fractions allowed); the\n"
+            "                        files are FILE, FILE1, FILE2, ...\n"
+            "  -G, --rotate-seconds N  with -w: start a new file every N seconds (by packet\n"
+            "                        time); strftime %%-patterns in FILE are expanded\n"
+            "                        (local time), otherwise a counter is appended\n"
+            "  -Z, --relinquish-privileges USER  after opening the device and the first\n"
+            "                        file, switch to USER (groups, group, user); later\n"
+            "                        files are created as USER.  Stops if the switch fails\n"
+            "Exit status: 0 ok; 1 the device or a file could not be opened or written, or\n"
+            "the switch to USER failed (packets captured before were kept); 2 usage error\n"
+            "(bad option, bad filter, unknown user).\n");
 }
 
 static pkt_handle *volatile capture_handle;
@@ -48,21 +78,6 @@ static void on_stop_signal(int sig)
     pkt_handle *h = capture_handle;
     if (h)
         pkt_handle_break(h); /* async-signal-safe */
-}
-
-static void print_time(FILE *out, int64_t ts_ns)
-{
-    time_t sec = (time_t)(ts_ns / 1000000000);
-    long ns = (long)(ts_ns % 1000000000);
-    if (ns < 0) {
-        ns += 1000000000;
-        sec--;
-    }
-    struct tm tm;
-    gmtime_r(&sec, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    fprintf(out, "%s.%09ld", buf, ns);
 }
 
 static int parse_size(const char *s, long long *out)
@@ -91,6 +106,18 @@ struct capture_opts {
     int immediate;
     long long buffer_size;
     const char *write_path;
+    /* Printing, as pkt read. */
+    enum pkt_print_mode mode;
+    enum pkt_time_mode time_mode;
+    int line_buffered;
+    pkt_fields *fields;
+    /* Rotation of -w files; 0: none. */
+    uint64_t rotate_bytes;
+    int64_t rotate_ns;
+    /* -Z: looked up while parsing the options. */
+    const char *user;
+    uid_t uid;
+    gid_t gid;
 };
 
 static int capture_open(const struct capture_opts *o, pkt_handle **out)
@@ -134,28 +161,228 @@ static int capture_open(const struct capture_opts *o, pkt_handle **out)
     return PKT_EXIT_OK;
 }
 
-static pkt_writer *writer_open(const struct capture_opts *o, pkt_handle *h, int *ifc)
+/* The -w output: the current file of a possibly rotated series. */
+struct capture_out {
+    const struct capture_opts *o;
+    pkt_handle *h;
+    pkt_writer_options wo;
+    pkt_writer *w;
+    int fd;              /* the file's descriptor; -1 for standard output */
+    int ifc;             /* the interface index in the file */
+    char base[4096];     /* the name before its counter (FILE or FILE expanded) */
+    char path[4096 + 24];
+    unsigned counter;    /* appended to base when not 0 */
+    uint64_t size;       /* the file's size: exact at the last flush plus upper
+                            bounds of the records written since */
+    uint64_t unflushed;  /* bytes written since the last flush */
+    uint64_t packets;    /* packets in this file */
+    int64_t period_end;  /* -G: packets from this time on go to a new file */
+};
+
+/* An upper bound of the bytes one packet adds to the file. */
+static uint64_t record_bound(const struct capture_out *co, const pkt_capture_info *ci)
 {
+    if (co->wo.format == PKT_FORMAT_PCAP)
+        return 16u + (uint64_t)ci->caplen;
+    /* Enhanced packet block: 32 bytes, padded data, then options: epb_flags
+     * (8), a comment (4 + padded), the end of options (4). */
+    uint64_t n = 32u + (((uint64_t)ci->caplen + 3u) & ~(uint64_t)3u) + 12u;
+    if (ci->comment && ci->comment_len)
+        n += 4u + (((uint64_t)ci->comment_len + 3u) & ~(uint64_t)3u);
+    return n;
+}
+
+/* Flush the writer and take the file's exact size; 0 or -1 (printed). */
+static int out_sync(struct capture_out *co)
+{
+    if (pkt_writer_flush(co->w) < 0) {
+        fprintf(stderr, "pkt capture: %s: %s\n", co->path, pkt_writer_error(co->w));
+        return -1;
+    }
+    co->unflushed = 0;
+    if (co->fd >= 0) {
+        off_t end = lseek(co->fd, 0, SEEK_CUR);
+        if (end >= 0)
+            co->size = (uint64_t)end;
+    }
+    return 0;
+}
+
+/* The name of the next file: a new period (first file, -G) expands the
+ * template; the counter goes up whenever the name would repeat. */
+static int out_next_name(struct capture_out *co, int first, int new_period, int64_t ts_ns)
+{
+    const char *tmpl = co->o->write_path;
+    char nb[sizeof co->base];
+    if (new_period && strchr(tmpl, '%')) {
+        time_t sec = (time_t)(ts_ns / PKT_SECOND);
+        struct tm tm;
+        size_t n = 0;
+        if (localtime_r(&sec, &tm)) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* the user's -w pattern */
+            n = strftime(nb, sizeof nb, tmpl, &tm);
+#pragma GCC diagnostic pop
+        }
+        if (n == 0) {
+            fprintf(stderr, "pkt capture: -w %s: the expanded file name is empty or too long\n",
+                    tmpl);
+            return -1;
+        }
+    } else if (new_period) {
+        snprintf(nb, sizeof nb, "%s", tmpl);
+    } else {
+        memcpy(nb, co->base, sizeof nb);
+    }
+    if (first || strcmp(nb, co->base) != 0)
+        co->counter = 0;
+    else
+        co->counter++;
+    memcpy(co->base, nb, sizeof nb);
+    if (co->counter)
+        snprintf(co->path, sizeof co->path, "%s%u", co->base, co->counter);
+    else
+        snprintf(co->path, sizeof co->path, "%s", co->base);
+    return 0;
+}
+
+/* Open co->path and write its header; 0 or -1 (printed). */
+static int out_open(struct capture_out *co)
+{
+    pkt_error err;
+    co->fd = -1;
+    if (strcmp(co->path, "-") == 0) {
+        co->w = pkt_writer_open("-", &co->wo, &err);
+    } else {
+        co->fd = open(co->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (co->fd < 0) {
+            fprintf(stderr, "pkt capture: cannot create %s: %s\n", co->path, strerror(errno));
+            return -1;
+        }
+        co->w = pkt_writer_open_fd(co->fd, &co->wo, &err);
+    }
+    if (!co->w) {
+        fprintf(stderr, "pkt capture: %s: %s\n", co->path, err.message);
+        goto fail;
+    }
+    co->ifc = pkt_writer_add_interface(co->w, (uint32_t)pkt_handle_link_type(co->h),
+                                       (uint32_t)pkt_handle_snaplen(co->h), co->o->device);
+    if (co->ifc < 0) {
+        fprintf(stderr, "pkt capture: %s: %s\n", co->path, pkt_writer_error(co->w));
+        goto fail;
+    }
+    co->size = 0;
+    co->packets = 0;
+    if (out_sync(co) < 0)
+        goto fail;
+    return 0;
+fail:
+    pkt_writer_close(co->w);
+    co->w = NULL;
+    if (co->fd >= 0)
+        close(co->fd);
+    co->fd = -1;
+    return -1;
+}
+
+/* Close the current file; 0 or -1 (printed). */
+static int out_close(struct capture_out *co)
+{
+    if (!co->w)
+        return 0;
+    int r = pkt_writer_close(co->w);
+    co->w = NULL;
+    if (co->fd >= 0 && close(co->fd) < 0)
+        r = -1;
+    co->fd = -1;
+    if (r < 0) {
+        fprintf(stderr, "pkt capture: %s: cannot finish the file\n", co->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* The first file, opened before the capture starts. */
+static int out_start(struct capture_out *co, const struct capture_opts *o, pkt_handle *h)
+{
+    memset(co, 0, sizeof *co);
+    co->o = o;
+    co->h = h;
+    co->fd = -1;
     pkt_writer_options wo = PKT_WRITER_OPTIONS_INIT;
     size_t len = strlen(o->write_path);
     wo.format = len >= 5 && strcmp(o->write_path + len - 5, ".pcap") == 0 ? PKT_FORMAT_PCAP
                                                                           : PKT_FORMAT_PCAPNG;
     wo.nanosecond = pkt_handle_timestamp_precision(h) == PKT_TSTAMP_PRECISION_NANO;
     wo.application = "pkt capture";
-    pkt_error err;
-    pkt_writer *w = pkt_writer_open(o->write_path, &wo, &err);
-    if (!w) {
-        fprintf(stderr, "pkt capture: %s\n", err.message);
-        return NULL;
+    co->wo = wo;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * PKT_SECOND + now.tv_nsec;
+    if (o->rotate_ns)
+        co->period_end = now_ns + o->rotate_ns;
+    if (out_next_name(co, 1, 1, now_ns) < 0 || out_open(co) < 0)
+        return -1;
+    /* Under -Z the series belongs to USER, the first file too. */
+    if (o->user && co->fd >= 0 && fchown(co->fd, o->uid, o->gid) < 0) {
+        fprintf(stderr, "pkt capture: cannot give %s to %s: %s\n", co->path, o->user,
+                strerror(errno));
+        out_close(co);
+        return -1;
     }
-    *ifc = pkt_writer_add_interface(w, (uint32_t)pkt_handle_link_type(h),
-                                    (uint32_t)pkt_handle_snaplen(h), o->device);
-    if (*ifc < 0) {
-        fprintf(stderr, "pkt capture: %s: %s\n", o->write_path, pkt_writer_error(w));
-        pkt_writer_close(w);
-        return NULL;
+    return 0;
+}
+
+/* Write one packet, first starting a new file when -C or -G says so;
+ * 0 or -1 (printed). */
+static int out_write(struct capture_out *co, pkt_capture_info *ci, const uint8_t *data)
+{
+    const struct capture_opts *o = co->o;
+    uint64_t need = record_bound(co, ci);
+    int new_period = o->rotate_ns && ci->ts_ns >= co->period_end;
+    int too_big = 0;
+    if (o->rotate_bytes && co->packets > 0 && co->size + need > o->rotate_bytes) {
+        if (out_sync(co) < 0)
+            return -1;
+        too_big = co->size + need > o->rotate_bytes;
     }
-    return w;
+    if (new_period || too_big) {
+        if (out_close(co) < 0 || out_next_name(co, 0, new_period, ci->ts_ns) < 0 ||
+            out_open(co) < 0)
+            return -1;
+        if (new_period) {
+            co->period_end += o->rotate_ns;
+            if (co->period_end <= ci->ts_ns) /* a quiet spell: restart from here */
+                co->period_end = ci->ts_ns + o->rotate_ns;
+        }
+    }
+    ci->ifindex = co->ifc;
+    if (pkt_writer_write(co->w, ci, data) < 0) {
+        fprintf(stderr, "pkt capture: %s: %s\n", co->path, pkt_writer_error(co->w));
+        return -1;
+    }
+    co->packets++;
+    co->size += need;
+    co->unflushed += need;
+    if (co->unflushed >= CAPTURE_FLUSH_BYTES)
+        return out_sync(co);
+    return 0;
+}
+
+/* -Z: switch to the user for good, as tcpdump does; 0 or -1 (printed). */
+static int drop_privileges(const struct capture_opts *o)
+{
+    if (initgroups(o->user, o->gid) < 0 || setgid(o->gid) < 0 || setuid(o->uid) < 0) {
+        fprintf(stderr, "pkt capture: -Z %s: cannot switch to the user: %s (run pkt capture "
+                        "as root to use -Z)\n",
+                o->user, strerror(errno));
+        return -1;
+    }
+    if (o->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+        fprintf(stderr, "pkt capture: -Z %s: root could be regained; stopping\n", o->user);
+        return -1;
+    }
+    return 0;
 }
 
 static int capture_run(const struct capture_opts *o)
@@ -164,11 +391,33 @@ static int capture_run(const struct capture_opts *o)
     int status = capture_open(o, &h);
     if (status != PKT_EXIT_OK)
         return status;
-    pkt_writer *w = NULL;
-    int ifc = 0;
-    if (o->write_path && !(w = writer_open(o, h, &ifc))) {
+    struct capture_out co;
+    int writing = o->write_path != NULL;
+    if (writing && out_start(&co, o, h) < 0) {
         pkt_handle_close(h);
         return PKT_EXIT_INPUT;
+    }
+    if (o->user && drop_privileges(o) < 0) {
+        if (writing)
+            out_close(&co);
+        pkt_handle_close(h);
+        return PKT_EXIT_INPUT;
+    }
+    pkt_packet *pkt = NULL;
+    struct pkt_printer pr;
+    if (!writing) {
+        pkt = pkt_packet_new();
+        if (!pkt) {
+            fprintf(stderr, "pkt capture: out of memory\n");
+            pkt_handle_close(h);
+            return PKT_EXIT_INPUT;
+        }
+        /* Large blocks unless someone watches each packet arrive. */
+        if (o->line_buffered || o->immediate || isatty(STDOUT_FILENO))
+            setvbuf(stdout, NULL, _IOLBF, 0);
+        else
+            setvbuf(stdout, NULL, _IOFBF, 1u << 20);
+        pkt_printer_init(&pr, stdout, o->mode, o->time_mode);
     }
     capture_handle = h;
     struct sigaction sa;
@@ -179,7 +428,6 @@ static int capture_run(const struct capture_opts *o)
     sigaction(SIGTERM, &sa, NULL);
 
     uint64_t captured = 0;
-    size_t unflushed = 0;
     const uint8_t *data;
     pkt_capture_info ci;
     int r = PKT_TIMEOUT;
@@ -190,32 +438,18 @@ static int capture_run(const struct capture_opts *o)
         if (r != PKT_OK_PACKET)
             break;
         captured++;
-        if (w) {
-            ci.ifindex = ifc;
-            if (pkt_writer_write(w, &ci, data) < 0) {
-                fprintf(stderr, "pkt capture: %s: %s\n", o->write_path, pkt_writer_error(w));
+        if (writing) {
+            if (out_write(&co, &ci, data) < 0) {
                 status = PKT_EXIT_INPUT;
                 break;
             }
-            unflushed += 16 + ci.caplen; /* a pcap record; close enough for pcapng */
-            if (unflushed >= CAPTURE_FLUSH_BYTES) {
-                unflushed = 0;
-                if (pkt_writer_flush(w) < 0) {
-                    fprintf(stderr, "pkt capture: %s: %s\n", o->write_path, pkt_writer_error(w));
-                    status = PKT_EXIT_INPUT;
-                    break;
-                }
-            }
             continue;
         }
-        const char *lt = pkt_linktype_name(ci.link_type);
-        print_time(stdout, ci.ts_ns);
-        printf(" caplen %u len %u link %s", ci.caplen, ci.len, lt ? lt : "?");
-        if (!lt)
-            printf("(%u)", ci.link_type);
-        printf(" if %d\n", ci.ifindex);
-        if (o->immediate)
-            fflush(stdout);
+        pkt_decode(pkt, data, ci.caplen, ci.link_type, 0);
+        if (o->fields)
+            pkt_fields_print(stdout, o->fields, pkt, &ci);
+        else
+            pkt_printer_packet(&pr, pkt, &ci, captured, NULL);
     }
     if (r != PKT_OK_PACKET && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
         fflush(stdout);
@@ -227,15 +461,18 @@ static int capture_run(const struct capture_opts *o)
     capture_handle = NULL;
     pkt_stats st;
     int have_stats = pkt_handle_stats(h, &st) == 0;
-    if (w) {
-        if (have_stats)
-            pkt_writer_set_interface_stats(w, ifc, st.received, st.dropped + st.ifdropped);
-        if (pkt_writer_close(w) < 0) {
-            fprintf(stderr, "pkt capture: %s: cannot finish the file\n", o->write_path);
+    if (writing) {
+        /* The counts cover the whole capture: only a single file gets them. */
+        if (have_stats && co.w && !o->rotate_bytes && !o->rotate_ns)
+            pkt_writer_set_interface_stats(co.w, co.ifc, st.received, st.dropped + st.ifdropped);
+        if (out_close(&co) < 0)
             status = PKT_EXIT_INPUT;
-        }
     }
-    fflush(stdout);
+    pkt_packet_free(pkt);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "pkt capture: cannot write the output\n");
+        status = PKT_EXIT_INPUT;
+    }
     if (have_stats)
         fprintf(stderr,
                 "%" PRIu64 " packets captured, %" PRIu64 " received by filter, %" PRIu64
@@ -247,27 +484,58 @@ static int capture_run(const struct capture_opts *o)
     return status;
 }
 
+static int lookup_user(struct capture_opts *o, const char *name)
+{
+    errno = 0;
+    struct passwd *pw = getpwnam(name);
+    if (!pw) {
+        fprintf(stderr, "pkt capture: -Z %s: %s\n", name,
+                errno ? strerror(errno) : "no such user");
+        return -1;
+    }
+    o->user = name;
+    o->uid = pw->pw_uid;
+    o->gid = pw->pw_gid;
+    return 0;
+}
+
 int pkt_cmd_capture(int argc, char **argv)
 {
-    struct capture_opts o = {NULL, NULL, -1, 0, 1, 0, 0, NULL};
-    enum { OPT_NO_PROMISC = 256, OPT_IMMEDIATE, OPT_BUFFER };
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"interface", required_argument, NULL, 'i'},
-                                             {"filter", required_argument, NULL, 'f'},
-                                             {"count", required_argument, NULL, 'c'},
-                                             {"snaplen", required_argument, NULL, 's'},
-                                             {"write", required_argument, NULL, 'w'},
-                                             {"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
-                                             {"immediate", no_argument, NULL, OPT_IMMEDIATE},
-                                             {"buffer-size", required_argument, NULL, OPT_BUFFER},
-                                             {NULL, 0, NULL, 0}};
+    struct capture_opts o = {.count = -1, .promisc = 1};
+    enum {
+        OPT_NO_PROMISC = 256,
+        OPT_IMMEDIATE,
+        OPT_BUFFER,
+        OPT_JSON,
+        OPT_FIELDS,
+    };
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"interface", required_argument, NULL, 'i'},
+        {"filter", required_argument, NULL, 'f'},
+        {"count", required_argument, NULL, 'c'},
+        {"snaplen", required_argument, NULL, 's'},
+        {"write", required_argument, NULL, 'w'},
+        {"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
+        {"immediate", no_argument, NULL, OPT_IMMEDIATE},
+        {"buffer-size", required_argument, NULL, OPT_BUFFER},
+        {"verbose", no_argument, NULL, 'v'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"fields", required_argument, NULL, OPT_FIELDS},
+        {"time", required_argument, NULL, 't'},
+        {"line-buffered", no_argument, NULL, 'l'},
+        {"file-size", required_argument, NULL, 'C'},
+        {"rotate-seconds", required_argument, NULL, 'G'},
+        {"relinquish-privileges", required_argument, NULL, 'Z'},
+        {NULL, 0, NULL, 0}};
     int c;
     long long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hi:f:c:s:w:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hi:f:c:s:w:vt:lC:G:Z:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             capture_usage(stdout);
+            pkt_fields_free(o.fields);
             return PKT_EXIT_OK;
         case 'i':
             o.device = optarg;
@@ -278,14 +546,14 @@ int pkt_cmd_capture(int argc, char **argv)
         case 'c':
             if (parse_size(optarg, &v) < 0) {
                 fprintf(stderr, "pkt capture: -c needs a number, not '%s'\n", optarg);
-                return PKT_EXIT_USAGE;
+                goto usage;
             }
             o.count = v;
             break;
         case 's':
             if (parse_size(optarg, &v) < 0 || v > INT32_MAX) {
                 fprintf(stderr, "pkt capture: -s needs a number, not '%s'\n", optarg);
-                return PKT_EXIT_USAGE;
+                goto usage;
             }
             o.snaplen = (int)v;
             break;
@@ -302,25 +570,81 @@ int pkt_cmd_capture(int argc, char **argv)
             if (parse_size(optarg, &v) < 0 || v == 0) {
                 fprintf(stderr, "pkt capture: --buffer-size needs a positive number, not '%s'\n",
                         optarg);
-                return PKT_EXIT_USAGE;
+                goto usage;
             }
             o.buffer_size = v;
             break;
+        case 'v':
+            o.mode = PKT_PRINT_VERBOSE;
+            break;
+        case OPT_JSON:
+            o.mode = PKT_PRINT_JSON;
+            break;
+        case OPT_FIELDS: {
+            char msg[4096];
+            pkt_fields_free(o.fields);
+            o.fields = pkt_fields_parse(optarg, msg, sizeof msg);
+            if (!o.fields) {
+                fprintf(stderr, "pkt capture: %s\n", msg);
+                goto usage;
+            }
+            break;
+        }
+        case 't':
+            if (pkt_time_mode_parse(optarg, &o.time_mode) < 0) {
+                fprintf(stderr,
+                        "pkt capture: unknown time format '%s' (use ad, a, r, d or e; see "
+                        "pkt capture --help)\n",
+                        optarg);
+                goto usage;
+            }
+            break;
+        case 'l':
+            o.line_buffered = 1;
+            break;
+        case 'C': {
+            char *end;
+            errno = 0;
+            double mb = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(mb * 1e6 >= 1.0) || mb > 1e12) {
+                fprintf(stderr, "pkt capture: -C needs a positive size in megabytes, not '%s'\n",
+                        optarg);
+                goto usage;
+            }
+            o.rotate_bytes = (uint64_t)(mb * 1e6);
+            break;
+        }
+        case 'G':
+            if (parse_size(optarg, &v) < 0 || v == 0 || v > INT32_MAX || strpbrk(optarg, "kKmM")) {
+                fprintf(stderr, "pkt capture: -G needs a positive number of seconds, not '%s'\n",
+                        optarg);
+                goto usage;
+            }
+            o.rotate_ns = (int64_t)v * PKT_SECOND;
+            break;
+        case 'Z':
+            if (lookup_user(&o, optarg) < 0)
+                goto usage;
+            break;
         default:
-            capture_usage(stderr);
-            return PKT_EXIT_USAGE;
+            fprintf(stderr, "Try 'pkt capture --help'.\n");
+            goto usage;
         }
     }
     if (!o.device) {
         fprintf(stderr, "pkt capture: no device given: use -i DEVICE ('pkt devices' lists "
                         "them)\n");
-        return PKT_EXIT_USAGE;
+        goto usage;
+    }
+    if ((o.rotate_bytes || o.rotate_ns) && (!o.write_path || strcmp(o.write_path, "-") == 0)) {
+        fprintf(stderr, "pkt capture: -C and -G rotate the files of -w FILE (not '-')\n");
+        goto usage;
     }
     char *joined = NULL;
     if (optind < argc) {
         if (o.filter) {
             fprintf(stderr, "pkt capture: give the filter either with -f or as arguments\n");
-            return PKT_EXIT_USAGE;
+            goto usage;
         }
         size_t len = 1;
         for (int i = optind; i < argc; i++)
@@ -328,6 +652,7 @@ int pkt_cmd_capture(int argc, char **argv)
         joined = malloc(len);
         if (!joined) {
             fprintf(stderr, "pkt capture: out of memory\n");
+            pkt_fields_free(o.fields);
             return PKT_EXIT_INPUT;
         }
         joined[0] = '\0';
@@ -340,5 +665,9 @@ int pkt_cmd_capture(int argc, char **argv)
     }
     int status = capture_run(&o);
     free(joined);
+    pkt_fields_free(o.fields);
     return status;
+usage:
+    pkt_fields_free(o.fields);
+    return PKT_EXIT_USAGE;
 }
