@@ -128,6 +128,10 @@ timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 2 -v icmp >"$TMP/v.
     fail "-v: exit $?: $(cat "$TMP/v.out")"
 grep -Eq "^ +IPv4" "$TMP/v.out" || grep -Eq "^ +.*ttl" "$TMP/v.out" ||
     fail "-v: no indented layer lines: $(head -20 "$TMP/v.out")"
+timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 4 --fields ip.src,ip.dst,icmp.type \
+    icmp >"$TMP/f.out" 2>/dev/null || fail "--fields: exit $?"
+n=$(grep -Pc '^10\.78\.0\.2\t10\.78\.0\.1\t8$|^10\.78\.0\.1\t10\.78\.0\.2\t0$' "$TMP/f.out")
+[ "$n" -eq 4 ] || fail "--fields: $(cat -A "$TMP/f.out")"
 now=$(date +%s)
 timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 2 -t e icmp >"$TMP/t.out" 2>/dev/null ||
     fail "-t e: exit $?"
