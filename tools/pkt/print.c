@@ -1234,6 +1234,23 @@ static void anomaly_text(FILE *f, const pkt_anomaly *a)
 
 /* The summary line; anomalies: 0 none, 1 appended in brackets, 2 each on
  * its own line below. */
+/* One indented "! ..." line per anomaly of the packet, and a count of those
+ * past the stored cap (--anomalies and -v). */
+static void anomaly_lines(FILE *f, const pkt_packet *p)
+{
+    unsigned na = pkt_packet_anomaly_count(p);
+    for (unsigned i = 0; i < na; i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (!a) {
+            fprintf(f, "  ! %u more anomalies not kept\n", na - i);
+            break;
+        }
+        fputs("  ! ", f);
+        anomaly_text(f, a);
+        putc('\n', f);
+    }
+}
+
 static void summary_line(struct pkt_printer *pr, const pkt_packet *p, const pkt_capture_info *ci,
                          uint64_t frame, int anomalies)
 {
@@ -1259,16 +1276,8 @@ static void summary_line(struct pkt_printer *pr, const pkt_packet *p, const pkt_
         putc(']', f);
     }
     putc('\n', f);
-    for (unsigned i = 0; anomalies == 2 && i < na; i++) {
-        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
-        if (!a) {
-            fprintf(f, "  ! %u more anomalies not kept\n", na - i);
-            break;
-        }
-        fputs("  ! ", f);
-        anomaly_text(f, a);
-        putc('\n', f);
-    }
+    if (anomalies == 2)
+        anomaly_lines(f, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1301,17 +1310,7 @@ static void verbose(struct pkt_printer *pr, const pkt_packet *p, const pkt_captu
                 pkt_layer_type_name(l->type), l->offset, l->contents_len, l->payload_len);
         emit_layer_fields(&w, l);
     }
-    unsigned na = pkt_packet_anomaly_count(p);
-    for (unsigned i = 0; i < na; i++) {
-        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
-        if (!a) {
-            fprintf(f, "  ! %u more anomalies not kept\n", na - i);
-            break;
-        }
-        fputs("  ! ", f);
-        anomaly_text(f, a);
-        putc('\n', f);
-    }
+    anomaly_lines(f, p);
 }
 
 static void json_packet(struct pkt_printer *pr, const pkt_packet *p, const pkt_capture_info *ci,
