@@ -93,48 +93,7 @@ void pkt_packet_free(pkt_packet *p)
     free(p);
 }
 
-static void reset(pkt_packet *p)
-{
-    /* 64 bytes: a few vector stores, cheaper than walking the previous
-     * packet's layers. */
-    memset(p->first, 0, sizeof p->first);
-    p->nlayers = 0;
-    p->nanomalies = 0;
-    p->tunnel_depth = 0;
-    p->vlan_tags = 0;
-    p->mpls_labels = 0;
-    p->ext_headers = 0;
-    p->quoted = 0;
-    p->fragment = 0;
-    p->cut = 0;
-    p->ip_index = -1;
-    p->nsctp_chunks = 0;
-    p->arena_used = 0;
-}
-
-int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t link_type,
-               unsigned options)
-{
-    if (!p)
-        return PKT_ERR_INVAL;
-    reset(p);
-    if (!data && caplen) {
-        p->data = NULL;
-        p->caplen = 0;
-        return PKT_ERR_INVAL;
-    }
-    p->data = data;
-    p->caplen = caplen;
-    p->link_type = link_type & 0xffffu;
-    p->options = options;
-    if (PKT__LIKELY(p->link_type == PKT_LINKTYPE_ETHERNET &&
-                    !(options & ~(unsigned)(PKT_DECODE_STOP_AFTER_LINK |
-                                            PKT_DECODE_STOP_AFTER_NETWORK |
-                                            PKT_DECODE_STOP_AFTER_TRANSPORT))))
-        return pkt__fast_ethernet(p, data, caplen);
-    pkt__dispatch_link(p, p->link_type, data, caplen);
-    return 0;
-}
+/* pkt_decode is in fastpath.c, beside the fast path it inlines. */
 
 const uint8_t *pkt_packet_data(const pkt_packet *p, uint32_t *caplen)
 {
@@ -188,10 +147,12 @@ const pkt_layer *pkt_packet_layer_at(const pkt_packet *p, unsigned i)
 
 const pkt_layer *pkt_packet_layer(const pkt_packet *p, pkt_layer_type t)
 {
-    if (!p || (unsigned)t >= PKT_LAYER_TYPE_MAX)
+    if (!p || (unsigned)t >= PKT_LAYER_TYPE_MAX || !((p->present >> t) & 1))
         return NULL;
-    unsigned i = p->first[t];
-    return i ? materialize(p, i - 1) : NULL;
+    for (unsigned i = 0; i < p->nlayers; i++)
+        if (p->recs[i].type == t)
+            return materialize(p, i);
+    return NULL;
 }
 
 const pkt_layer *pkt_packet_layer_next(const pkt_packet *p, const pkt_layer *l)
@@ -557,9 +518,9 @@ void pkt__dispatch_ports(pkt_packet *p, uint8_t ip_proto, uint16_t src_port, uin
     uint16_t hi = src_port < dst_port ? dst_port : src_port;
     const uint64_t *bits = pkt__port_bitmap[ip_proto == PKT_PROTO_UDP ? 0 : 1];
     pkt_layer_type t = PKT_LAYER_NONE;
-    if (PKT__UNLIKELY(bits[lo >> 6] & (1ull << (lo & 63))))
+    if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key(lo))))
         t = pkt__port_lookup(ip_proto, lo);
-    if (t == PKT_LAYER_NONE && hi != lo && PKT__UNLIKELY(bits[hi >> 6] & (1ull << (hi & 63))))
+    if (t == PKT_LAYER_NONE && hi != lo && PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key(hi))))
         t = pkt__port_lookup(ip_proto, hi);
     if (t != PKT_LAYER_NONE && pkt__hooks[t]) {
         pkt__hooks[t](p, data, len);

@@ -73,10 +73,22 @@ typedef struct pkt__lrec {
     uint32_t offset;      /* header offset in the packet bytes */
     uint32_t hdr_len;
     uint32_t payload_len;
-    uint8_t type;         /* pkt_layer_type */
-    uint8_t state;        /* PKT__L_* */
-    uint16_t aux;         /* per-type extra for the fields function (VLAN: TPID) */
+    union {
+        struct {
+            uint8_t type;  /* pkt_layer_type */
+            uint8_t state; /* PKT__L_* */
+            uint16_t aux;  /* per-type extra for the fields function (VLAN: TPID) */
+        };
+        uint32_t tag; /* the three at once (PKT__TAG): one store */
+    };
 } pkt__lrec;
+
+/* The tag word of a record of type t, state s, aux a. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PKT__TAG(t, s, a) (((uint32_t)(t) << 24) | ((uint32_t)(s) << 16) | (uint32_t)(a))
+#else
+#define PKT__TAG(t, s, a) ((uint32_t)(t) | ((uint32_t)(s) << 8) | ((uint32_t)(a) << 16))
+#endif
 
 #define PKT__L_FIELDS 0x1 /* layers[i].u is filled */
 #define PKT__L_HEAD 0x2   /* layers[i] type/offset/contents/payload are filled */
@@ -106,9 +118,9 @@ struct pkt_packet {
     uint16_t nsctp_chunks;
     uint32_t arena_used;
 
-    /* Index of the first layer of each type, plus 1 (0: none); cleared
-     * for every packet (64 bytes). */
-    uint8_t first[PKT_LAYER_TYPE_MAX] __attribute__((aligned(16)));
+    /* Bit t set when the packet has a layer of type t (lookups by type
+     * scan recs[] only when the bit is set). */
+    uint64_t present;
 
     /* What decoding records per layer (the hot path writes only this);
      * layers[i] is completed from it when the user asks for layer i. */
@@ -146,8 +158,7 @@ PKT__INLINE void pkt__rec(pkt_packet *p, unsigned n, pkt_layer_type t, const uin
 {
     pkt__lrec *r = &p->recs[n];
     p->nlayers = (uint16_t)(n + 1);
-    if (!p->first[t])
-        p->first[t] = (uint8_t)(n + 1);
+    p->present |= (uint64_t)1 << t;
     r->offset = (uint32_t)(hdr - p->data);
     r->hdr_len = hdr_len;
     r->payload_len = payload_len;
@@ -275,12 +286,35 @@ void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
  * port) or PKT_LAYER_NONE.  Fast when no port is mapped (a bitmap). */
 pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port);
 
-/* The "is this port mapped?" bitmaps, [0] UDP, [1] TCP (registry.c). */
+/* The "is this port mapped?" bitmaps, [0] UDP, [1] TCP (registry.c),
+ * indexed by port key: the port's two wire bytes loaded in host order (the
+ * fast path tests a port without byte-swapping it). */
 extern uint64_t pkt__port_bitmap[2][65536 / 64];
 
-/* The fused fast path for Ethernet/VLAN/IP/TCP|UDP (fastpath.c); returns 0
- * (pkt_decode's result, so pkt_decode can tail-call it). */
-int pkt__fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* The key of a port given in host order. */
+static inline uint32_t pkt__port_key(uint16_t port)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return port;
+#else
+    return (uint16_t)((port >> 8) | (port << 8));
+#endif
+}
+
+/* The key of the port whose wire bytes are at b. */
+static inline uint32_t pkt__port_key_at(const uint8_t *b)
+{
+    return pkt__port_key(pkt__be16_at(b));
+}
+
+/* Is the port with this key set in the bitmap? */
+static inline bool pkt__port_mapped(const uint64_t *bits, uint32_t key)
+{
+    return (bits[key >> 6] >> (key & 63)) & 1;
+}
+
+/* pkt_decode and the fused fast path for Ethernet/VLAN/IP/TCP|UDP it
+ * inlines are in fastpath.c. */
 
 /* Internal option bit (tests): never take the fast path, so its result can
  * be compared with the layer-by-layer decoders'. */

@@ -60,10 +60,11 @@ static port_table *table_for(uint8_t ip_proto)
 
 static void set_bit(port_table *t, uint16_t port, bool on)
 {
+    uint32_t k = pkt__port_key(port);
     if (on)
-        t->bits[port >> 6] |= 1ull << (port & 63);
+        t->bits[k >> 6] |= 1ull << (k & 63);
     else
-        t->bits[port >> 6] &= ~(1ull << (port & 63));
+        t->bits[k >> 6] &= ~(1ull << (k & 63));
 }
 
 static void table_put(port_table *t, uint16_t port, uint8_t layer)
@@ -106,7 +107,7 @@ __attribute__((constructor)) static void ports_ctor(void)
 pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port)
 {
     const port_table *t = ip_proto == PKT_PROTO_UDP ? &tables[0] : &tables[1];
-    if (!(t->bits[port >> 6] & (1ull << (port & 63))))
+    if (!pkt__port_mapped(t->bits, pkt__port_key(port)))
         return PKT_LAYER_NONE;
     for (unsigned i = 0; i < t->n; i++)
         if (t->e[i].port == port)
