@@ -18,7 +18,7 @@ bin=$build/bench/decode/bench_decode
 if command -v valgrind >/dev/null; then
     n=$("$bin" "$small" full 1 | awk '/^file/ {print $3}')
     echo "instructions/packet (callgrind, $n packets of $small):"
-    for m in full transport network verify flowhash access libpcap source; do
+    for m in full transport network verify flowhash tuple access libpcap source; do
         ir=$(valgrind --tool=callgrind --toggle-collect='loop_*' --callgrind-out-file=/dev/null \
             "$bin" "$small" "$m" 1 2>&1 | awk '/Collected/ {print $4}')
         echo "  $m $(( ir / n ))"

@@ -147,12 +147,9 @@ const pkt_layer *pkt_packet_layer_at(const pkt_packet *p, unsigned i)
 
 const pkt_layer *pkt_packet_layer(const pkt_packet *p, pkt_layer_type t)
 {
-    if (!p || (unsigned)t >= PKT_LAYER_TYPE_MAX || !((p->present >> t) & 1))
+    if (!p || (unsigned)t >= PKT_LAYER_TYPE_MAX || !pkt__first_valid(p, t, p->nlayers))
         return NULL;
-    for (unsigned i = 0; i < p->nlayers; i++)
-        if (p->recs[i].type == t)
-            return materialize(p, i);
-    return NULL;
+    return materialize(p, p->first[t] - 1u);
 }
 
 const pkt_layer *pkt_packet_layer_next(const pkt_packet *p, const pkt_layer *l)

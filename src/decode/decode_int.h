@@ -118,9 +118,11 @@ struct pkt_packet {
     uint16_t nsctp_chunks;
     uint32_t arena_used;
 
-    /* Bit t set when the packet has a layer of type t (lookups by type
-     * scan recs[] only when the bit is set). */
-    uint64_t present;
+    /* first[t]: 1 + index of the first layer of type t, valid only when
+     * that index is below nlayers and its record has type t (so it is
+     * never cleared: a stale entry fails the check; pkt__rec keeps it
+     * right for the first layer of each type). */
+    uint8_t first[PKT_LAYER_TYPE_MAX];
 
     /* What decoding records per layer (the hot path writes only this);
      * layers[i] is completed from it when the user asks for layer i. */
@@ -152,13 +154,21 @@ void pkt__layers_full(pkt_packet *p, pkt_layer_type t, const uint8_t *at) PKT__C
 #define PKT__INLINE static inline
 #endif
 
+/* Is p->first[t] a layer of type t among the first n records? */
+PKT__INLINE bool pkt__first_valid(const pkt_packet *p, unsigned t, unsigned n)
+{
+    unsigned i = (unsigned)p->first[t] - 1u; /* 0 (never set) wraps */
+    return i < n && p->recs[i].type == t;
+}
+
 /* Record layer n of type t (the caller checked n < PKT_LIMIT_LAYERS). */
 PKT__INLINE void pkt__rec(pkt_packet *p, unsigned n, pkt_layer_type t, const uint8_t *hdr,
                           uint32_t hdr_len, uint32_t payload_len, uint8_t state)
 {
     pkt__lrec *r = &p->recs[n];
     p->nlayers = (uint16_t)(n + 1);
-    p->present |= (uint64_t)1 << t;
+    if (!pkt__first_valid(p, t, n))
+        p->first[t] = (uint8_t)(n + 1);
     r->offset = (uint32_t)(hdr - p->data);
     r->hdr_len = hdr_len;
     r->payload_len = payload_len;

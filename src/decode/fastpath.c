@@ -29,12 +29,9 @@
         (r)->tag = PKT__TAG(t, 0, aux);                                                \
     } while (0)
 
-#define BIT(t) ((uint64_t)1 << (t))
-
 /* The hand-overs, out of line; each returns pkt_decode's result (0). */
 static PKT__COLD int to_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    p->present = 0;
     p->nlayers = 0;
     pkt__decode_ethernet(p, data, len);
     return 0;
@@ -88,7 +85,7 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
             return to_ethertype(p, n, type, h, rest);
         plen = total - 20;
         REC(&p->recs[n], PKT_LAYER_IPV4, 0, h, 20, plen);
-        p->present |= BIT(PKT_LAYER_IPV4);
+        p->first[PKT_LAYER_IPV4] = (uint8_t)(n + 1);
         proto = h[9];
         h += 20;
     } else if (type == 0x86dd) {
@@ -98,7 +95,7 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
         if (plen - 1 >= rest - 40)
             return to_ethertype(p, n, type, h, rest);
         REC(&p->recs[n], PKT_LAYER_IPV6, 0, h, 40, plen);
-        p->present |= BIT(PKT_LAYER_IPV6);
+        p->first[PKT_LAYER_IPV6] = (uint8_t)(n + 1);
         proto = h[6];
         h += 40;
     } else {
@@ -122,7 +119,7 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
             return to_transport(p, n, proto, h, plen);
         hl = (uint32_t)off >> 2;
         REC(&p->recs[n], PKT_LAYER_TCP, 0, h, hl, plen - hl);
-        p->present |= BIT(PKT_LAYER_TCP);
+        p->first[PKT_LAYER_TCP] = (uint8_t)(n + 1);
     } else if (proto == 17) {
         if (plen < 8)
             return to_ipproto(p, n, proto, h, plen);
@@ -136,14 +133,14 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
         hl = 8;
         plen = ulen; /* UDP trims to its own length */
         REC(&p->recs[n], PKT_LAYER_UDP, 0, h, 8, plen - 8);
-        p->present |= BIT(PKT_LAYER_UDP);
+        p->first[PKT_LAYER_UDP] = (uint8_t)(n + 1);
     } else {
         return to_ipproto(p, n, proto, h, plen);
     }
     n++;
     if (plen > hl) {
         REC(&p->recs[n], PKT_LAYER_PAYLOAD, 0, h + hl, plen - hl, 0);
-        p->present |= BIT(PKT_LAYER_PAYLOAD);
+        p->first[PKT_LAYER_PAYLOAD] = (uint8_t)(n + 1);
         n++;
     }
     p->nlayers = (uint16_t)n;
@@ -157,7 +154,7 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
     if (PKT__UNLIKELY(len < 14 || (type = pkt__be16_at(data + 12)) <= 1500))
         return to_ethernet(p, data, len);
     REC(&p->recs[0], PKT_LAYER_ETHERNET, 0, data, 14, len - 14);
-    p->present = BIT(PKT_LAYER_ETHERNET);
+    p->first[PKT_LAYER_ETHERNET] = 1;
     if (PKT__LIKELY(type != 0x8100 && type != 0x88a8))
         return fast_ip(p, data, 1, data + 14, len - 14, type, options);
     unsigned n = 1;
@@ -177,14 +174,14 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
     } while (type == 0x8100 || type == 0x88a8);
     p->vlan_tags = (uint8_t)(n - 1);
     if (n > 1)
-        p->present |= BIT(PKT_LAYER_DOT1Q);
+        p->first[PKT_LAYER_DOT1Q] = 2;
     if (type == 0x8100 || type == 0x88a8)
         return to_ethertype(p, n, type, h, rest);
     return fast_ip(p, data, n, h, rest, type, options);
 }
 
-/* Per-decode state back to "nothing decoded" (present and nlayers apart:
- * each path sets them). */
+/* Per-decode state back to "nothing decoded" (nlayers apart: each path
+ * sets it). */
 PKT__INLINE void reset(pkt_packet *p)
 {
     p->nanomalies = 0;
@@ -212,7 +209,6 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
         return PKT_ERR_INVAL;
     reset(p);
     if (PKT__UNLIKELY(!data && caplen)) {
-        p->present = 0;
         p->nlayers = 0;
         p->data = NULL;
         p->caplen = 0;
@@ -230,7 +226,6 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
                                     PKT_DECODE_STOP_AFTER_TRANSPORT)))
             return fast_ethernet(p, data, caplen, options);
     }
-    p->present = 0;
     p->nlayers = 0;
     pkt__dispatch_link(p, p->link_type, data, caplen);
     return 0;
