@@ -53,15 +53,21 @@ static PKT__COLD int to_ipproto(pkt_packet *p, unsigned n, uint8_t proto, const 
     return 0;
 }
 
-/* A mapped port: the generic transport decoder, then the port dispatch. */
-static PKT__COLD int to_transport(pkt_packet *p, unsigned n, uint8_t proto, const uint8_t *h,
-                                  uint32_t plen)
+/* A mapped TCP port: the generic TCP decoder, then the port dispatch. */
+static PKT__COLD int to_tcp(pkt_packet *p, unsigned n, const uint8_t *h, uint32_t plen)
 {
     p->nlayers = (uint16_t)n;
-    if (proto == 6)
-        pkt__decode_tcp(p, h, plen);
-    else
-        pkt__decode_udp(p, h, plen);
+    pkt__decode_tcp(p, h, plen);
+    return 0;
+}
+
+/* A mapped UDP port, the UDP layer recorded (n layers): the port dispatch
+ * of its payload, as pkt__decode_udp ends. */
+static PKT__COLD int to_ports(pkt_packet *p, unsigned n, const uint8_t *udp, uint32_t ulen)
+{
+    p->nlayers = (uint16_t)n;
+    pkt__dispatch_ports(p, PKT_PROTO_UDP, pkt__be16_at(udp), pkt__be16_at(udp + 2), udp + 8,
+                        ulen - 8);
     return 0;
 }
 
@@ -116,7 +122,7 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
         const uint64_t *bits = pkt__port_bitmap[1];
         if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key_at(h)) ||
                           pkt__port_mapped(bits, pkt__port_key_at(h + 2))))
-            return to_transport(p, n, proto, h, plen);
+            return to_tcp(p, n, h, plen);
         hl = (uint32_t)off >> 2;
         REC(&p->recs[n], PKT_LAYER_TCP, 0, h, hl, plen - hl);
         p->first[PKT_LAYER_TCP] = (uint8_t)(n + 1);
@@ -126,14 +132,14 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
         uint32_t ulen = pkt__be16_at(h + 4);
         if (ulen < 8 || ulen > plen)
             return to_ipproto(p, n, proto, h, plen);
-        const uint64_t *bits = pkt__port_bitmap[0];
-        if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key_at(h)) ||
-                          pkt__port_mapped(bits, pkt__port_key_at(h + 2))))
-            return to_transport(p, n, proto, h, plen);
         hl = 8;
         plen = ulen; /* UDP trims to its own length */
         REC(&p->recs[n], PKT_LAYER_UDP, 0, h, 8, plen - 8);
         p->first[PKT_LAYER_UDP] = (uint8_t)(n + 1);
+        const uint64_t *bits = pkt__port_bitmap[0];
+        if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key_at(h)) ||
+                          pkt__port_mapped(bits, pkt__port_key_at(h + 2))))
+            return to_ports(p, n + 1, h, plen);
     } else {
         return to_ipproto(p, n, proto, h, plen);
     }
