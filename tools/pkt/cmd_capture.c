@@ -106,11 +106,7 @@ struct capture_opts {
     int immediate;
     long long buffer_size;
     const char *write_path;
-    /* Printing, as pkt read. */
-    enum pkt_print_mode mode;
-    enum pkt_time_mode time_mode;
-    int line_buffered;
-    pkt_fields *fields;
+    struct pkt_output_opts out; /* printing, as pkt read */
     /* Rotation of -w files; 0: none. */
     uint64_t rotate_bytes;
     int64_t rotate_ns;
@@ -413,11 +409,11 @@ static int capture_run(const struct capture_opts *o)
             return PKT_EXIT_INPUT;
         }
         /* Large blocks unless someone watches each packet arrive. */
-        if (o->line_buffered || o->immediate || isatty(STDOUT_FILENO))
+        if (o->out.line_buffered || o->immediate || isatty(STDOUT_FILENO))
             setvbuf(stdout, NULL, _IOLBF, 0);
         else
             setvbuf(stdout, NULL, _IOFBF, 1u << 20);
-        pkt_printer_init(&pr, stdout, o->mode, o->time_mode);
+        pkt_printer_init(&pr, stdout, o->out.mode, o->out.time_mode);
     }
     capture_handle = h;
     struct sigaction sa;
@@ -446,8 +442,8 @@ static int capture_run(const struct capture_opts *o)
             continue;
         }
         pkt_decode(pkt, data, ci.caplen, ci.link_type, 0);
-        if (o->fields)
-            pkt_fields_print(stdout, o->fields, pkt, &ci);
+        if (o->out.fields)
+            pkt_fields_print(stdout, o->out.fields, pkt, &ci);
         else
             pkt_printer_packet(&pr, pkt, &ci, captured, NULL);
     }
@@ -502,13 +498,7 @@ static int lookup_user(struct capture_opts *o, const char *name)
 int pkt_cmd_capture(int argc, char **argv)
 {
     struct capture_opts o = {.count = -1, .promisc = 1};
-    enum {
-        OPT_NO_PROMISC = 256,
-        OPT_IMMEDIATE,
-        OPT_BUFFER,
-        OPT_JSON,
-        OPT_FIELDS,
-    };
+    enum { OPT_NO_PROMISC = 256, OPT_IMMEDIATE, OPT_BUFFER };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"interface", required_argument, NULL, 'i'},
@@ -519,11 +509,7 @@ int pkt_cmd_capture(int argc, char **argv)
         {"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
         {"immediate", no_argument, NULL, OPT_IMMEDIATE},
         {"buffer-size", required_argument, NULL, OPT_BUFFER},
-        {"verbose", no_argument, NULL, 'v'},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"fields", required_argument, NULL, OPT_FIELDS},
-        {"time", required_argument, NULL, 't'},
-        {"line-buffered", no_argument, NULL, 'l'},
+        PKT_OUTPUT_LONGOPTS,
         {"file-size", required_argument, NULL, 'C'},
         {"rotate-seconds", required_argument, NULL, 'G'},
         {"relinquish-privileges", required_argument, NULL, 'Z'},
@@ -531,11 +517,17 @@ int pkt_cmd_capture(int argc, char **argv)
     int c;
     long long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hi:f:c:s:w:vt:lC:G:Z:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hi:f:c:s:w:C:G:Z:" PKT_OUTPUT_SHORTOPTS, longopts,
+                            NULL)) != -1) {
+        int out = pkt_output_option("pkt capture", c, optarg, &o.out);
+        if (out < 0)
+            goto usage;
+        if (out > 0)
+            continue;
         switch (c) {
         case 'h':
             capture_usage(stdout);
-            pkt_fields_free(o.fields);
+            pkt_fields_free(o.out.fields);
             return PKT_EXIT_OK;
         case 'i':
             o.device = optarg;
@@ -573,34 +565,6 @@ int pkt_cmd_capture(int argc, char **argv)
                 goto usage;
             }
             o.buffer_size = v;
-            break;
-        case 'v':
-            o.mode = PKT_PRINT_VERBOSE;
-            break;
-        case OPT_JSON:
-            o.mode = PKT_PRINT_JSON;
-            break;
-        case OPT_FIELDS: {
-            char msg[4096];
-            pkt_fields_free(o.fields);
-            o.fields = pkt_fields_parse(optarg, msg, sizeof msg);
-            if (!o.fields) {
-                fprintf(stderr, "pkt capture: %s\n", msg);
-                goto usage;
-            }
-            break;
-        }
-        case 't':
-            if (pkt_time_mode_parse(optarg, &o.time_mode) < 0) {
-                fprintf(stderr,
-                        "pkt capture: unknown time format '%s' (use ad, a, r, d or e; see "
-                        "pkt capture --help)\n",
-                        optarg);
-                goto usage;
-            }
-            break;
-        case 'l':
-            o.line_buffered = 1;
             break;
         case 'C': {
             char *end;
@@ -652,7 +616,7 @@ int pkt_cmd_capture(int argc, char **argv)
         joined = malloc(len);
         if (!joined) {
             fprintf(stderr, "pkt capture: out of memory\n");
-            pkt_fields_free(o.fields);
+            pkt_fields_free(o.out.fields);
             return PKT_EXIT_INPUT;
         }
         joined[0] = '\0';
@@ -665,9 +629,9 @@ int pkt_cmd_capture(int argc, char **argv)
     }
     int status = capture_run(&o);
     free(joined);
-    pkt_fields_free(o.fields);
+    pkt_fields_free(o.out.fields);
     return status;
 usage:
-    pkt_fields_free(o.fields);
+    pkt_fields_free(o.out.fields);
     return PKT_EXIT_USAGE;
 }

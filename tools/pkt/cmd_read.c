@@ -53,15 +53,13 @@ static void read_usage(FILE *f)
 }
 
 struct read_opts {
-    enum pkt_print_mode mode;
-    enum pkt_time_mode time_mode;
+    struct pkt_output_opts out; /* -v, --json, --fields, -t, -l */
     long long count; /* < 0: no limit */
     long long skip;
     int anomalies_only;
     unsigned decode_options;
     const char *filter;
     int progress;
-    pkt_fields *fields; /* --fields: tshark-style columns instead */
 };
 
 struct read_state {
@@ -151,10 +149,10 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
             continue;
         if (o->anomalies_only && pkt_packet_anomaly_count(p) == 0)
             continue;
-        if (o->fields)
-            pkt_fields_print(stdout, o->fields, p, ci);
+        if (o->out.fields)
+            pkt_fields_print(stdout, o->out.fields, p, ci);
         else
-            pkt_printer_packet(&st->pr, p, ci, frame, o->mode == PKT_PRINT_JSON ? name : NULL);
+            pkt_printer_packet(&st->pr, p, ci, frame, o->out.mode == PKT_PRINT_JSON ? name : NULL);
         st->printed++;
     }
     pkt_progress_end(&pg);
@@ -172,36 +170,30 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
 
 int pkt_cmd_read(int argc, char **argv)
 {
-    struct read_opts o = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE, .count = -1};
-    int line_buffered = 0;
-    enum { OPT_JSON = 1000, OPT_SKIP, OPT_ANOMALIES, OPT_CHECKSUMS, OPT_FIELDS };
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"filter", required_argument, NULL, 'f'},
-        {"count", required_argument, NULL, 'c'},
-        {"skip", required_argument, NULL, OPT_SKIP},
-        {"time", required_argument, NULL, 't'},
-        {"anomalies", no_argument, NULL, OPT_ANOMALIES},
-        {"checksums", no_argument, NULL, OPT_CHECKSUMS},
-        {"line-buffered", no_argument, NULL, 'l'},
-        {"fields", required_argument, NULL, OPT_FIELDS},
-        {NULL, 0, NULL, 0}};
+    struct read_opts o = {.out = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE},
+                         .count = -1};
+    enum { OPT_SKIP = 1000, OPT_ANOMALIES, OPT_CHECKSUMS };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"filter", required_argument, NULL, 'f'},
+                                             {"count", required_argument, NULL, 'c'},
+                                             {"skip", required_argument, NULL, OPT_SKIP},
+                                             {"anomalies", no_argument, NULL, OPT_ANOMALIES},
+                                             {"checksums", no_argument, NULL, OPT_CHECKSUMS},
+                                             PKT_OUTPUT_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hvf:c:t:l", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hf:c:" PKT_OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+        int out = pkt_output_option("pkt read", c, optarg, &o.out);
+        if (out < 0)
+            goto usage;
+        if (out > 0)
+            continue;
         switch (c) {
         case 'h':
             read_usage(stdout);
-            pkt_fields_free(o.fields);
+            pkt_fields_free(o.out.fields);
             return PKT_EXIT_OK;
-        case 'v':
-            o.mode = PKT_PRINT_VERBOSE;
-            break;
-        case OPT_JSON:
-            o.mode = PKT_PRINT_JSON;
-            break;
         case 'f':
             o.filter = optarg;
             break;
@@ -213,34 +205,12 @@ int pkt_cmd_read(int argc, char **argv)
             if (parse_count("--skip", optarg, &o.skip) < 0)
                 goto usage;
             break;
-        case 't':
-            if (pkt_time_mode_parse(optarg, &o.time_mode) < 0) {
-                fprintf(stderr,
-                        "pkt read: unknown time format '%s' (use ad, a, r, d or e; see "
-                        "pkt read --help)\n",
-                        optarg);
-                goto usage;
-            }
-            break;
         case OPT_ANOMALIES:
             o.anomalies_only = 1;
             break;
         case OPT_CHECKSUMS:
             o.decode_options |= PKT_DECODE_VERIFY_CHECKSUMS;
             break;
-        case 'l':
-            line_buffered = 1;
-            break;
-        case OPT_FIELDS: {
-            char msg[4096];
-            pkt_fields_free(o.fields);
-            o.fields = pkt_fields_parse(optarg, msg, sizeof msg);
-            if (!o.fields) {
-                fprintf(stderr, "pkt read: %s\n", msg);
-                goto usage;
-            }
-            break;
-        }
         default:
             fprintf(stderr, "Try 'pkt read --help'.\n");
             goto usage;
@@ -260,14 +230,14 @@ int pkt_cmd_read(int argc, char **argv)
     }
 #endif
     /* Large blocks unless someone watches each packet arrive. */
-    if (line_buffered || isatty(STDOUT_FILENO))
+    if (o.out.line_buffered || isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOLBF, 0);
     else
         setvbuf(stdout, NULL, _IOFBF, 1u << 20);
     o.progress = pkt_progress_want();
 
     struct read_state st = {.printed = 0};
-    pkt_printer_init(&st.pr, stdout, o.mode, o.time_mode);
+    pkt_printer_init(&st.pr, stdout, o.out.mode, o.out.time_mode);
     st.pr.show_anomalies = o.anomalies_only;
     int status = PKT_EXIT_OK;
     for (int i = optind; i < argc; i++) {
@@ -284,9 +254,9 @@ int pkt_cmd_read(int argc, char **argv)
         if (status < PKT_EXIT_INPUT)
             status = PKT_EXIT_INPUT;
     }
-    pkt_fields_free(o.fields);
+    pkt_fields_free(o.out.fields);
     return status;
 usage:
-    pkt_fields_free(o.fields);
+    pkt_fields_free(o.out.fields);
     return PKT_EXIT_USAGE;
 }

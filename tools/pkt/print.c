@@ -70,6 +70,41 @@ int pkt_time_mode_parse(const char *s, enum pkt_time_mode *m)
     return -1;
 }
 
+int pkt_output_option(const char *cmd, int c, const char *arg, struct pkt_output_opts *o)
+{
+    switch (c) {
+    case 'v':
+        o->mode = PKT_PRINT_VERBOSE;
+        return 1;
+    case PKT_OPT_JSON:
+        o->mode = PKT_PRINT_JSON;
+        return 1;
+    case 'l':
+        o->line_buffered = 1;
+        return 1;
+    case 't':
+        if (pkt_time_mode_parse(arg, &o->time_mode) < 0) {
+            fprintf(stderr,
+                    "%s: unknown time format '%s' (use ad, a, r, d or e; see %s --help)\n", cmd,
+                    arg, cmd);
+            return -1;
+        }
+        return 1;
+    case PKT_OPT_FIELDS: {
+        char msg[4096];
+        pkt_fields_free(o->fields);
+        o->fields = pkt_fields_parse(arg, msg, sizeof msg);
+        if (!o->fields) {
+            fprintf(stderr, "%s: %s\n", cmd, msg);
+            return -1;
+        }
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
 void pkt_printer_init(struct pkt_printer *pr, FILE *out, enum pkt_print_mode mode,
                       enum pkt_time_mode time_mode)
 {

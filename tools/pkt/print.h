@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fields.h"
 #include "pkt/pkt.h"
 
 enum pkt_print_mode {
@@ -34,6 +35,33 @@ struct pkt_printer {
     int have_first;
     int64_t first_ts, prev_ts;
 };
+
+/* The output options `pkt read` and `pkt capture` share: -v, --json,
+ * --fields LIST, -t FORMAT, -l. */
+struct pkt_output_opts {
+    enum pkt_print_mode mode;
+    enum pkt_time_mode time_mode;
+    int line_buffered;
+    pkt_fields *fields; /* --fields: tshark-style columns instead */
+};
+
+/* getopt_long codes of the long-only output options (apart from the
+ * commands' own codes: 256.. and 1000..), and the table entries and short
+ * option letters to splice into a command's option lists. */
+enum { PKT_OPT_JSON = 900, PKT_OPT_FIELDS = 901 };
+#define PKT_OUTPUT_LONGOPTS                                                                     \
+    {"verbose", no_argument, NULL, 'v'}, {"json", no_argument, NULL, PKT_OPT_JSON},             \
+    {"fields", required_argument, NULL, PKT_OPT_FIELDS},                                        \
+    {"time", required_argument, NULL, 't'}, {"line-buffered", no_argument, NULL, 'l'}
+#define PKT_OUTPUT_SHORTOPTS "vt:l"
+
+/*
+ * pkt_output_option — apply getopt code c (argument arg) to *o when it is
+ * one of the shared output options.  cmd names the command in messages
+ * ("pkt read").  Returns 1 when applied, 0 when c is not an output option,
+ * -1 after printing why arg is not valid.
+ */
+int pkt_output_option(const char *cmd, int c, const char *arg, struct pkt_output_opts *o);
 
 /* pkt_time_mode_parse — "ad"/"date", "a"/"absolute", "r"/"relative",
  * "d"/"delta", "e"/"epoch"; returns 0 and sets *m, or -1 when unknown. */
