@@ -6,6 +6,15 @@
  * the questions (name type(2) class(2)) and the answer, authority and
  * additional records (name type(2) class(2) ttl(4) rdlength(2) rdata).
  *
+ * Decoding is split in two (as for the lazy layers, decode_int.h): at
+ * decode time only the TCP prefix and the header are read and the
+ * questions and records are walked without copying names (walk() below)
+ * to check they lie whole in the message; names and records are decoded
+ * into p->dns by pkt__fields_dns when the user reaches the layer, or reads
+ * the packet's anomalies (p->deferred).  Messages the walk finds unusual
+ * are decoded at once (eagerly), as is everything with the internal option
+ * PKT__DECODE_EAGER_DNS; the result seen through the API is the same.
+ *
  * Over TCP (the layer before is PKT_LAYER_TCP) every message has a 2-byte
  * length prefix.  The segment is assumed to start at a message boundary
  * (there is no stream reassembly): a segment holding the middle of a
@@ -533,6 +542,103 @@ out:
         bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_RECORDS, skip_at, skipped);
 }
 
+/* Fill p->dns (l->u.dns) from the message at data + prefix (mlen bytes
+ * captured; tcp_length the TCP prefix, 0 over UDP), recording anomalies
+ * against layer li.  The same work whether it runs at decode time (eager)
+ * or on access (deferred). */
+static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix, uint32_t mlen,
+                 uint32_t tcp_length, bool incomplete, bool fragment)
+{
+    const uint8_t *h = data + prefix;
+    pkt_dns *dns = &p->dns;
+    l->u.dns = dns;
+    uint16_t f = pkt__be16_at(h + 2);
+    dns->id = pkt__be16_at(h);
+    dns->flags = f;
+    dns->qr = (uint8_t)(f >> 15);
+    dns->opcode = (uint8_t)(f >> 11 & 0xf);
+    dns->aa = (uint8_t)(f >> 10 & 1);
+    dns->tc = (uint8_t)(f >> 9 & 1);
+    dns->rd = (uint8_t)(f >> 8 & 1);
+    dns->ra = (uint8_t)(f >> 7 & 1);
+    dns->z = (uint8_t)(f >> 6 & 1);
+    dns->ad = (uint8_t)(f >> 5 & 1);
+    dns->cd = (uint8_t)(f >> 4 & 1);
+    dns->rcode = (uint8_t)(f & 0xf);
+    dns->qdcount = pkt__be16_at(h + 4);
+    dns->ancount = pkt__be16_at(h + 6);
+    dns->nscount = pkt__be16_at(h + 8);
+    dns->arcount = pkt__be16_at(h + 10);
+    dns->question_count = 0;
+    dns->rr_count = 0;
+    dns->over_tcp = prefix != 0;
+    dns->tcp_length = (uint16_t)tcp_length;
+    dns->complete = 0;
+
+    dns_ctx d;
+    d.p = p;
+    d.li = pkt__layer_index(p, l);
+    d.msg = h;
+    d.len = mlen;
+    d.incomplete = incomplete;
+    d.fragment = fragment;
+    d.truncated = false;
+    d.ncache = 0;
+    if (prefix && tcp_length > mlen) {
+        d.truncated = true;
+        pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,
+                     h + mlen, tcp_length);
+    }
+    parse_body(&d, dns);
+}
+
+/*
+ * The decode-time check of a message whose names and records are left to
+ * access: are the counts within the caps, and do the questions and records
+ * lie whole in the mlen bytes, names skipped label by label (a pointer ends
+ * a name in place and is not followed) and rdata skipped by rdlength?
+ * False for anything else: the message is then decoded eagerly, so every
+ * message that runs out of bytes or has a reserved label type is handled
+ * at decode time as before.  What this does not check (pointer targets,
+ * loops and hops, name length and label caps, rdata contents) is checked
+ * on access, by the same code as the eager decoder.
+ */
+static bool walk(const uint8_t *msg, uint32_t mlen)
+{
+    pkt__cur m = pkt__cur_make(msg, mlen);
+    uint32_t nq = pkt__cur_peek_be16(&m, 4);
+    uint32_t nr = (uint32_t)pkt__cur_peek_be16(&m, 6) + pkt__cur_peek_be16(&m, 8) +
+                  pkt__cur_peek_be16(&m, 10);
+    if (nq > PKT_LIMIT_DNS_QUESTIONS || nr > PKT_LIMIT_DNS_RECORDS)
+        return false;
+    /* pos only grows (at most by 10 + 65535 + 64 per step, no wrap), so
+     * pos <= mlen at the end puts every part read or skipped in place; a
+     * read past the end sets the cursor's short flag (and reads 0, which
+     * ends the name). */
+    uint32_t pos = DNS_HDR;
+    for (uint32_t i = 0, n = nq + nr; i < n; i++) {
+        for (;;) {
+            uint8_t b = pkt__cur_peek_u8(&m, pos);
+            if (b == 0) {
+                pos++;
+                break;
+            }
+            if (b >= 0xc0) {
+                pos += 2;
+                break;
+            }
+            if (b & 0xc0)
+                return false;
+            pos += 1u + b;
+        }
+        if (i < nq)
+            pos += 4;
+        else
+            pos += 10u + pkt__cur_peek_be16(&m, pos + 8);
+    }
+    return pkt__cur_ok(&m) && pos <= mlen;
+}
+
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
     bool tcp = pkt__prev_type(p) == PKT_LAYER_TCP;
@@ -559,54 +665,39 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
         else if (tcp_length > mlen)
             incomplete = true;
     }
-    const uint8_t *h = pkt__cur_take(&c, DNS_HDR);
-    if (!h) {
+    if (!pkt__cur_take(&c, DNS_HDR)) {
         pkt__truncated(p, PKT_LAYER_DNS, data);
         return;
     }
-    pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, len - prefix - mlen);
-    if (!l)
-        return;
-    pkt_dns *dns = &p->dns;
-    l->u.dns = dns;
-    uint16_t f = pkt__be16_at(h + 2);
-    dns->id = pkt__be16_at(h);
-    dns->flags = f;
-    dns->qr = (uint8_t)(f >> 15);
-    dns->opcode = (uint8_t)(f >> 11 & 0xf);
-    dns->aa = (uint8_t)(f >> 10 & 1);
-    dns->tc = (uint8_t)(f >> 9 & 1);
-    dns->rd = (uint8_t)(f >> 8 & 1);
-    dns->ra = (uint8_t)(f >> 7 & 1);
-    dns->z = (uint8_t)(f >> 6 & 1);
-    dns->ad = (uint8_t)(f >> 5 & 1);
-    dns->cd = (uint8_t)(f >> 4 & 1);
-    dns->rcode = (uint8_t)(f & 0xf);
-    dns->qdcount = pkt__be16_at(h + 4);
-    dns->ancount = pkt__be16_at(h + 6);
-    dns->nscount = pkt__be16_at(h + 8);
-    dns->arcount = pkt__be16_at(h + 10);
-    dns->question_count = 0;
-    dns->rr_count = 0;
-    dns->over_tcp = tcp;
-    dns->tcp_length = (uint16_t)tcp_length;
-    dns->complete = 0;
-
-    dns_ctx d;
-    d.p = p;
-    d.li = pkt__layer_index(p, l);
-    d.msg = data + prefix;
-    d.len = mlen;
-    d.incomplete = incomplete;
-    d.fragment = p->fragment != 0;
-    d.truncated = false;
-    d.ncache = 0;
-    if (tcp && tcp_length > mlen) {
-        d.truncated = true;
-        pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,
-                     data + len, tcp_length);
+    uint32_t rest = len - prefix - mlen;
+    /* Deferred unless: asked not to; bytes are known to be missing or are
+     * elsewhere (first fragment); the PAYLOAD layer after it would hit the
+     * layer cap (an anomaly that must come after DNS's); or the walk finds
+     * anything unusual. */
+    if (PKT__LIKELY(!(p->options & PKT__DECODE_EAGER_DNS) && !incomplete && !p->fragment &&
+                    (rest == 0 || p->nlayers + 2u <= PKT_LIMIT_LAYERS) &&
+                    walk(data + prefix, mlen))) {
+        if (!pkt__push_lazy(p, PKT_LAYER_DNS, data, prefix + mlen, rest, (uint16_t)tcp))
+            return;
+        p->deferred = (uint8_t)p->nlayers;
+    } else {
+        pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, rest);
+        if (!l)
+            return;
+        fill(p, l, data, prefix, mlen, tcp_length, incomplete, p->fragment != 0);
     }
-    parse_body(&d, dns);
-    if (len - prefix - mlen)
-        pkt__payload(p, data + prefix + mlen, len - prefix - mlen);
+    if (rest)
+        pkt__payload(p, data + prefix + mlen, rest);
+}
+
+void pkt__fields_dns(const pkt_packet *cp, const pkt__lrec *r, pkt_layer *l)
+{
+    /* Logically const, as in materialize(): this completes what decoding
+     * left for later (p->dns, the arena names, the anomalies). */
+    pkt_packet *p = (pkt_packet *)cp;
+    const uint8_t *data = p->data + r->offset;
+    uint32_t prefix = r->aux ? 2 : 0;
+    p->deferred = 0;
+    /* deferred only when complete and not in a first fragment */
+    fill(p, l, data, prefix, r->hdr_len - prefix, prefix ? pkt__be16_at(data) : 0, false, false);
 }
