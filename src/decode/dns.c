@@ -603,33 +603,33 @@ static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t pref
  * loops and hops, name length and label caps, rdata contents) is checked
  * on access, by the same code as the eager decoder.
  */
-static bool walk(const uint8_t *msg, uint32_t mlen)
+static bool walk(const uint8_t *h, uint32_t mlen)
 {
-    pkt__cur m = pkt__cur_make(msg, mlen);
-    uint32_t nq = pkt__cur_peek_be16(&m, 4);
-    uint32_t nr = (uint32_t)pkt__cur_peek_be16(&m, 6) + pkt__cur_peek_be16(&m, 8) +
-                  pkt__cur_peek_be16(&m, 10);
+    /* the header is there (h: its 12 bytes, taken through a cursor) */
+    uint32_t nq = pkt__be16_at(h + 4);
+    uint32_t nr = (uint32_t)pkt__be16_at(h + 6) + pkt__be16_at(h + 8) + pkt__be16_at(h + 10);
     if (nq > PKT_LIMIT_DNS_QUESTIONS || nr > PKT_LIMIT_DNS_RECORDS)
         return false;
     /* pos only grows (at most by 10 + 65535 + 64 per step, no wrap), so
      * pos <= mlen at the end puts every part read or skipped in place; a
      * read past the end sets the cursor's short flag (and reads 0, which
      * ends the name). */
+    pkt__cur m = pkt__cur_make(h, mlen);
     uint32_t pos = DNS_HDR;
     for (uint32_t i = 0, n = nq + nr; i < n; i++) {
         for (;;) {
             uint8_t b = pkt__cur_peek_u8(&m, pos);
-            if (b == 0) {
+            if (PKT__LIKELY((uint8_t)(b - 1) < 0x3f)) { /* a label of 1..63 bytes */
+                pos += 1u + b;
+                continue;
+            }
+            if (b == 0)
                 pos++;
-                break;
-            }
-            if (b >= 0xc0) {
+            else if (b >= 0xc0)
                 pos += 2;
-                break;
-            }
-            if (b & 0xc0)
+            else
                 return false;
-            pos += 1u + b;
+            break;
         }
         if (i < nq)
             pos += 4;
@@ -637,6 +637,19 @@ static bool walk(const uint8_t *msg, uint32_t mlen)
             pos += 10u + pkt__cur_peek_be16(&m, pos + 8);
     }
     return pkt__cur_ok(&m) && pos <= mlen;
+}
+
+/* The eager decoder: the layer with all its fields at once. */
+static PKT__COLD void decode_eager(pkt_packet *p, const uint8_t *data, uint32_t prefix,
+                                   uint32_t mlen, uint32_t rest, uint32_t tcp_length,
+                                   bool incomplete)
+{
+    pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, rest);
+    if (!l)
+        return;
+    fill(p, l, data, prefix, mlen, tcp_length, incomplete, p->fragment != 0);
+    if (rest)
+        pkt__payload(p, data + prefix + mlen, rest);
 }
 
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
@@ -665,7 +678,8 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
         else if (tcp_length > mlen)
             incomplete = true;
     }
-    if (!pkt__cur_take(&c, DNS_HDR)) {
+    const uint8_t *h = pkt__cur_take(&c, DNS_HDR);
+    if (!h) {
         pkt__truncated(p, PKT_LAYER_DNS, data);
         return;
     }
@@ -674,18 +688,14 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
      * elsewhere (first fragment); the PAYLOAD layer after it would hit the
      * layer cap (an anomaly that must come after DNS's); or the walk finds
      * anything unusual. */
-    if (PKT__LIKELY(!(p->options & PKT__DECODE_EAGER_DNS) && !incomplete && !p->fragment &&
-                    (rest == 0 || p->nlayers + 2u <= PKT_LIMIT_LAYERS) &&
-                    walk(data + prefix, mlen))) {
-        if (!pkt__push_lazy(p, PKT_LAYER_DNS, data, prefix + mlen, rest, (uint16_t)tcp))
-            return;
-        p->deferred = (uint8_t)p->nlayers;
-    } else {
-        pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, rest);
-        if (!l)
-            return;
-        fill(p, l, data, prefix, mlen, tcp_length, incomplete, p->fragment != 0);
+    if (PKT__UNLIKELY((p->options & PKT__DECODE_EAGER_DNS) || incomplete || p->fragment ||
+                      (rest && p->nlayers + 2u > PKT_LIMIT_LAYERS) || !walk(h, mlen))) {
+        decode_eager(p, data, prefix, mlen, rest, tcp_length, incomplete);
+        return;
     }
+    if (!pkt__push_lazy(p, PKT_LAYER_DNS, data, prefix + mlen, rest, (uint16_t)tcp))
+        return;
+    p->deferred = (uint8_t)p->nlayers;
     if (rest)
         pkt__payload(p, data + prefix + mlen, rest);
 }
