@@ -7,13 +7,14 @@
  * additional records (name type(2) class(2) ttl(4) rdlength(2) rdata).
  *
  * Decoding is split in two (as for the lazy layers, decode_int.h): at
- * decode time only the TCP prefix and the header are read and the
- * questions and records are walked without copying names (walk() below)
- * to check they lie whole in the message; names and records are decoded
- * into p->dns by pkt__fields_dns when the user reaches the layer, or reads
- * the packet's anomalies (p->deferred).  Messages the walk finds unusual
- * are decoded at once (eagerly), as is everything with the internal option
- * PKT__DECODE_EAGER_DNS; the result seen through the API is the same.
+ * decode time only the TCP prefix and the header's presence are checked,
+ * which is all that decides the layers; the header, names and records are
+ * decoded into p->dns by pkt__fields_dns when the user reaches the layer
+ * or reads the packet's anomalies (p->deferred), by the same code and with
+ * the same anomalies, in the same order, as at decode time.  A message
+ * known to be cut or in a first fragment, one whose PAYLOAD layer would
+ * hit the layer cap, and everything with the internal option
+ * PKT__DECODE_EAGER_DNS are decoded at once (eagerly).
  *
  * Over TCP (the layer before is PKT_LAYER_TCP) every message has a 2-byte
  * length prefix.  The segment is assumed to start at a message boundary
@@ -592,53 +593,6 @@ static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t pref
     parse_body(&d, dns);
 }
 
-/*
- * The decode-time check of a message whose names and records are left to
- * access: are the counts within the caps, and do the questions and records
- * lie whole in the mlen bytes, names skipped label by label (a pointer ends
- * a name in place and is not followed) and rdata skipped by rdlength?
- * False for anything else: the message is then decoded eagerly, so every
- * message that runs out of bytes or has a reserved label type is handled
- * at decode time as before.  What this does not check (pointer targets,
- * loops and hops, name length and label caps, rdata contents) is checked
- * on access, by the same code as the eager decoder.
- */
-static bool walk(const uint8_t *h, uint32_t mlen)
-{
-    /* the header is there (h: its 12 bytes, taken through a cursor) */
-    uint32_t nq = pkt__be16_at(h + 4);
-    uint32_t nr = (uint32_t)pkt__be16_at(h + 6) + pkt__be16_at(h + 8) + pkt__be16_at(h + 10);
-    if (nq > PKT_LIMIT_DNS_QUESTIONS || nr > PKT_LIMIT_DNS_RECORDS)
-        return false;
-    /* pos only grows (at most by 10 + 65535 + 64 per step, no wrap), so
-     * pos <= mlen at the end puts every part read or skipped in place; a
-     * read past the end sets the cursor's short flag (and reads 0, which
-     * ends the name). */
-    pkt__cur m = pkt__cur_make(h, mlen);
-    uint32_t pos = DNS_HDR;
-    for (uint32_t i = 0, n = nq + nr; i < n; i++) {
-        for (;;) {
-            uint8_t b = pkt__cur_peek_u8(&m, pos);
-            if (PKT__LIKELY((uint8_t)(b - 1) < 0x3f)) { /* a label of 1..63 bytes */
-                pos += 1u + b;
-                continue;
-            }
-            if (b == 0)
-                pos++;
-            else if (b >= 0xc0)
-                pos += 2;
-            else
-                return false;
-            break;
-        }
-        if (i < nq)
-            pos += 4;
-        else
-            pos += 10u + pkt__cur_peek_be16(&m, pos + 8);
-    }
-    return pkt__cur_ok(&m) && pos <= mlen;
-}
-
 /* The eager decoder: the layer with all its fields at once. */
 static PKT__COLD void decode_eager(pkt_packet *p, const uint8_t *data, uint32_t prefix,
                                    uint32_t mlen, uint32_t rest, uint32_t tcp_length,
@@ -678,18 +632,19 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
         else if (tcp_length > mlen)
             incomplete = true;
     }
-    const uint8_t *h = pkt__cur_take(&c, DNS_HDR);
-    if (!h) {
+    if (!pkt__cur_take(&c, DNS_HDR)) {
         pkt__truncated(p, PKT_LAYER_DNS, data);
         return;
     }
     uint32_t rest = len - prefix - mlen;
     /* Deferred unless: asked not to; bytes are known to be missing or are
-     * elsewhere (first fragment); the PAYLOAD layer after it would hit the
-     * layer cap (an anomaly that must come after DNS's); or the walk finds
-     * anything unusual. */
+     * elsewhere (first fragment); or the PAYLOAD layer after it would hit
+     * the layer cap (an anomaly that must come after DNS's).  Nothing in
+     * the questions and records can change the layers (the message's
+     * extent is the TCP prefix's or the datagram's), so they are not
+     * looked at here. */
     if (PKT__UNLIKELY((p->options & PKT__DECODE_EAGER_DNS) || incomplete || p->fragment ||
-                      (rest && p->nlayers + 2u > PKT_LIMIT_LAYERS) || !walk(h, mlen))) {
+                      (rest && p->nlayers + 2u > PKT_LIMIT_LAYERS))) {
         decode_eager(p, data, prefix, mlen, rest, tcp_length, incomplete);
         return;
     }
