@@ -225,14 +225,29 @@ const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p)
     return l ? l->u.dhcpv4 : NULL;
 }
 
+/* A layer decoded on access may still add anomalies (DNS): complete it
+ * before anomalies are read, so they are never seen partial or late.  It
+ * is the last layer to record anomalies, so they keep their order. */
+static inline void complete_deferred(const pkt_packet *p)
+{
+    if (PKT__UNLIKELY(p->deferred))
+        materialize(p, p->deferred - 1u);
+}
+
 unsigned pkt_packet_anomaly_count(const pkt_packet *p)
 {
-    return p ? p->nanomalies : 0;
+    if (!p)
+        return 0;
+    complete_deferred(p);
+    return p->nanomalies;
 }
 
 const pkt_anomaly *pkt_packet_anomaly_at(const pkt_packet *p, unsigned i)
 {
-    if (!p || i >= p->nanomalies || i >= PKT_LIMIT_ANOMALIES)
+    if (!p)
+        return NULL;
+    complete_deferred(p);
+    if (i >= p->nanomalies || i >= PKT_LIMIT_ANOMALIES)
         return NULL;
     return &p->anomalies[i];
 }
@@ -241,6 +256,7 @@ const pkt_anomaly *pkt_packet_anomaly_find(const pkt_packet *p, pkt_anomaly_kind
 {
     if (!p)
         return NULL;
+    complete_deferred(p);
     unsigned n = p->nanomalies < PKT_LIMIT_ANOMALIES ? p->nanomalies : PKT_LIMIT_ANOMALIES;
     for (unsigned i = 0; i < n; i++)
         if (p->anomalies[i].kind == k)

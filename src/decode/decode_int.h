@@ -112,6 +112,10 @@ struct pkt_packet {
                                 the captured bytes (payload incomplete) */
     uint8_t fragment;        /* inside the first fragment of an IP datagram:
                                 upper length fields cover more than is here */
+    uint8_t deferred;        /* index + 1 of a layer whose decoding was left
+                                to access time and may still record anomalies
+                                (DNS), 0 when none: the anomaly accessors
+                                complete it first */
     uint16_t ethertype;      /* the EtherType being dispatched (for decoders
                                 that several types share: VLAN TPIDs, PPPoE) */
     int16_t ip_index;        /* the innermost IP layer so far, -1 if none */
@@ -291,6 +295,8 @@ void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+/* DNS: decodes the names and records (a deferred layer, see dns.c). */
+void pkt__fields_dns(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 
 /* Port table lookup used by pkt__dispatch_ports: the layer for (proto,
  * port) or PKT_LAYER_NONE.  Fast when no port is mapped (a bitmap). */
@@ -329,6 +335,12 @@ static inline bool pkt__port_mapped(const uint64_t *bits, uint32_t key)
 /* Internal option bit (tests): never take the fast path, so its result can
  * be compared with the layer-by-layer decoders'. */
 #define PKT__DECODE_NO_FASTPATH 0x80000000u
+
+/* Internal option bit (tests): decode DNS eagerly (names and records at
+ * decode time) instead of deferring them to access, so both can be
+ * compared.  Like any bit besides the STOP options it also keeps pkt_decode
+ * off the fast path. */
+#define PKT__DECODE_EAGER_DNS 0x40000000u
 
 /* ---- Protocol decoders, one file each ---- */
 /* link */

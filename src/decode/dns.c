@@ -6,6 +6,16 @@
  * the questions (name type(2) class(2)) and the answer, authority and
  * additional records (name type(2) class(2) ttl(4) rdlength(2) rdata).
  *
+ * Decoding is split in two (as for the lazy layers, decode_int.h): at
+ * decode time only the TCP prefix and the header's presence are checked,
+ * which is all that decides the layers; the header, names and records are
+ * decoded into p->dns by pkt__fields_dns when the user reaches the layer
+ * or reads the packet's anomalies (p->deferred), by the same code and with
+ * the same anomalies, in the same order, as at decode time.  A message
+ * known to be cut or in a first fragment, one whose PAYLOAD layer would
+ * hit the layer cap, and everything with the internal option
+ * PKT__DECODE_EAGER_DNS are decoded at once (eagerly).
+ *
  * Over TCP (the layer before is PKT_LAYER_TCP) every message has a 2-byte
  * length prefix.  The segment is assumed to start at a message boundary
  * (there is no stream reassembly): a segment holding the middle of a
@@ -533,6 +543,69 @@ out:
         bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_RECORDS, skip_at, skipped);
 }
 
+/* Fill p->dns (l->u.dns) from the message at data + prefix (mlen bytes
+ * captured; tcp_length the TCP prefix, 0 over UDP), recording anomalies
+ * against layer li.  The same work whether it runs at decode time (eager)
+ * or on access (deferred). */
+static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix, uint32_t mlen,
+                 uint32_t tcp_length, bool incomplete, bool fragment)
+{
+    const uint8_t *h = data + prefix;
+    pkt_dns *dns = &p->dns;
+    l->u.dns = dns;
+    uint16_t f = pkt__be16_at(h + 2);
+    dns->id = pkt__be16_at(h);
+    dns->flags = f;
+    dns->qr = (uint8_t)(f >> 15);
+    dns->opcode = (uint8_t)(f >> 11 & 0xf);
+    dns->aa = (uint8_t)(f >> 10 & 1);
+    dns->tc = (uint8_t)(f >> 9 & 1);
+    dns->rd = (uint8_t)(f >> 8 & 1);
+    dns->ra = (uint8_t)(f >> 7 & 1);
+    dns->z = (uint8_t)(f >> 6 & 1);
+    dns->ad = (uint8_t)(f >> 5 & 1);
+    dns->cd = (uint8_t)(f >> 4 & 1);
+    dns->rcode = (uint8_t)(f & 0xf);
+    dns->qdcount = pkt__be16_at(h + 4);
+    dns->ancount = pkt__be16_at(h + 6);
+    dns->nscount = pkt__be16_at(h + 8);
+    dns->arcount = pkt__be16_at(h + 10);
+    dns->question_count = 0;
+    dns->rr_count = 0;
+    dns->over_tcp = prefix != 0;
+    dns->tcp_length = (uint16_t)tcp_length;
+    dns->complete = 0;
+
+    dns_ctx d;
+    d.p = p;
+    d.li = pkt__layer_index(p, l);
+    d.msg = h;
+    d.len = mlen;
+    d.incomplete = incomplete;
+    d.fragment = fragment;
+    d.truncated = false;
+    d.ncache = 0;
+    if (prefix && tcp_length > mlen) {
+        d.truncated = true;
+        pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,
+                     h + mlen, tcp_length);
+    }
+    parse_body(&d, dns);
+}
+
+/* The eager decoder: the layer with all its fields at once. */
+static PKT__COLD void decode_eager(pkt_packet *p, const uint8_t *data, uint32_t prefix,
+                                   uint32_t mlen, uint32_t rest, uint32_t tcp_length,
+                                   bool incomplete)
+{
+    pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, rest);
+    if (!l)
+        return;
+    fill(p, l, data, prefix, mlen, tcp_length, incomplete, p->fragment != 0);
+    if (rest)
+        pkt__payload(p, data + prefix + mlen, rest);
+}
+
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
     bool tcp = pkt__prev_type(p) == PKT_LAYER_TCP;
@@ -559,54 +632,37 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len)
         else if (tcp_length > mlen)
             incomplete = true;
     }
-    const uint8_t *h = pkt__cur_take(&c, DNS_HDR);
-    if (!h) {
+    if (!pkt__cur_take(&c, DNS_HDR)) {
         pkt__truncated(p, PKT_LAYER_DNS, data);
         return;
     }
-    pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, len - prefix - mlen);
-    if (!l)
+    uint32_t rest = len - prefix - mlen;
+    /* Deferred unless: asked not to; bytes are known to be missing or are
+     * elsewhere (first fragment); or the PAYLOAD layer after it would hit
+     * the layer cap (an anomaly that must come after DNS's).  Nothing in
+     * the questions and records can change the layers (the message's
+     * extent is the TCP prefix's or the datagram's), so they are not
+     * looked at here. */
+    if (PKT__UNLIKELY((p->options & PKT__DECODE_EAGER_DNS) || incomplete || p->fragment ||
+                      (rest && p->nlayers + 2u > PKT_LIMIT_LAYERS))) {
+        decode_eager(p, data, prefix, mlen, rest, tcp_length, incomplete);
         return;
-    pkt_dns *dns = &p->dns;
-    l->u.dns = dns;
-    uint16_t f = pkt__be16_at(h + 2);
-    dns->id = pkt__be16_at(h);
-    dns->flags = f;
-    dns->qr = (uint8_t)(f >> 15);
-    dns->opcode = (uint8_t)(f >> 11 & 0xf);
-    dns->aa = (uint8_t)(f >> 10 & 1);
-    dns->tc = (uint8_t)(f >> 9 & 1);
-    dns->rd = (uint8_t)(f >> 8 & 1);
-    dns->ra = (uint8_t)(f >> 7 & 1);
-    dns->z = (uint8_t)(f >> 6 & 1);
-    dns->ad = (uint8_t)(f >> 5 & 1);
-    dns->cd = (uint8_t)(f >> 4 & 1);
-    dns->rcode = (uint8_t)(f & 0xf);
-    dns->qdcount = pkt__be16_at(h + 4);
-    dns->ancount = pkt__be16_at(h + 6);
-    dns->nscount = pkt__be16_at(h + 8);
-    dns->arcount = pkt__be16_at(h + 10);
-    dns->question_count = 0;
-    dns->rr_count = 0;
-    dns->over_tcp = tcp;
-    dns->tcp_length = (uint16_t)tcp_length;
-    dns->complete = 0;
-
-    dns_ctx d;
-    d.p = p;
-    d.li = pkt__layer_index(p, l);
-    d.msg = data + prefix;
-    d.len = mlen;
-    d.incomplete = incomplete;
-    d.fragment = p->fragment != 0;
-    d.truncated = false;
-    d.ncache = 0;
-    if (tcp && tcp_length > mlen) {
-        d.truncated = true;
-        pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,
-                     data + len, tcp_length);
     }
-    parse_body(&d, dns);
-    if (len - prefix - mlen)
-        pkt__payload(p, data + prefix + mlen, len - prefix - mlen);
+    if (!pkt__push_lazy(p, PKT_LAYER_DNS, data, prefix + mlen, rest, (uint16_t)tcp))
+        return;
+    p->deferred = (uint8_t)p->nlayers;
+    if (rest)
+        pkt__payload(p, data + prefix + mlen, rest);
+}
+
+void pkt__fields_dns(const pkt_packet *cp, const pkt__lrec *r, pkt_layer *l)
+{
+    /* Logically const, as in materialize(): this completes what decoding
+     * left for later (p->dns, the arena names, the anomalies). */
+    pkt_packet *p = (pkt_packet *)cp;
+    const uint8_t *data = p->data + r->offset;
+    uint32_t prefix = r->aux ? 2 : 0;
+    p->deferred = 0;
+    /* deferred only when complete and not in a first fragment */
+    fill(p, l, data, prefix, r->hdr_len - prefix, prefix ? pkt__be16_at(data) : 0, false, false);
 }

@@ -197,6 +197,7 @@ PKT__INLINE void reset(pkt_packet *p)
     p->ext_headers = 0;
     p->quoted = 0;
     p->fragment = 0;
+    p->deferred = 0;
     p->cut = 0;
     p->ip_index = -1;
     p->nsctp_chunks = 0;

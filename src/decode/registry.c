@@ -46,6 +46,7 @@ const pkt__fields_fn pkt__fields[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_IPV6] = pkt__fields_ipv6,
     [PKT_LAYER_TCP] = pkt__fields_tcp,
     [PKT_LAYER_UDP] = pkt__fields_udp,
+    [PKT_LAYER_DNS] = pkt__fields_dns,
 };
 static int initialised;
 
