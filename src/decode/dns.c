@@ -35,7 +35,8 @@
  *     PKT_LIMIT_DNS_LABELS labels: LIMIT anomaly LIMIT_DNS_NAME (value: the
  *     wire length, or the presentation length reached when that cap hit
  *     first); the name keeps the labels that fit, its name_status is
- *     PKT_DNS_NAME_TOO_LONG, and decoding goes on after it;
+ *     PKT_DNS_NAME_TOO_LONG, and decoding goes on after it (past a
+ *     compression pointer the rest of such a name is not walked);
  *   - a compression pointer that revisits a target already visited in the
  *     same name (a loop): MALFORMED DNS_POINTER; a pointer at or past the
  *     end of the message: MALFORMED DNS_POINTER (TRUNCATED when bytes are
@@ -225,6 +226,12 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
     unsigned nl = 0;
 
     for (;;) {
+        /* An over-long name past a pointer: its in-place end is known and
+         * nothing more of it is kept, so the walk stops (following a long
+         * chain for every name would make a hostile message cost names x
+         * message length). */
+        if (too_long && jumped)
+            break;
         if (pos >= end) {
             /* In-place bytes of a name inside rdata are bounded by rdlength. */
             if (in_rdata && !jumped)

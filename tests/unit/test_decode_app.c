@@ -565,6 +565,42 @@ static void test_dns_name_length(void **state)
     pkt_packet_free(p);
 }
 
+/* An over-long name is not followed past a compression pointer: the rest
+ * is not kept, and walking it for every name that points into a long chain
+ * would make a hostile message cost names x message length.  Here the
+ * chain ends in a reserved label type that a full walk would report. */
+static void test_dns_long_name_not_followed(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    uint8_t b[300];
+    size_t n = 0;
+    for (int i = 0; i < 130; i++) { /* 260 octets of labels: over 255 */
+        b[n++] = 1;
+        b[n++] = 'a';
+    }
+    size_t tail = 12 + n + 2 + 4 + 2 + 4; /* after Q1's pointer, Q1's type/class and Q2 */
+    b[n++] = (uint8_t)(0xc0 | tail >> 8), b[n++] = (uint8_t)tail; /* Q1 goes on at the tail */
+    b[n++] = 0, b[n++] = 1, b[n++] = 0, b[n++] = 1;
+    b[n++] = 0xc0, b[n++] = 12; /* Q2: a pointer to Q1's name */
+    b[n++] = 0, b[n++] = 28, b[n++] = 0, b[n++] = 1;
+    b[n++] = 0x40, b[n++] = 0; /* the tail: label type 01 (reserved) */
+    assert_int_equal(12 + n - 2, tail);
+    build_raw_query(&f, b, n, 2);
+    decode(p, &f.x, 0);
+    const pkt_dns *d = pkt_packet_dns(p);
+    assert_non_null(d);
+    assert_int_equal(d->question_count, 2);
+    assert_int_equal(d->questions[0].name_status, PKT_DNS_NAME_TOO_LONG);
+    assert_int_equal(d->questions[1].name_status, PKT_DNS_NAME_TOO_LONG);
+    assert_int_equal(d->questions[0].type, 1);
+    assert_int_equal(d->questions[1].type, 28);
+    assert_non_null(anom(p, PKT_ANOMALY_LIMIT, PKT_LAYER_DNS, PKT_REASON_LIMIT_DNS_NAME));
+    assert_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_DNS, PKT_REASON_DNS_LABEL));
+    pkt_packet_free(p);
+}
+
 static void test_dns_name_reuse(void **state)
 {
     (void)state;
@@ -1749,6 +1785,7 @@ int main(void)
         cmocka_unit_test(test_dns_port_5353_and_root),
         cmocka_unit_test(test_dns_pointers),
         cmocka_unit_test(test_dns_name_length),
+        cmocka_unit_test(test_dns_long_name_not_followed),
         cmocka_unit_test(test_dns_name_reuse),
         cmocka_unit_test(test_dns_record_caps),
         cmocka_unit_test(test_dns_tcp),
