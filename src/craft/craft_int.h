@@ -16,6 +16,7 @@
 #ifndef PKT_CRAFT_INT_H
 #define PKT_CRAFT_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -94,6 +95,17 @@ static inline size_t pkt__craft_len(const pkt__craft_ctx *c)
 {
     return c->b->end - c->b->start;
 }
+
+/* Shortest Ethernet frame without its FCS (IEEE 802.3: 64 bytes with it);
+ * pkt_serialize_layers pads to it unless PKT_SERIALIZE_NO_ETH_PADDING. */
+#define PKT__ETH_MIN_FRAME 60u
+
+/* pkt_serialize_layers, b and layers checked: the fast path for Ethernet /
+ * IPv4 / TCP or UDP / payload (fast.c), which hands every other packet to
+ * pkt__serialize_generic (serialize.c), the layer-by-layer path.  Both
+ * return as pkt_serialize_layers. */
+int pkt__craft_fast(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
+int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
 
 /* Serialize a DNS message (dns.c). */
 int pkt__ser_dns(pkt__craft_ctx *c, const pkt_dns *d);

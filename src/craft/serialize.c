@@ -623,10 +623,9 @@ static int ser_payload(pkt__craft_ctx *c, const pkt_craft_layer *l)
     return 0;
 }
 
-int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
+/* Layer by layer, from the last. */
+int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
 {
-    if (!b || (!layers && n))
-        return PKT_ERR_INVAL;
     pkt__sbuf_reset(b);
     pkt__craft_ctx c = {b, opts, layers, n, 0};
     for (size_t i = n; i-- > 0;) {
@@ -659,5 +658,21 @@ int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *laye
         if (rc)
             return rc;
     }
+    if (n && layers[0].type == PKT_LAYER_ETHERNET && !(opts & PKT_SERIALIZE_NO_ETH_PADDING)) {
+        size_t len = pkt__craft_len(&c);
+        if (len < PKT__ETH_MIN_FRAME) {
+            uint8_t *pad = pkt_sbuf_append(b, PKT__ETH_MIN_FRAME - len);
+            if (!pad)
+                return PKT_ERR_NOMEM;
+            memset(pad, 0, PKT__ETH_MIN_FRAME - len);
+        }
+    }
     return 0;
+}
+
+int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
+{
+    if (!b || (!layers && n))
+        return PKT_ERR_INVAL;
+    return pkt__craft_fast(b, opts, layers, n); /* which calls pkt__serialize_generic */
 }

@@ -365,14 +365,26 @@ static void run_stack(int stack, pkt_sbuf *b, pkt_sbuf *b2, pkt_packet *p)
         EQ(pkt_serialize_layers(b2, 0, dl, (size_t)k), 0);
         EQ(pkt_sbuf_len(b2), len);
         MEMEQ(pkt_sbuf_bytes(b2), bytes, len);
-        /* Damaged lengths and checksums are repaired. */
+        /* Ethernet padding: without it, the same bytes up to 60 zeros. */
+        EQ(pkt_serialize_layers(b2,
+                                PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS |
+                                    PKT_SERIALIZE_NO_ETH_PADDING,
+                                g.l, g.n),
+           0);
+        size_t ulen = pkt_sbuf_len(b2);
+        EQ(len, ulen < 60 ? 60 : ulen);
+        MEMEQ(pkt_sbuf_bytes(b2), bytes, ulen);
+        for (size_t i = ulen; i < len; i++)
+            EQ(bytes[i], 0);
+        /* Damaged lengths and checksums are repaired (pkt_fix_lengths
+         * wants the frame without its padding). */
         uint8_t copy[2048];
         assert_true(len <= sizeof copy);
-        memcpy(copy, bytes, len);
+        memcpy(copy, bytes, ulen);
         damage(p, copy);
-        assert_true(pkt_fix_lengths(copy, len, PKT_LINKTYPE_ETHERNET) >= 0);
-        assert_true(pkt_compute_checksums(copy, len, PKT_LINKTYPE_ETHERNET) >= 0);
-        MEMEQ(copy, bytes, len);
+        assert_true(pkt_fix_lengths(copy, ulen, PKT_LINKTYPE_ETHERNET) >= 0);
+        assert_true(pkt_compute_checksums(copy, ulen, PKT_LINKTYPE_ETHERNET) >= 0);
+        MEMEQ(copy, bytes, ulen);
         checked[stack]++;
     }
 }
