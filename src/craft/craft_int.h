@@ -65,6 +65,7 @@ struct pkt_sbuf {
     uint8_t *mem;
     size_t cap;
     size_t start, end; /* current bytes: mem[start, end) */
+    size_t home;       /* where an emptied buffer's bytes start: cap - cap / 8 */
 };
 
 /* The slow path of pkt__craft_prepend (serialize.c). */
@@ -87,7 +88,7 @@ static inline int pkt__craft_prepend(pkt__craft_ctx *c, size_t n, uint8_t **out)
  * for appends (packets are built by prepending). */
 static inline void pkt__sbuf_reset(pkt_sbuf *b)
 {
-    b->start = b->end = b->cap - b->cap / 8;
+    b->start = b->end = b->home;
 }
 
 /* Bytes in the buffer: the payload of the layer being serialized. */
@@ -100,12 +101,15 @@ static inline size_t pkt__craft_len(const pkt__craft_ctx *c)
  * pkt_serialize_layers pads to it unless PKT_SERIALIZE_NO_ETH_PADDING. */
 #define PKT__ETH_MIN_FRAME 60u
 
-/* pkt_serialize_layers, b and layers checked: the fast path for Ethernet /
- * IPv4 / TCP or UDP / payload (fast.c), which hands every other packet to
- * pkt__serialize_generic (serialize.c), the layer-by-layer path.  Both
- * return as pkt_serialize_layers. */
-int pkt__craft_fast(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
+/* pkt_serialize_layers (fast.c) takes Ethernet / IPv4 / TCP or UDP /
+ * payload packets through its fast path and hands every other one to
+ * pkt__serialize_generic (serialize.c), the layer-by-layer path, which
+ * returns as pkt_serialize_layers (b and layers not NULL).
+ * pkt__craft_try_fast is the fast path alone, for the tests: true when it
+ * serialized the packet into b, false (b unchanged) when it does not take
+ * it. */
 int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
+bool pkt__craft_try_fast(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
 
 /* Serialize a DNS message (dns.c). */
 int pkt__ser_dns(pkt__craft_ctx *c, const pkt_dns *d);

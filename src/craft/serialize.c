@@ -626,13 +626,16 @@ static int ser_payload(pkt__craft_ctx *c, const pkt_craft_layer *l)
 /* Layer by layer, from the last. */
 int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
 {
+    /* Every header first: a layer reads the ones before it (the
+     * pseudo-header's IP layer) before their turn comes. */
+    for (size_t i = 0; i < n; i++)
+        if (layers[i].type != PKT_LAYER_PAYLOAD && !layers[i].hdr)
+            return PKT_ERR_INVAL;
     pkt__sbuf_reset(b);
     pkt__craft_ctx c = {b, opts, layers, n, 0};
     for (size_t i = n; i-- > 0;) {
         const pkt_craft_layer *l = &layers[i];
         c.i = i;
-        if (l->type != PKT_LAYER_PAYLOAD && !l->hdr)
-            return PKT_ERR_INVAL;
         int rc;
         switch (l->type) {
         case PKT_LAYER_ETHERNET: rc = ser_ethernet(&c, l->hdr); break;
@@ -668,11 +671,4 @@ int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *la
         }
     }
     return 0;
-}
-
-int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
-{
-    if (!b || (!layers && n))
-        return PKT_ERR_INVAL;
-    return pkt__craft_fast(b, opts, layers, n); /* which calls pkt__serialize_generic */
 }

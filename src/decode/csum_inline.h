@@ -14,6 +14,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__GNUC__)
+#define PKT__CSUM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define PKT__CSUM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define PKT__CSUM_LIKELY(x) (x)
+#define PKT__CSUM_UNLIKELY(x) (x)
+#endif
+
 #if defined(__GNUC__) && defined(__x86_64__)
 /* x86-64: one add-with-carry per 8 bytes, the carry chained through the
  * block and added back once at its end (end-around carry).  The "m"
@@ -114,13 +122,26 @@ static inline uint64_t pkt__csum_finish(uint64_t sum, uint64_t acc, const uint8_
  * pkt__csum_add(sum, src, len) (checksum.c).  The copy goes through the
  * compiler's fixed-size copies (vector registers); the sum reads the
  * source again, block by block while it is in L1, with one add-with-carry
- * per word. */
+ * per word.  Below 128 bytes there is no loop (a payload is often short):
+ * blocks of 64, 32, 16 and 8 bytes as the bits of len say. */
 static inline uint64_t pkt__csum_copy(uint64_t sum, uint8_t *dst, const uint8_t *src, size_t len)
 {
     uint64_t acc = 0;
-    for (; len >= 64; len -= 64, src += 64, dst += 64) {
+    if (len >= 128) {
+        for (size_t n = len >> 7; n; n--) {
+            memcpy(dst, src, 64);
+            PKT__CSUM64(acc, src);
+            memcpy(dst + 64, src + 64, 64);
+            PKT__CSUM64(acc, src + 64);
+            src += 128;
+            dst += 128;
+        }
+    }
+    if (len & 64) {
         memcpy(dst, src, 64);
         PKT__CSUM64(acc, src);
+        src += 64;
+        dst += 64;
     }
     if (len & 32) {
         memcpy(dst, src, 32);
@@ -140,13 +161,35 @@ static inline uint64_t pkt__csum_copy(uint64_t sum, uint8_t *dst, const uint8_t 
         src += 8;
         dst += 8;
     }
-    if (len & 4)
-        memcpy(dst, src, 4);
-    if (len & 2)
-        memcpy(dst + (len & 4), src + (len & 4), 2);
-    if (len & 1)
-        dst[len & 6] = src[len & 6];
-    return pkt__csum_finish(sum, acc, src, len);
+    if (len & 7) {
+        /* The tail, copied and summed through registers. */
+        uint64_t tail = 0;
+        if (len & 4) {
+            uint32_t w;
+            memcpy(&w, src, 4);
+            memcpy(dst, &w, 4);
+            tail = w;
+            src += 4;
+            dst += 4;
+        }
+        if (len & 2) {
+            uint16_t w;
+            memcpy(&w, src, 2);
+            memcpy(dst, &w, 2);
+            tail += w;
+            src += 2;
+            dst += 2;
+        }
+        if (len & 1) {
+            uint16_t w = 0;
+            memcpy(&w, src, 1); /* the high byte of a big-endian word */
+            dst[0] = src[0];
+            tail += w;
+        }
+        acc += tail;
+        acc += acc < tail; /* end-around carry */
+    }
+    return pkt__csum_finish(sum, acc, src, 0);
 }
 
 #endif /* PKT_DECODE_CSUM_INLINE_H */
