@@ -161,30 +161,40 @@ static inline uint64_t pkt__csum_copy(uint64_t sum, uint8_t *dst, const uint8_t 
         src += 8;
         dst += 8;
     }
-    if (len & 7) {
-        /* The tail, copied and summed through registers. */
+    size_t t = len & 7;
+    if (t) {
         uint64_t tail = 0;
-        if (len & 4) {
-            uint32_t w;
-            memcpy(&w, src, 4);
-            memcpy(dst, &w, 4);
-            tail = w;
-            src += 4;
-            dst += 4;
-        }
-        if (len & 2) {
-            uint16_t w;
-            memcpy(&w, src, 2);
-            memcpy(dst, &w, 2);
-            tail += w;
-            src += 2;
-            dst += 2;
-        }
-        if (len & 1) {
-            uint16_t w = 0;
-            memcpy(&w, src, 1); /* the high byte of a big-endian word */
-            dst[0] = src[0];
-            tail += w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (len >= 8) {
+            /* Through the 8-byte word that ends with the tail: its first
+             * 8 - t bytes, copied again, are shifted out of the sum, which
+             * leaves the tail's first byte (at an offset that is a
+             * multiple of 8) at the bottom, in its 16-bit lane. */
+            uint64_t w;
+            memcpy(&w, src + t - 8, 8);
+            memcpy(dst + t - 8, &w, 8);
+            tail = w >> (64 - 8 * t);
+        } else
+#endif
+        {
+            if (t & 4) {
+                uint32_t w;
+                memcpy(&w, src, 4);
+                memcpy(dst, &w, 4);
+                tail = w;
+            }
+            if (t & 2) {
+                uint16_t w;
+                memcpy(&w, src + (t & 4), 2);
+                memcpy(dst + (t & 4), &w, 2);
+                tail += w;
+            }
+            if (t & 1) {
+                uint16_t w = 0;
+                memcpy(&w, src + (t & 6), 1); /* the high byte of a big-endian word */
+                dst[t & 6] = src[t & 6];
+                tail += w;
+            }
         }
         acc += tail;
         acc += acc < tail; /* end-around carry */
