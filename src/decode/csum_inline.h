@@ -40,6 +40,8 @@
     PKT__CSUM_BLOCK(acc, p, 32, PKT__CSUM_ADC8(8) PKT__CSUM_ADC8(16) PKT__CSUM_ADC8(24))
 #define PKT__CSUM16(acc, p) PKT__CSUM_BLOCK(acc, p, 16, PKT__CSUM_ADC8(8))
 #define PKT__CSUM8(acc, p) PKT__CSUM_BLOCK(acc, p, 8, "")
+/* acc += w with end-around carry. */
+#define PKT__CSUM_ADD(acc, w) __asm__("addq %[x], %[a]\n\tadcq $0, %[a]" : [a] "+r"(acc) : [x] "r"(w) : "cc")
 #else
 /* Portable: native 64-bit words, the carry of each addition added back. */
 static inline uint64_t pkt__csum_block(uint64_t acc, const uint8_t *p, size_t n)
@@ -56,6 +58,12 @@ static inline uint64_t pkt__csum_block(uint64_t acc, const uint8_t *p, size_t n)
 #define PKT__CSUM32(acc, p) ((acc) = pkt__csum_block((acc), (p), 32))
 #define PKT__CSUM16(acc, p) ((acc) = pkt__csum_block((acc), (p), 16))
 #define PKT__CSUM8(acc, p) ((acc) = pkt__csum_block((acc), (p), 8))
+#define PKT__CSUM_ADD(acc, w)                                                               \
+    do {                                                                                    \
+        uint64_t w_ = (w);                                                                  \
+        (acc) += w_;                                                                        \
+        (acc) += (acc) < w_;                                                                \
+    } while (0)
 #endif
 
 /* The sum, with end-around carry, of len bytes (a multiple of 8) as
@@ -173,7 +181,7 @@ static inline uint64_t pkt__csum_copy(uint64_t sum, uint8_t *dst, const uint8_t 
             uint64_t w;
             memcpy(&w, src + t - 8, 8);
             memcpy(dst + t - 8, &w, 8);
-            tail = w >> (64 - 8 * t);
+            tail = w >> ((0u - 8 * t) & 63); /* 64 - 8t, as x86 shifts count */
         } else
 #endif
         {
@@ -196,8 +204,7 @@ static inline uint64_t pkt__csum_copy(uint64_t sum, uint8_t *dst, const uint8_t 
                 tail += w;
             }
         }
-        acc += tail;
-        acc += acc < tail; /* end-around carry */
+        PKT__CSUM_ADD(acc, tail);
     }
     return pkt__csum_finish(sum, acc, src, 0);
 }
