@@ -1,17 +1,20 @@
 /*
  * The inside of the packet crafter (pkt/craft.h).
  *
- * Layout: sbuf.c (the serialize buffer), serialize.c (pkt_serialize_layers
- * and the link/network/transport serializers), dns.c (DNS messages with
- * name compression), fixup.c (lengths and checksums of existing packets,
- * decoded packets to craft layers).
+ * Layout: sbuf.c (the serialize buffer), fast.c (pkt_serialize_layers and
+ * its one-pass fast path for Ethernet / IPv4 / TCP or UDP / payload),
+ * serialize.c (the generic path: the link/network/transport serializers,
+ * layer by layer), dns.c (DNS messages with name compression), fixup.c
+ * (lengths and checksums of existing packets, decoded packets to craft
+ * layers).
  *
  * A serializer prepends its header to the bytes already in the buffer
  * (those of the layers after it), so when it runs, pkt_sbuf_len() is the
  * length of its payload: lengths and checksums are known at once.
  *
  * Checksums are the decoder's (src/decode/checksum.c, declared in
- * decode/decode_int.h): one internet-checksum routine in the library.
+ * decode/decode_int.h, its inside inline in decode/csum_inline.h): one
+ * internet-checksum routine in the library.
  */
 #ifndef PKT_CRAFT_INT_H
 #define PKT_CRAFT_INT_H

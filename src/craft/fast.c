@@ -17,7 +17,8 @@
  * MSS / window scale / SACK permitted / timestamps (raw options are
  * fine), an 802.3 length to fix, a buffer that must grow, anything the
  * generic path would refuse — is left to the generic path, which also
- * gives the errors.
+ * gives the errors.  pkt_serialize_layers itself is defined here: the
+ * fast path inline, then pkt__serialize_generic (serialize.c).
  */
 #include <stddef.h>
 #include <string.h>
@@ -70,8 +71,7 @@ static inline uint64_t ipv4_addrs(const pkt_ipv4 *ip, uint8_t *out)
     uint64_t w;
     memcpy(&w, (const uint8_t *)ip + offsetof(pkt_ipv4, src), 8);
     memcpy(out, &w, 8);
-    /* Swapped, the word is src << 32 | dst (big-endian), whose halves'
-     * end-around sum is 2^32 = 1 (mod 0xffff) times src, plus dst. */
+    /* Swapped, the word is src << 32 | dst, both big-endian values. */
     w = __builtin_bswap64(w);
     return (w >> 32) + (w & 0xffffffffu);
 #else
@@ -257,7 +257,8 @@ static inline __attribute__((always_inline)) FAST_NO_SLP bool fast(pkt_sbuf *b, 
     uint64_t s = addrs + l4len + psum;
     if (tcp) {
         uint32_t ports = ((uint32_t)t->src_port << 16) | t->dst_port;
-        uint32_t offflags = ((fix ? (uint32_t)(l4hlen / 4) : (t->data_offset & 0xfu)) << 12) |
+        /* The data offset, l4hlen / 4, goes to bits 12-15. */
+        uint32_t offflags = (fix ? (uint32_t)l4hlen << 10 : (t->data_offset & 0xfu) << 12) |
                             (t->flags & 0xfffu);
         uint32_t offwin = (offflags << 16) | t->window;
         uint32_t seq = t->seq, ack = t->ack;

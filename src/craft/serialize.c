@@ -1,7 +1,8 @@
 /*
- * pkt_serialize_layers and the serializers of the link, network and
- * transport layers.  Each serializer prepends its header; what it carries
- * is already in the buffer.
+ * The generic path of pkt_serialize_layers (pkt__serialize_generic; the
+ * public function and its fast path are in fast.c) and the serializers of
+ * the link, network and transport layers.  Each serializer prepends its
+ * header; what it carries is already in the buffer.
  */
 #include <string.h>
 
