@@ -211,7 +211,8 @@ PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, siz
  * covers the bytes from its header to the end of buf: IPv4 total length,
  * IPv6 payload length, UDP length (IHL and TCP data offset define where
  * the headers end and are left alone).  buf must hold exactly the packet
- * (no Ethernet padding or FCS).  Layers inside an ICMP error's quoted
+ * (no Ethernet padding or FCS: a short frame from pkt_serialize_layers is
+ * padded unless PKT_SERIALIZE_NO_ETH_PADDING was given).  Layers inside an ICMP error's quoted
  * packet are left alone.  Checksums are not updated: call
  * pkt_compute_checksums after.
  *
