@@ -78,7 +78,11 @@ static pkt_sbuf *sbuf;
  * so a failure is a bug of this program. */
 static size_t build(uint8_t *out, size_t cap, const pkt_craft_layer *l, size_t n)
 {
-    int rc = pkt_serialize_layers(sbuf, PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS,
+    /* No automatic Ethernet padding: frames keep the lengths a capture on
+     * the sending host shows (54-byte ACKs); arp_frame pads its frames itself. */
+    int rc = pkt_serialize_layers(sbuf,
+                                  PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS |
+                                      PKT_SERIALIZE_NO_ETH_PADDING,
                                   l, n);
     if (rc < 0 || pkt_sbuf_len(sbuf) > cap) {
         fprintf(stderr, "gen_capture: serializing failed: %s\n",

@@ -160,10 +160,22 @@ typedef struct pkt_craft_layer {
 #define PKT_SERIALIZE_COMPUTE_CHECKSUMS 0x2u /* IPv4 header, TCP, UDP, ICMPv4, ICMPv6
                                                 (IPv4/IPv6 pseudo-header of the nearest
                                                 IP layer before), GRE when C is set */
+#define PKT_SERIALIZE_NO_ETH_PADDING 0x4u    /* do not pad a short Ethernet frame (see
+                                                below) */
 
 /*
  * pkt_serialize_layers — empty b and serialize n layers into it, outermost
  * first in the array (layers[0] is the link layer).
+ *
+ * Ethernet padding: when layers[0] is Ethernet and the frame is shorter
+ * than 60 bytes (the 64-byte minimum of IEEE 802.3 without the FCS), zero
+ * bytes are appended after the last layer up to 60, as gopacket's
+ * Ethernet serializer and the kernel's drivers do.  This happens with or
+ * without the other options (PKT_SERIALIZE_NO_ETH_PADDING turns it off).
+ * The padding belongs to no layer: lengths fixed by FIX_LENGTHS (IP total
+ * length, UDP length, the 802.3 length) and the checksums do not count it,
+ * and the decoder reports it as Ethernet padding, not payload.  Inner
+ * Ethernet layers (in VXLAN, GRE) are never padded.
  *
  * Checksums of TCP, UDP and ICMPv6 use the pseudo-header of the nearest
  * IPv4 or IPv6 layer before them in the array (a routing header's final
@@ -199,7 +211,8 @@ PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, siz
  * covers the bytes from its header to the end of buf: IPv4 total length,
  * IPv6 payload length, UDP length (IHL and TCP data offset define where
  * the headers end and are left alone).  buf must hold exactly the packet
- * (no Ethernet padding or FCS).  Layers inside an ICMP error's quoted
+ * (no Ethernet padding or FCS: a short frame from pkt_serialize_layers is
+ * padded unless PKT_SERIALIZE_NO_ETH_PADDING was given).  Layers inside an ICMP error's quoted
  * packet are left alone.  Checksums are not updated: call
  * pkt_compute_checksums after.
  *

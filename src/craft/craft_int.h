@@ -1,21 +1,25 @@
 /*
  * The inside of the packet crafter (pkt/craft.h).
  *
- * Layout: sbuf.c (the serialize buffer), serialize.c (pkt_serialize_layers
- * and the link/network/transport serializers), dns.c (DNS messages with
- * name compression), fixup.c (lengths and checksums of existing packets,
- * decoded packets to craft layers).
+ * Layout: sbuf.c (the serialize buffer), fast.c (pkt_serialize_layers and
+ * its one-pass fast path for Ethernet / IPv4 / TCP or UDP / payload),
+ * serialize.c (the generic path: the link/network/transport serializers,
+ * layer by layer), dns.c (DNS messages with name compression), fixup.c
+ * (lengths and checksums of existing packets, decoded packets to craft
+ * layers).
  *
  * A serializer prepends its header to the bytes already in the buffer
  * (those of the layers after it), so when it runs, pkt_sbuf_len() is the
  * length of its payload: lengths and checksums are known at once.
  *
  * Checksums are the decoder's (src/decode/checksum.c, declared in
- * decode/decode_int.h): one internet-checksum routine in the library.
+ * decode/decode_int.h, its inside inline in decode/csum_inline.h): one
+ * internet-checksum routine in the library.
  */
 #ifndef PKT_CRAFT_INT_H
 #define PKT_CRAFT_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -64,6 +68,7 @@ struct pkt_sbuf {
     uint8_t *mem;
     size_t cap;
     size_t start, end; /* current bytes: mem[start, end) */
+    size_t home;       /* where an emptied buffer's bytes start: cap - cap / 8 */
 };
 
 /* The slow path of pkt__craft_prepend (serialize.c). */
@@ -86,7 +91,7 @@ static inline int pkt__craft_prepend(pkt__craft_ctx *c, size_t n, uint8_t **out)
  * for appends (packets are built by prepending). */
 static inline void pkt__sbuf_reset(pkt_sbuf *b)
 {
-    b->start = b->end = b->cap - b->cap / 8;
+    b->start = b->end = b->home;
 }
 
 /* Bytes in the buffer: the payload of the layer being serialized. */
@@ -94,6 +99,20 @@ static inline size_t pkt__craft_len(const pkt__craft_ctx *c)
 {
     return c->b->end - c->b->start;
 }
+
+/* Shortest Ethernet frame without its FCS (IEEE 802.3: 64 bytes with it);
+ * pkt_serialize_layers pads to it unless PKT_SERIALIZE_NO_ETH_PADDING. */
+#define PKT__ETH_MIN_FRAME 60u
+
+/* pkt_serialize_layers (fast.c) takes Ethernet / IPv4 / TCP or UDP /
+ * payload packets through its fast path and hands every other one to
+ * pkt__serialize_generic (serialize.c), the layer-by-layer path, which
+ * returns as pkt_serialize_layers (b and layers not NULL).
+ * pkt__craft_try_fast is the fast path alone, for the tests: true when it
+ * serialized the packet into b, false (b unchanged) when it does not take
+ * it. */
+int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
+bool pkt__craft_try_fast(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, size_t n);
 
 /* Serialize a DNS message (dns.c). */
 int pkt__ser_dns(pkt__craft_ctx *c, const pkt_dns *d);

@@ -31,7 +31,8 @@ pkt_sbuf *pkt_sbuf_new(size_t capacity)
         return NULL;
     }
     b->cap = capacity;
-    b->start = b->end = capacity - tail_room(capacity);
+    b->home = capacity - tail_room(capacity);
+    b->start = b->end = b->home;
     return b;
 }
 
@@ -72,6 +73,7 @@ static bool grow(pkt_sbuf *b, size_t front, size_t back)
     free(b->mem);
     b->mem = mem;
     b->cap = cap;
+    b->home = cap - tail_room(cap);
     b->start = start;
     b->end = start + len;
     return true;

@@ -1,7 +1,8 @@
 /*
- * pkt_serialize_layers and the serializers of the link, network and
- * transport layers.  Each serializer prepends its header; what it carries
- * is already in the buffer.
+ * The generic path of pkt_serialize_layers (pkt__serialize_generic; the
+ * public function and its fast path are in fast.c) and the serializers of
+ * the link, network and transport layers.  Each serializer prepends its
+ * header; what it carries is already in the buffer.
  */
 #include <string.h>
 
@@ -623,17 +624,19 @@ static int ser_payload(pkt__craft_ctx *c, const pkt_craft_layer *l)
     return 0;
 }
 
-int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
+/* Layer by layer, from the last. */
+int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *layers, size_t n)
 {
-    if (!b || (!layers && n))
-        return PKT_ERR_INVAL;
+    /* Every header first: a layer reads the ones before it (the
+     * pseudo-header's IP layer) before their turn comes. */
+    for (size_t i = 0; i < n; i++)
+        if (layers[i].type != PKT_LAYER_PAYLOAD && !layers[i].hdr)
+            return PKT_ERR_INVAL;
     pkt__sbuf_reset(b);
     pkt__craft_ctx c = {b, opts, layers, n, 0};
     for (size_t i = n; i-- > 0;) {
         const pkt_craft_layer *l = &layers[i];
         c.i = i;
-        if (l->type != PKT_LAYER_PAYLOAD && !l->hdr)
-            return PKT_ERR_INVAL;
         int rc;
         switch (l->type) {
         case PKT_LAYER_ETHERNET: rc = ser_ethernet(&c, l->hdr); break;
@@ -658,6 +661,15 @@ int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *laye
         }
         if (rc)
             return rc;
+    }
+    if (n && layers[0].type == PKT_LAYER_ETHERNET && !(opts & PKT_SERIALIZE_NO_ETH_PADDING)) {
+        size_t len = pkt__craft_len(&c);
+        if (len < PKT__ETH_MIN_FRAME) {
+            uint8_t *pad = pkt_sbuf_append(b, PKT__ETH_MIN_FRAME - len);
+            if (!pad)
+                return PKT_ERR_NOMEM;
+            memset(pad, 0, PKT__ETH_MIN_FRAME - len);
+        }
     }
     return 0;
 }

@@ -383,8 +383,16 @@ void pkt__decode_ntp(pkt_packet *p, const uint8_t *data, uint32_t len);
 /* One's-complement sum of len bytes added to sum (not folded). */
 uint64_t pkt__csum_add(uint64_t sum, const uint8_t *data, size_t len);
 /* Fold to 16 bits and complement: 0 means a correct checksum when the
- * checksum field was included in the sum. */
-uint16_t pkt__csum_fold(uint64_t sum);
+ * checksum field was included in the sum.  Inline: a few instructions,
+ * called once per checksum. */
+static inline uint16_t pkt__csum_fold(uint64_t sum)
+{
+    /* End-around-carry sums of the halves: the high half of
+     * x + rotate(x, half) is hi + lo + carry(hi + lo), 0 only for x == 0. */
+    uint32_t s = (uint32_t)((sum + ((sum << 32) | (sum >> 32))) >> 32);
+    s = (s + ((s << 16) | (s >> 16))) >> 16;
+    return (uint16_t)~s;
+}
 /* Sum of the pseudo-header of the innermost IP layer (p->ip_index) for an
  * upper-layer packet of `len` bytes of protocol `proto`; false when there
  * is no enclosing IP layer. */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "craft_gen.h"
+#include "decode/csum_inline.h"
 #include "decode/decode_int.h"
 #include "pkt/craft.h"
 #include "pkt/decode.h"
@@ -365,14 +366,26 @@ static void run_stack(int stack, pkt_sbuf *b, pkt_sbuf *b2, pkt_packet *p)
         EQ(pkt_serialize_layers(b2, 0, dl, (size_t)k), 0);
         EQ(pkt_sbuf_len(b2), len);
         MEMEQ(pkt_sbuf_bytes(b2), bytes, len);
-        /* Damaged lengths and checksums are repaired. */
+        /* Ethernet padding: without it, the same bytes up to 60 zeros. */
+        EQ(pkt_serialize_layers(b2,
+                                PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS |
+                                    PKT_SERIALIZE_NO_ETH_PADDING,
+                                g.l, g.n),
+           0);
+        size_t ulen = pkt_sbuf_len(b2);
+        EQ(len, ulen < 60 ? 60 : ulen);
+        MEMEQ(pkt_sbuf_bytes(b2), bytes, ulen);
+        for (size_t i = ulen; i < len; i++)
+            EQ(bytes[i], 0);
+        /* Damaged lengths and checksums are repaired (pkt_fix_lengths
+         * wants the frame without its padding). */
         uint8_t copy[2048];
         assert_true(len <= sizeof copy);
-        memcpy(copy, bytes, len);
+        memcpy(copy, bytes, ulen);
         damage(p, copy);
-        assert_true(pkt_fix_lengths(copy, len, PKT_LINKTYPE_ETHERNET) >= 0);
-        assert_true(pkt_compute_checksums(copy, len, PKT_LINKTYPE_ETHERNET) >= 0);
-        MEMEQ(copy, bytes, len);
+        assert_true(pkt_fix_lengths(copy, ulen, PKT_LINKTYPE_ETHERNET) >= 0);
+        assert_true(pkt_compute_checksums(copy, ulen, PKT_LINKTYPE_ETHERNET) >= 0);
+        MEMEQ(copy, bytes, ulen);
         checked[stack]++;
     }
 }
@@ -524,6 +537,11 @@ static void test_errors(void **state)
     assert_int_equal(pkt_sbuf_len(b), 8);
     pkt_craft_layer bad[] = {{PKT_LAYER_TCP, NULL, NULL, 0}};
     assert_int_equal(pkt_serialize_layers(b, 0, bad, 1), PKT_ERR_INVAL);
+    /* A NULL header before the layer that reads it for its pseudo-header
+     * (this crashed before every header was checked first). */
+    pkt_craft_layer bad_ip[] = {{PKT_LAYER_IPV4, NULL, NULL, 0}, PKT_CRAFT(UDP, &u)};
+    assert_int_equal(pkt_serialize_layers(b, PKT_SERIALIZE_COMPUTE_CHECKSUMS, bad_ip, 2),
+                     PKT_ERR_INVAL);
     pkt_craft_layer sctp[] = {{PKT_LAYER_SCTP, &u, NULL, 0}};
     assert_int_equal(pkt_serialize_layers(b, 0, sctp, 1), PKT_ERR_INVAL);
     assert_int_equal(pkt_serialize_layers(NULL, 0, l, 1), PKT_ERR_INVAL);
@@ -606,14 +624,151 @@ static void test_checksum_routine(void **state)
     }
 }
 
+/* Ethernet padding: short frames come out 60 bytes, zero-padded, with
+ * lengths and checksums that do not count the padding, and the decoder
+ * reads them back so. */
+static void test_eth_padding(void **state)
+{
+    (void)state;
+    pkt_sbuf *b = pkt_sbuf_new(0);
+    pkt_packet *p = pkt_packet_new();
+    assert_non_null(b);
+    assert_non_null(p);
+    const unsigned fc = PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS;
+
+    /* An ARP request: 14 + 28 = 42 bytes, 60 on the wire. */
+    static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1}, zero[6] = {0}, bcast[6] = {0xff, 0xff, 0xff,
+                                                                                0xff, 0xff, 0xff};
+    static const uint8_t spa[4] = {10, 0, 0, 1}, tpa[4] = {10, 0, 0, 2};
+    pkt_ethernet eth = {{0}, {0}, 0x0806, 0};
+    memcpy(eth.dst, bcast, 6);
+    memcpy(eth.src, mac, 6);
+    pkt_arp arp = {1, 0x0800, 6, 4, 1, mac, spa, zero, tpa};
+    pkt_craft_layer al[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(ARP, &arp)};
+    assert_int_equal(pkt_serialize_layers(b, fc, al, 2), 0);
+    assert_int_equal(pkt_sbuf_len(b), 60);
+    for (size_t i = 42; i < 60; i++)
+        assert_int_equal(pkt_sbuf_bytes(b)[i], 0);
+    assert_int_equal(pkt_decode(p, pkt_sbuf_bytes(b), 60, PKT_LINKTYPE_ETHERNET, 0), 0);
+    assert_non_null(pkt_packet_layer(p, PKT_LAYER_ARP));
+    assert_null(pkt_packet_layer(p, PKT_LAYER_PAYLOAD));
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+    /* Without options too; and not with NO_ETH_PADDING. */
+    assert_int_equal(pkt_serialize_layers(b, 0, al, 2), 0);
+    assert_int_equal(pkt_sbuf_len(b), 60);
+    assert_int_equal(pkt_serialize_layers(b, fc | PKT_SERIALIZE_NO_ETH_PADDING, al, 2), 0);
+    assert_int_equal(pkt_sbuf_len(b), 42);
+
+    /* A small UDP datagram, through both paths (the fast one takes
+     * Ethernet/IPv4/UDP; a VLAN tag sends it through the generic one). */
+    eth.type = 0x0800;
+    pkt_ipv4 ip = {0};
+    ip.ttl = 64;
+    ip.protocol = 17;
+    memcpy(ip.src, spa, 4);
+    memcpy(ip.dst, tpa, 4);
+    pkt_udp udp = {40000, 9123, 0, 0};
+    pkt_dot1q vlan = {0x8100, 0, 0, 42, 0x0800};
+    for (int tagged = 0; tagged < 2; tagged++) {
+        for (size_t n = 0; n <= 20; n++) {
+            pkt_craft_layer ul[5];
+            size_t k = 0;
+            eth.type = tagged ? 0x8100 : 0x0800;
+            ul[k++] = (pkt_craft_layer)PKT_CRAFT(ETHERNET, &eth);
+            if (tagged)
+                ul[k++] = (pkt_craft_layer)PKT_CRAFT(DOT1Q, &vlan);
+            ul[k++] = (pkt_craft_layer)PKT_CRAFT(IPV4, &ip);
+            ul[k++] = (pkt_craft_layer)PKT_CRAFT(UDP, &udp);
+            ul[k++] = (pkt_craft_layer)PKT_CRAFT_PAYLOAD((const uint8_t *)"abcdefghijklmnopqrstu", n);
+            assert_int_equal(pkt_serialize_layers(b, fc, ul, k), 0);
+            size_t flen = 14 + 4u * (size_t)tagged + 20 + 8 + n;
+            size_t want = flen < 60 ? 60 : flen;
+            assert_int_equal(pkt_sbuf_len(b), want);
+            const uint8_t *f = pkt_sbuf_bytes(b);
+            for (size_t i = flen; i < want; i++)
+                assert_int_equal(f[i], 0);
+            assert_int_equal(pkt_decode(p, f, (uint32_t)want, PKT_LINKTYPE_ETHERNET,
+                                        PKT_DECODE_VERIFY_CHECKSUMS),
+                             0);
+            assert_int_equal(pkt_packet_anomaly_count(p), 0);
+            const pkt_layer *il = pkt_packet_layer(p, PKT_LAYER_IPV4);
+            const pkt_layer *ul4 = pkt_packet_layer(p, PKT_LAYER_UDP);
+            assert_non_null(il);
+            assert_non_null(ul4);
+            assert_int_equal(il->u.ipv4.total_len, 20 + 8 + n);
+            assert_int_equal(ul4->u.udp.length, 8 + n);
+            const pkt_layer *pl = pkt_packet_layer(p, PKT_LAYER_PAYLOAD);
+            if (n) {
+                assert_non_null(pl);
+                assert_int_equal(pl->contents_len, n);
+            } else {
+                assert_null(pl);
+            }
+        }
+    }
+
+    /* Only the outermost Ethernet layer is padded: a tiny frame inside
+     * VXLAN keeps its length (the outer UDP length says so). */
+    pkt_ethernet inner = eth;
+    inner.type = 0x0806;
+    pkt_vxlan vx = {0x08, 7};
+    udp.dst_port = 4789;
+    eth.type = 0x0800;
+    pkt_craft_layer vl[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(IPV4, &ip), PKT_CRAFT(UDP, &udp),
+                            PKT_CRAFT(VXLAN, &vx), PKT_CRAFT(ETHERNET, &inner), PKT_CRAFT(ARP, &arp)};
+    assert_int_equal(pkt_serialize_layers(b, fc, vl, 6), 0);
+    assert_int_equal(pkt_sbuf_len(b), 14 + 20 + 8 + 8 + 42);
+    const uint8_t *f = pkt_sbuf_bytes(b);
+    assert_int_equal(f[38] << 8 | f[39], 8 + 8 + 42);
+
+    /* A first layer other than Ethernet: no padding. */
+    pkt_craft_layer il[] = {PKT_CRAFT(IPV4, &ip), PKT_CRAFT(UDP, &udp)};
+    udp.dst_port = 9123;
+    assert_int_equal(pkt_serialize_layers(b, fc, il, 2), 0);
+    assert_int_equal(pkt_sbuf_len(b), 28);
+    pkt_packet_free(p);
+    pkt_sbuf_free(b);
+}
+
+/* The copy-and-sum of the crafting fast path (decode/csum_inline.h):
+ * the same bytes copied and the same sum as pkt__csum_add, at every
+ * length up to 300 and every alignment of source and destination. */
+static void test_checksum_copy(void **state)
+{
+    (void)state;
+    static uint8_t src[320], dst[340];
+    cg_state = 77;
+    for (int round = 0; round < 10; round++) {
+        for (size_t i = 0; i < sizeof src; i++)
+            src[i] = round == 0 ? 0xff : cg_u8();
+        for (size_t off = 0; off < 8; off++) {
+            for (size_t len = 0; len <= 300; len++) {
+                memset(dst, 0xa5, sizeof dst);
+                size_t doff = (off * 3) % 8;
+                uint64_t got = pkt__csum_copy(0x1234, dst + doff, src + off, len);
+                assert_int_equal(pkt__csum_fold(got),
+                                 pkt__csum_fold(pkt__csum_add(0x1234, src + off, len)));
+                if (len)
+                    assert_memory_equal(dst + doff, src + off, len);
+                for (size_t i = 0; i < doff; i++)
+                    assert_int_equal(dst[i], 0xa5); /* nothing written before */
+                for (size_t i = doff + len; i < sizeof dst; i++)
+                    assert_int_equal(dst[i], 0xa5); /* nor after */
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checksum_routine),
+        cmocka_unit_test(test_checksum_copy),
         cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_known_bytes),
         cmocka_unit_test(test_dns_compression),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_eth_padding),
         cmocka_unit_test(test_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
