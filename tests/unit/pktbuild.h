@@ -183,4 +183,63 @@ static inline void pb_tcp_done(pb *x, size_t ip, size_t at)
     pb_l4_csum(x, ip, at, 16, 6);
 }
 
+/* ---- DNS messages ---- */
+
+/* A dotted name as DNS labels, without the root label. */
+static inline void pb_dns_labels(pb *x, const char *name)
+{
+    const char *s = name;
+    while (*s) {
+        const char *dot = strchr(s, '.');
+        size_t n = dot ? (size_t)(dot - s) : strlen(s);
+        pb_u8(x, (uint8_t)n);
+        pb_bytes(x, s, n);
+        s += n;
+        if (*s)
+            s++;
+    }
+}
+
+/* A dotted name as DNS labels with the root label. */
+static inline void pb_dns_name(pb *x, const char *name)
+{
+    pb_dns_labels(x, name);
+    pb_u8(x, 0);
+}
+
+/* A compression pointer to message offset `off`. */
+static inline void pb_dns_ptr(pb *x, size_t off)
+{
+    pb_u16(x, (uint16_t)(0xc000u | off));
+}
+
+/* The 12-byte header; returns its offset (the message start). */
+static inline size_t pb_dns_hdr(pb *x, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an,
+                                uint16_t ns, uint16_t ar)
+{
+    size_t m = pb_u16(x, id);
+    pb_u16(x, flags);
+    pb_u16(x, qd);
+    pb_u16(x, an);
+    pb_u16(x, ns);
+    pb_u16(x, ar);
+    return m;
+}
+
+/* A record's type class ttl and a placeholder rdlength; returns the
+ * rdlength offset for pb_dns_rr_end. */
+static inline size_t pb_dns_rr_begin(pb *x, uint16_t type, uint16_t cls, uint32_t ttl)
+{
+    pb_u16(x, type);
+    pb_u16(x, cls);
+    pb_u32(x, ttl);
+    return pb_u16(x, 0);
+}
+
+/* Set the rdlength at `at` to the bytes written since. */
+static inline void pb_dns_rr_end(pb *x, size_t at)
+{
+    pb_put16(x, at, (uint16_t)(x->n - at - 2));
+}
+
 #endif

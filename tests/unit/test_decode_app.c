@@ -14,63 +14,6 @@
 #include "pktbuild.h"
 #include "testutil.h"
 
-/* ------------------------------------------------------------------ */
-/* Builders                                                             */
-/* ------------------------------------------------------------------ */
-
-/* A dotted name as DNS labels with the root label. */
-static void dn_labels(pb *x, const char *name)
-{
-    const char *s = name;
-    while (*s) {
-        const char *dot = strchr(s, '.');
-        size_t n = dot ? (size_t)(dot - s) : strlen(s);
-        pb_u8(x, (uint8_t)n);
-        pb_bytes(x, s, n);
-        s += n;
-        if (*s)
-            s++;
-    }
-}
-
-static void dn(pb *x, const char *name)
-{
-    dn_labels(x, name);
-    pb_u8(x, 0);
-}
-
-/* A compression pointer to offset `off` of the message starting at m. */
-static void dptr(pb *x, size_t off)
-{
-    pb_u16(x, (uint16_t)(0xc000u | off));
-}
-
-static size_t dns_hdr(pb *x, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns,
-                      uint16_t ar)
-{
-    size_t m = pb_u16(x, id);
-    pb_u16(x, flags);
-    pb_u16(x, qd);
-    pb_u16(x, an);
-    pb_u16(x, ns);
-    pb_u16(x, ar);
-    return m;
-}
-
-/* type class ttl rdlength(later); returns the rdlength offset. */
-static size_t rr_begin(pb *x, uint16_t type, uint16_t cls, uint32_t ttl)
-{
-    pb_u16(x, type);
-    pb_u16(x, cls);
-    pb_u32(x, ttl);
-    return pb_u16(x, 0);
-}
-
-static void rr_end(pb *x, size_t at)
-{
-    pb_put16(x, at, (uint16_t)(x->n - at - 2));
-}
-
 typedef struct frame {
     pb x;
     size_t ip, l4, app;
@@ -206,90 +149,90 @@ static void build_dns_response(frame *f, size_t *mout)
 {
     udp_begin(f, 53, 40000);
     pb *x = &f->x;
-    size_t m = dns_hdr(x, 0xbeef, 0x8180, 1, 9, 0, 2);
+    size_t m = pb_dns_hdr(x, 0xbeef, 0x8180, 1, 9, 0, 2);
     *mout = m;
-    dn(x, "www.example.com"); /* at 12; "example.com" at 16 */
+    pb_dns_name(x, "www.example.com"); /* at 12; "example.com" at 16 */
     pb_u16(x, 1);
     pb_u16(x, 1);
     /* 1: A, name is a pointer to the question */
     size_t a1 = x->n - m;
-    dptr(x, 12);
-    size_t r = rr_begin(x, 1, 1, 300);
+    pb_dns_ptr(x, 12);
+    size_t r = pb_dns_rr_begin(x, 1, 1, 300);
     pb_u32(x, 0x5db8d822); /* 93.184.216.34 */
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* 2: AAAA */
-    dptr(x, 12);
-    r = rr_begin(x, 28, 1, 301);
+    pb_dns_ptr(x, 12);
+    r = pb_dns_rr_begin(x, 28, 1, 301);
     pb_bytes(x, PB_IP6_A, 16);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* 3: CNAME alias.example.com -> www.example.com */
-    dn_labels(x, "alias");
-    dptr(x, 16);
-    r = rr_begin(x, 5, 1, 302);
-    dptr(x, 12);
-    rr_end(x, r);
+    pb_dns_labels(x, "alias");
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 5, 1, 302);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
     /* 4: NS; the owner is a pointer to a pointer (a1 -> 12) */
-    dptr(x, a1);
-    r = rr_begin(x, 2, 1, 303);
-    dn_labels(x, "ns1");
-    dptr(x, 16);
-    rr_end(x, r);
+    pb_dns_ptr(x, a1);
+    r = pb_dns_rr_begin(x, 2, 1, 303);
+    pb_dns_labels(x, "ns1");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
     /* 5: PTR, uncompressed owner */
-    dn(x, "34.216.184.93.in-addr.arpa");
-    r = rr_begin(x, 12, 1, 304);
-    dptr(x, 12);
-    rr_end(x, r);
+    pb_dns_name(x, "34.216.184.93.in-addr.arpa");
+    r = pb_dns_rr_begin(x, 12, 1, 304);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
     /* 6: MX */
-    dptr(x, 16);
-    r = rr_begin(x, 15, 1, 305);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 15, 1, 305);
     pb_u16(x, 10);
-    dn_labels(x, "mail");
-    dptr(x, 16);
-    rr_end(x, r);
+    pb_dns_labels(x, "mail");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
     /* 7: TXT, two strings */
-    dptr(x, 16);
-    r = rr_begin(x, 16, 1, 306);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 16, 1, 306);
     pb_u8(x, 11);
     pb_bytes(x, "v=spf1 -all", 11);
     pb_u8(x, 6);
     pb_bytes(x, "second", 6);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* 8: SOA */
-    dptr(x, 16);
-    r = rr_begin(x, 6, 1, 307);
-    dn_labels(x, "ns1");
-    dptr(x, 16);
-    dn_labels(x, "hostmaster");
-    dptr(x, 16);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 6, 1, 307);
+    pb_dns_labels(x, "ns1");
+    pb_dns_ptr(x, 16);
+    pb_dns_labels(x, "hostmaster");
+    pb_dns_ptr(x, 16);
     pb_u32(x, 2024010101u);
     pb_u32(x, 7200);
     pb_u32(x, 3600);
     pb_u32(x, 1209600);
     pb_u32(x, 300);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* 9: SRV */
-    dn_labels(x, "_sip._tcp");
-    dptr(x, 16);
-    r = rr_begin(x, 33, 1, 308);
+    pb_dns_labels(x, "_sip._tcp");
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 33, 1, 308);
     pb_u16(x, 10);
     pb_u16(x, 60);
     pb_u16(x, 5060);
-    dn_labels(x, "sip");
-    dptr(x, 16);
-    rr_end(x, r);
+    pb_dns_labels(x, "sip");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
     /* additional 1: OPT, UDP 1232, DO, a cookie option */
     pb_u8(x, 0);
-    r = rr_begin(x, 41, 1232, 0x01008000u); /* ext rcode 1, version 0, DO */
+    r = pb_dns_rr_begin(x, 41, 1232, 0x01008000u); /* ext rcode 1, version 0, DO */
     pb_u16(x, 10);
     pb_u16(x, 8);
     pb_u32(x, 0x01020304);
     pb_u32(x, 0x05060708);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* additional 2: an undecoded type, raw */
-    dptr(x, 16);
-    r = rr_begin(x, 0xff01, 1, 309);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 0xff01, 1, 309);
     pb_bytes(x, "abc", 3);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     udp_end(f);
 }
 
@@ -402,7 +345,7 @@ static void test_dns_port_5353_and_root(void **state)
     frame f;
     udp_begin(&f, 5353, 5353);
     pb *x = &f.x;
-    dns_hdr(x, 0, 0, 2, 0, 0, 0);
+    pb_dns_hdr(x, 0, 0, 2, 0, 0, 0);
     pb_u8(x, 0); /* root */
     pb_u16(x, 2);
     pb_u16(x, 1);
@@ -429,7 +372,7 @@ static void test_dns_port_5353_and_root(void **state)
 static void build_raw_query(frame *f, const uint8_t *name, size_t n, uint16_t qd)
 {
     udp_begin(f, 40000, 53);
-    dns_hdr(&f->x, 7, 0x0100, qd, 0, 0, 0);
+    pb_dns_hdr(&f->x, 7, 0x0100, qd, 0, 0, 0);
     pb_bytes(&f->x, name, n);
     udp_end(f);
 }
@@ -610,7 +553,7 @@ static void test_dns_name_reuse(void **state)
     frame f;
     udp_begin(&f, 40000, 53);
     pb *x = &f.x;
-    dns_hdr(x, 5, 0x0100, 3, 0, 0, 0);
+    pb_dns_hdr(x, 5, 0x0100, 3, 0, 0, 0);
     /* 12: labels 63 63 63 57: 250 octets + root */
     for (int i = 0; i < 4; i++) {
         uint8_t len = i < 3 ? 63 : 57;
@@ -621,11 +564,11 @@ static void test_dns_name_reuse(void **state)
     pb_u8(x, 0);
     pb_u16(x, 1), pb_u16(x, 1);
     /* a pointer to the second label: the tail of the first name */
-    dptr(x, 12 + 64);
+    pb_dns_ptr(x, 12 + 64);
     pb_u16(x, 2), pb_u16(x, 1);
     /* 8 more octets in front of the 251: over 255 */
-    dn_labels(x, "abcdefg");
-    dptr(x, 12);
+    pb_dns_labels(x, "abcdefg");
+    pb_dns_ptr(x, 12);
     pb_u16(x, 3), pb_u16(x, 1);
     udp_end(&f);
     decode(p, x, 0);
@@ -642,11 +585,11 @@ static void test_dns_name_reuse(void **state)
 
     /* A short name after labels: copied whole. */
     udp_begin(&f, 40000, 53);
-    dns_hdr(&f.x, 6, 0x0100, 2, 0, 0, 0);
-    dn(&f.x, "example.org");
+    pb_dns_hdr(&f.x, 6, 0x0100, 2, 0, 0, 0);
+    pb_dns_name(&f.x, "example.org");
     pb_u16(&f.x, 1), pb_u16(&f.x, 1);
-    dn_labels(&f.x, "a.b");
-    dptr(&f.x, 12);
+    pb_dns_labels(&f.x, "a.b");
+    pb_dns_ptr(&f.x, 12);
     pb_u16(&f.x, 1), pb_u16(&f.x, 1);
     udp_end(&f);
     decode(p, &f.x, 0);
@@ -663,19 +606,19 @@ static void test_dns_record_caps(void **state)
     udp_begin(&f, 53, 40000);
     pb *x = &f.x;
     const unsigned nq = PKT_LIMIT_DNS_QUESTIONS + 2, na = PKT_LIMIT_DNS_RECORDS + 6;
-    dns_hdr(x, 1, 0x8180, (uint16_t)nq, (uint16_t)na, 0, 0);
+    pb_dns_hdr(x, 1, 0x8180, (uint16_t)nq, (uint16_t)na, 0, 0);
     for (unsigned i = 0; i < nq; i++) {
         char name[16];
         snprintf(name, sizeof name, "q%u", i);
-        dn(x, name);
+        pb_dns_name(x, name);
         pb_u16(x, 1);
         pb_u16(x, 1);
     }
     for (unsigned i = 0; i < na; i++) {
-        dptr(x, 12);
-        size_t r = rr_begin(x, 1, 1, i);
+        pb_dns_ptr(x, 12);
+        size_t r = pb_dns_rr_begin(x, 1, 1, i);
         pb_u32(x, 0x0a000000u + i);
-        rr_end(x, r);
+        pb_dns_rr_end(x, r);
     }
     udp_end(&f);
     pkt_packet *p = pkt_packet_new();
@@ -698,8 +641,8 @@ static void test_dns_record_caps(void **state)
 static size_t tcp_query(pb *x, uint16_t id, const char *name)
 {
     size_t pre = pb_u16(x, 0);
-    dns_hdr(x, id, 0x0100, 1, 0, 0, 0);
-    dn(x, name);
+    pb_dns_hdr(x, id, 0x0100, 1, 0, 0, 0);
+    pb_dns_name(x, name);
     pb_u16(x, 28);
     pb_u16(x, 1);
     pb_put16(x, pre, (uint16_t)(x->n - pre - 2));
@@ -744,15 +687,15 @@ static void test_dns_tcp(void **state)
     tcp_begin(&f, 53, 40000);
     pb *x = &f.x;
     size_t pre = pb_u16(x, 0);
-    dns_hdr(x, 9, 0x8180, 1, 2, 0, 0);
-    dn(x, "split.example");
+    pb_dns_hdr(x, 9, 0x8180, 1, 2, 0, 0);
+    pb_dns_name(x, "split.example");
     pb_u16(x, 1);
     pb_u16(x, 1);
     for (int i = 0; i < 2; i++) {
-        dptr(x, 12);
-        size_t r = rr_begin(x, 1, 1, 60);
+        pb_dns_ptr(x, 12);
+        size_t r = pb_dns_rr_begin(x, 1, 1, 60);
         pb_u32(x, 0xc0000201u + (uint32_t)i);
-        rr_end(x, r);
+        pb_dns_rr_end(x, r);
     }
     uint16_t full = (uint16_t)(x->n - pre - 2);
     pb_put16(x, pre, full);
@@ -811,19 +754,19 @@ static void test_dns_bad_rdata(void **state)
     frame f;
     udp_begin(&f, 53, 40000);
     pb *x = &f.x;
-    dns_hdr(x, 1, 0x8180, 0, 2, 0, 0);
+    pb_dns_hdr(x, 1, 0x8180, 0, 2, 0, 0);
     /* A with 5 bytes of rdata */
     pb_u8(x, 0);
-    size_t r = rr_begin(x, 1, 1, 1);
+    size_t r = pb_dns_rr_begin(x, 1, 1, 1);
     pb_u32(x, 0x01020304);
     pb_u8(x, 5);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* CNAME whose name runs past its rdlength */
     pb_u8(x, 0);
-    r = rr_begin(x, 5, 1, 1);
+    r = pb_dns_rr_begin(x, 5, 1, 1);
     pb_u8(x, 3);
     pb_bytes(x, "ab", 2);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_bytes(x, "c", 1);
     pb_u8(x, 0);
     udp_end(&f);

@@ -245,59 +245,6 @@ static void compare_copy(const uint8_t *data, size_t n, uint32_t link_type, unsi
     free(b);
 }
 
-/* ------------------------------------------------------------------ */
-/* Messages                                                             */
-/* ------------------------------------------------------------------ */
-
-static void dn_labels(pb *x, const char *name)
-{
-    const char *s = name;
-    while (*s) {
-        const char *dot = strchr(s, '.');
-        size_t n = dot ? (size_t)(dot - s) : strlen(s);
-        pb_u8(x, (uint8_t)n);
-        pb_bytes(x, s, n);
-        s += n;
-        if (*s)
-            s++;
-    }
-}
-
-static void dn(pb *x, const char *name)
-{
-    dn_labels(x, name);
-    pb_u8(x, 0);
-}
-
-static void dptr(pb *x, size_t off)
-{
-    pb_u16(x, (uint16_t)(0xc000u | off));
-}
-
-static void hdr(pb *x, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns,
-                uint16_t ar)
-{
-    pb_u16(x, id);
-    pb_u16(x, flags);
-    pb_u16(x, qd);
-    pb_u16(x, an);
-    pb_u16(x, ns);
-    pb_u16(x, ar);
-}
-
-static size_t rr(pb *x, uint16_t type, uint16_t cls, uint32_t ttl)
-{
-    pb_u16(x, type);
-    pb_u16(x, cls);
-    pb_u32(x, ttl);
-    return pb_u16(x, 0);
-}
-
-static void rr_end(pb *x, size_t at)
-{
-    pb_put16(x, at, (uint16_t)(x->n - at - 2));
-}
-
 static void q(pb *x, uint16_t type)
 {
     pb_u16(x, type);
@@ -306,97 +253,97 @@ static void q(pb *x, uint16_t type)
 
 static void m_query(pb *x)
 {
-    hdr(x, 0x1234, 0x0100, 1, 0, 0, 1);
-    dn(x, "www.example.com");
+    pb_dns_hdr(x, 0x1234, 0x0100, 1, 0, 0, 1);
+    pb_dns_name(x, "www.example.com");
     q(x, 1);
     pb_u8(x, 0);
-    size_t r = rr(x, 41, 4096, 0x8000);
-    rr_end(x, r);
+    size_t r = pb_dns_rr_begin(x, 41, 4096, 0x8000);
+    pb_dns_rr_end(x, r);
 }
 
 static void m_response_all(pb *x)
 {
-    hdr(x, 0xbeef, 0x8180, 1, 9, 1, 2);
-    dn(x, "www.example.com"); /* 12; example.com at 16 */
+    pb_dns_hdr(x, 0xbeef, 0x8180, 1, 9, 1, 2);
+    pb_dns_name(x, "www.example.com"); /* 12; example.com at 16 */
     q(x, 1);
     size_t a1 = x->n;
-    dptr(x, 12);
-    size_t r = rr(x, 1, 1, 300);
+    pb_dns_ptr(x, 12);
+    size_t r = pb_dns_rr_begin(x, 1, 1, 300);
     pb_u32(x, 0x5db8d822);
-    rr_end(x, r);
-    dptr(x, 12);
-    r = rr(x, 28, 1, 301);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 12);
+    r = pb_dns_rr_begin(x, 28, 1, 301);
     pb_bytes(x, PB_IP6_A, 16);
-    rr_end(x, r);
-    dn_labels(x, "alias");
-    dptr(x, 16);
-    r = rr(x, 5, 1, 302);
-    dptr(x, 12);
-    rr_end(x, r);
-    dptr(x, a1); /* a pointer to a pointer */
-    r = rr(x, 2, 1, 303);
-    dn_labels(x, "ns1");
-    dptr(x, 16);
-    rr_end(x, r);
-    dn(x, "34.216.184.93.in-addr.arpa");
-    r = rr(x, 12, 1, 304);
-    dptr(x, 12);
-    rr_end(x, r);
-    dptr(x, 16);
-    r = rr(x, 15, 1, 305);
+    pb_dns_rr_end(x, r);
+    pb_dns_labels(x, "alias");
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 5, 1, 302);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, a1); /* a pointer to a pointer */
+    r = pb_dns_rr_begin(x, 2, 1, 303);
+    pb_dns_labels(x, "ns1");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
+    pb_dns_name(x, "34.216.184.93.in-addr.arpa");
+    r = pb_dns_rr_begin(x, 12, 1, 304);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 15, 1, 305);
     pb_u16(x, 10);
-    dn_labels(x, "mail");
-    dptr(x, 16);
-    rr_end(x, r);
-    dptr(x, 16);
-    r = rr(x, 16, 1, 306);
+    pb_dns_labels(x, "mail");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 16, 1, 306);
     pb_u8(x, 11);
     pb_bytes(x, "v=spf1 -all", 11);
     pb_u8(x, 6);
     pb_bytes(x, "second", 6);
-    rr_end(x, r);
-    dn_labels(x, "_sip._tcp");
-    dptr(x, 16);
-    r = rr(x, 33, 1, 308);
+    pb_dns_rr_end(x, r);
+    pb_dns_labels(x, "_sip._tcp");
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 33, 1, 308);
     pb_u16(x, 10);
     pb_u16(x, 60);
     pb_u16(x, 5060);
-    dn_labels(x, "sip");
-    dptr(x, 16);
-    rr_end(x, r);
-    dn(x, "c.d"); /* an uncompressed answer name, not a suffix of anything */
-    r = rr(x, 1, 1, 1);
+    pb_dns_labels(x, "sip");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
+    pb_dns_name(x, "c.d"); /* an uncompressed answer name, not a suffix of anything */
+    r = pb_dns_rr_begin(x, 1, 1, 1);
     pb_u32(x, 0x01020304);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     /* authority: SOA */
-    dptr(x, 16);
-    r = rr(x, 6, 1, 307);
-    dn_labels(x, "ns1");
-    dptr(x, 16);
-    dn_labels(x, "hostmaster");
-    dptr(x, 16);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 6, 1, 307);
+    pb_dns_labels(x, "ns1");
+    pb_dns_ptr(x, 16);
+    pb_dns_labels(x, "hostmaster");
+    pb_dns_ptr(x, 16);
     pb_u32(x, 2024010101u);
     pb_u32(x, 7200);
     pb_u32(x, 3600);
     pb_u32(x, 1209600);
     pb_u32(x, 300);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 41, 1232, 0x01008000u);
+    r = pb_dns_rr_begin(x, 41, 1232, 0x01008000u);
     pb_u16(x, 10);
     pb_u16(x, 8);
     pb_u32(x, 0x01020304);
     pb_u32(x, 0x05060708);
-    rr_end(x, r);
-    dptr(x, 16);
-    r = rr(x, 0xff01, 1, 309);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 0xff01, 1, 309);
     pb_bytes(x, "abc", 3);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
 }
 
 static void m_root_escapes(pb *x)
 {
-    hdr(x, 0, 0, 2, 0, 0, 0);
+    pb_dns_hdr(x, 0, 0, 2, 0, 0, 0);
     pb_u8(x, 0);
     q(x, 2);
     static const uint8_t lab[] = {6, 'a', '.', 'b', 0x01, ' ', '\\', 1, 'x', 0};
@@ -408,7 +355,7 @@ static void m_root_escapes(pb *x)
 /* Raw name bytes as the only question's name. */
 static void m_raw(pb *x, const uint8_t *name, size_t n, uint16_t qd)
 {
-    hdr(x, 7, 0x0100, qd, 0, 0, 0);
+    pb_dns_hdr(x, 7, 0x0100, qd, 0, 0, 0);
     pb_bytes(x, name, n);
 }
 
@@ -440,17 +387,17 @@ static void m_past(pb *x)
  * owner and CNAME target are that name, and then the pointer chain. */
 static void m_hops(pb *x, unsigned hops)
 {
-    hdr(x, 8, 0x8180, 1, 1, 0, 0);
-    dptr(x, 32); /* 12 */
+    pb_dns_hdr(x, 8, 0x8180, 1, 1, 0, 0);
+    pb_dns_ptr(x, 32); /* 12 */
     q(x, 1);
-    dptr(x, 12); /* 18 */
-    size_t r = rr(x, 5, 1, 9);
-    dptr(x, 12);
-    rr_end(x, r);
+    pb_dns_ptr(x, 12); /* 18 */
+    size_t r = pb_dns_rr_begin(x, 5, 1, 9);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
     assert_int_equal(x->n, 32);
     for (unsigned i = 0; i + 1 < hops; i++)
-        dptr(x, x->n + 2);
-    dn(x, "end");
+        pb_dns_ptr(x, x->n + 2);
+    pb_dns_name(x, "end");
 }
 
 static void m_hops_cap(pb *x)
@@ -480,7 +427,7 @@ static void m_label80(pb *x)
 
 static void m_long_name(pb *x, int over)
 {
-    hdr(x, 3, 0x8180, 1, 1, 0, 0);
+    pb_dns_hdr(x, 3, 0x8180, 1, 1, 0, 0);
     for (int i = 0; i < 4; i++) {
         uint8_t len = i < 3 ? 63 : (uint8_t)(61 + over);
         pb_u8(x, len);
@@ -489,11 +436,11 @@ static void m_long_name(pb *x, int over)
     }
     pb_u8(x, 0);
     q(x, 1);
-    dptr(x, 12 + 64); /* a tail of it */
-    size_t r = rr(x, 5, 1, 1);
-    dn_labels(x, "xyzxyzxyz");
-    dptr(x, 12);
-    rr_end(x, r);
+    pb_dns_ptr(x, 12 + 64); /* a tail of it */
+    size_t r = pb_dns_rr_begin(x, 5, 1, 1);
+    pb_dns_labels(x, "xyzxyzxyz");
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
 }
 
 static void m_long_ok(pb *x)
@@ -508,20 +455,20 @@ static void m_long_over(pb *x)
 
 static void m_many_labels(pb *x)
 {
-    hdr(x, 4, 0x0100, 2, 0, 0, 0);
+    pb_dns_hdr(x, 4, 0x0100, 2, 0, 0, 0);
     for (int i = 0; i < 130; i++) {
         pb_u8(x, 1);
         pb_u8(x, (uint8_t)('a' + i % 26));
     }
     pb_u8(x, 0);
     q(x, 1);
-    dptr(x, 12 + 2 * 10); /* a tail of 120 labels: fine */
+    pb_dns_ptr(x, 12 + 2 * 10); /* a tail of 120 labels: fine */
     q(x, 28);
 }
 
 static void m_reuse(pb *x)
 {
-    hdr(x, 5, 0x0100, 3, 0, 0, 0);
+    pb_dns_hdr(x, 5, 0x0100, 3, 0, 0, 0);
     for (int i = 0; i < 4; i++) {
         uint8_t len = i < 3 ? 63 : 57;
         pb_u8(x, len);
@@ -530,105 +477,105 @@ static void m_reuse(pb *x)
     }
     pb_u8(x, 0);
     q(x, 1);
-    dptr(x, 12 + 64);
+    pb_dns_ptr(x, 12 + 64);
     q(x, 2);
-    dn_labels(x, "abcdefg");
-    dptr(x, 12);
+    pb_dns_labels(x, "abcdefg");
+    pb_dns_ptr(x, 12);
     q(x, 3);
 }
 
 static void m_caps(pb *x)
 {
     const unsigned nq = PKT_LIMIT_DNS_QUESTIONS + 2, na = PKT_LIMIT_DNS_RECORDS + 6;
-    hdr(x, 1, 0x8180, (uint16_t)nq, (uint16_t)na, 0, 0);
+    pb_dns_hdr(x, 1, 0x8180, (uint16_t)nq, (uint16_t)na, 0, 0);
     for (unsigned i = 0; i < nq; i++) {
         char name[16];
         snprintf(name, sizeof name, "q%u", i);
-        dn(x, name);
+        pb_dns_name(x, name);
         q(x, 1);
     }
     for (unsigned i = 0; i < na; i++) {
-        dptr(x, 12);
-        size_t r = rr(x, 1, 1, i);
+        pb_dns_ptr(x, 12);
+        size_t r = pb_dns_rr_begin(x, 1, 1, i);
         pb_u32(x, 0x0a000000u + i);
-        rr_end(x, r);
+        pb_dns_rr_end(x, r);
     }
 }
 
 static void m_caps_exact(pb *x)
 {
-    hdr(x, 1, 0x8180, PKT_LIMIT_DNS_QUESTIONS, PKT_LIMIT_DNS_RECORDS, 0, 0);
+    pb_dns_hdr(x, 1, 0x8180, PKT_LIMIT_DNS_QUESTIONS, PKT_LIMIT_DNS_RECORDS, 0, 0);
     for (unsigned i = 0; i < PKT_LIMIT_DNS_QUESTIONS; i++) {
         char name[16];
         snprintf(name, sizeof name, "n%u.q", i);
-        dn(x, name);
+        pb_dns_name(x, name);
         q(x, 1);
     }
     for (unsigned i = 0; i < PKT_LIMIT_DNS_RECORDS; i++) {
-        dptr(x, 12 + 6 * (i % PKT_LIMIT_DNS_QUESTIONS));
-        size_t r = rr(x, 1, 1, i);
+        pb_dns_ptr(x, 12 + 6 * (i % PKT_LIMIT_DNS_QUESTIONS));
+        size_t r = pb_dns_rr_begin(x, 1, 1, i);
         pb_u32(x, 0x0a000000u + i);
-        rr_end(x, r);
+        pb_dns_rr_end(x, r);
     }
 }
 
 static void m_bad_rdata(pb *x)
 {
-    hdr(x, 1, 0x8180, 0, 9, 0, 0);
+    pb_dns_hdr(x, 1, 0x8180, 0, 9, 0, 0);
     pb_u8(x, 0); /* A, 5 bytes */
-    size_t r = rr(x, 1, 1, 1);
+    size_t r = pb_dns_rr_begin(x, 1, 1, 1);
     pb_u32(x, 0x01020304);
     pb_u8(x, 5);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0); /* CNAME running past its rdlength */
-    r = rr(x, 5, 1, 1);
+    r = pb_dns_rr_begin(x, 5, 1, 1);
     pb_u8(x, 3);
     pb_bytes(x, "ab", 2);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 15, 1, 1); /* MX with one byte */
+    r = pb_dns_rr_begin(x, 15, 1, 1); /* MX with one byte */
     pb_u8(x, 1);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 33, 1, 1); /* SRV with a name ending early */
+    r = pb_dns_rr_begin(x, 33, 1, 1); /* SRV with a name ending early */
     pb_u32(x, 0x00010002);
     pb_u16(x, 53);
-    dn(x, "t");
+    pb_dns_name(x, "t");
     pb_u8(x, 0);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 6, 1, 1); /* SOA without its numbers */
-    dn(x, "m");
-    dn(x, "r");
+    r = pb_dns_rr_begin(x, 6, 1, 1); /* SOA without its numbers */
+    pb_dns_name(x, "m");
+    pb_dns_name(x, "r");
     pb_u32(x, 1);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 16, 1, 1); /* TXT string past its rdata */
+    r = pb_dns_rr_begin(x, 16, 1, 1); /* TXT string past its rdata */
     pb_u8(x, 9);
     pb_bytes(x, "abc", 3);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 41, 512, 0); /* OPT option past its rdata */
+    r = pb_dns_rr_begin(x, 41, 512, 0); /* OPT option past its rdata */
     pb_u16(x, 10);
     pb_u16(x, 20);
     pb_u32(x, 0);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 12, 1, 1); /* PTR with a pointer loop inside rdata */
-    dptr(x, x->n);
-    rr_end(x, r);
+    r = pb_dns_rr_begin(x, 12, 1, 1); /* PTR with a pointer loop inside rdata */
+    pb_dns_ptr(x, x->n);
+    pb_dns_rr_end(x, r);
     pb_u8(x, 0);
-    r = rr(x, 28, 1, 1); /* AAAA with 4 bytes */
+    r = pb_dns_rr_begin(x, 28, 1, 1); /* AAAA with 4 bytes */
     pb_u32(x, 0);
-    rr_end(x, r);
+    pb_dns_rr_end(x, r);
 }
 
 static void m_rdata_past_end(pb *x)
 {
-    hdr(x, 1, 0x8180, 1, 1, 0, 0);
-    dn(x, "a.example");
+    pb_dns_hdr(x, 1, 0x8180, 1, 1, 0, 0);
+    pb_dns_name(x, "a.example");
     q(x, 1);
-    dptr(x, 12);
+    pb_dns_ptr(x, 12);
     pb_u16(x, 1);
     pb_u16(x, 1);
     pb_u32(x, 60);
@@ -638,8 +585,8 @@ static void m_rdata_past_end(pb *x)
 
 static void m_counts_over(pb *x)
 {
-    hdr(x, 1, 0x8180, 2, 3, 0, 0);
-    dn(x, "only.one");
+    pb_dns_hdr(x, 1, 0x8180, 2, 3, 0, 0);
+    pb_dns_name(x, "only.one");
     q(x, 1);
 }
 
@@ -648,7 +595,7 @@ static void m_counts_over(pb *x)
 static void m_arena(pb *x)
 {
     unsigned n = PKT_LIMIT_ARENA / 250 + 8;
-    hdr(x, 2, 0x8180, 1, (uint16_t)n, 0, 0);
+    pb_dns_hdr(x, 2, 0x8180, 1, (uint16_t)n, 0, 0);
     for (int i = 0; i < 4; i++) {
         uint8_t len = i < 3 ? 63 : 57;
         pb_u8(x, len);
@@ -660,16 +607,16 @@ static void m_arena(pb *x)
     for (unsigned i = 0; i < n; i++) {
         pb_u8(x, 1);
         pb_u8(x, (uint8_t)('A' + i % 26));
-        dptr(x, 12);
-        size_t r = rr(x, 5, 1, i);
-        dptr(x, 12);
-        rr_end(x, r);
+        pb_dns_ptr(x, 12);
+        size_t r = pb_dns_rr_begin(x, 5, 1, i);
+        pb_dns_ptr(x, 12);
+        pb_dns_rr_end(x, r);
     }
 }
 
 static void m_header_only(pb *x)
 {
-    hdr(x, 9, 0x8183, 0, 0, 0, 0);
+    pb_dns_hdr(x, 9, 0x8183, 0, 0, 0, 0);
 }
 
 static void m_trailing(pb *x)
