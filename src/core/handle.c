@@ -38,23 +38,7 @@ int pkt_zero_copy_read_packet_data(pkt_handle *h, const uint8_t **data, pkt_capt
     if (!data)
         return pkt__handle_fail(h, PKT_ERR_INVAL, "pkt_zero_copy_read_packet_data: NULL data pointer");
     pkt_capture_info local;
-    if (!ci)
-        ci = &local;
-    for (;;) {
-        /* pkt_handle_break: one break interrupts one read. */
-        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
-            return PKT_ERR_BREAK;
-        int r = h->ops->next(h, data, ci);
-        if (r == PKT_ERR_READ || r == PKT_ERR_EOF) {
-            h->state = PKT__H_DONE;
-            h->sticky = r;
-            return r;
-        }
-        if (r != PKT_OK_PACKET || !h->filter_match)
-            return r;
-        if (h->filter_match(h->filter, *data, ci))
-            return r;
-    }
+    return pkt__handle_read_open(h, data, ci ? ci : &local);
 }
 
 int pkt_read_packet_data(pkt_handle *h, uint8_t *buf, size_t size, pkt_capture_info *ci)

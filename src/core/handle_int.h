@@ -72,6 +72,33 @@ struct pkt_handle {
     char err[PKT_ERRBUF_SIZE];
 };
 
+/*
+ * The zero-copy read of an open handle (h->state == PKT__H_OPEN; data and
+ * ci not NULL): a pending pkt_handle_break, the backend's next packet, end
+ * of file and read errors made sticky, the filter.  Inline, so that
+ * pkt_zero_copy_read_packet_data (after its argument checks) and
+ * pkt_source_next share it without a call.
+ */
+static inline int pkt__handle_read_open(pkt_handle *h, const uint8_t **data,
+                                        pkt_capture_info *ci)
+{
+    for (;;) {
+        /* pkt_handle_break: one break interrupts one read. */
+        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+            return PKT_ERR_BREAK;
+        int r = h->ops->next(h, data, ci);
+        if (r == PKT_ERR_READ || r == PKT_ERR_EOF) {
+            h->state = PKT__H_DONE;
+            h->sticky = r;
+            return r;
+        }
+        if (r != PKT_OK_PACKET || !h->filter_match)
+            return r;
+        if (h->filter_match(h->filter, *data, ci))
+            return r;
+    }
+}
+
 /* Allocate a zeroed handle for a backend. NULL when out of memory. */
 pkt_handle *pkt__handle_new(const pkt__handle_ops *ops, void *priv);
 

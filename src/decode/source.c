@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 
+#include "core/handle_int.h"
 #include "decode/decode_int.h"
 
 struct pkt_source {
@@ -35,9 +36,14 @@ int pkt_source_next(pkt_source *src, const pkt_packet **p, const pkt_capture_inf
 {
     if (!src)
         return PKT_ERR_INVAL;
+    /* pkt_zero_copy_read_packet_data without the argument checks (src->h
+     * is not NULL, the pointers are ours) */
+    pkt_handle *h = src->h;
+    if (PKT__UNLIKELY(h->state != PKT__H_OPEN))
+        return pkt_zero_copy_read_packet_data(h, NULL, NULL);
     const uint8_t *data;
-    int rc = pkt_zero_copy_read_packet_data(src->h, &data, &src->ci);
-    if (rc != PKT_OK_PACKET)
+    int rc = pkt__handle_read_open(h, &data, &src->ci);
+    if (PKT__UNLIKELY(rc != PKT_OK_PACKET))
         return rc;
     pkt_decode(src->p, data, src->ci.caplen, src->ci.link_type, src->options);
     src->count++;

@@ -34,7 +34,10 @@ static int pcap_fail_trunc(pkt_handle *h, pcap_reader *r, const char *what, size
     return PKT_ERR_READ;
 }
 
-static int pcap_read_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
+/* The whole read, with every refill and failure; pcap_read_next below is
+ * its common case. */
+static __attribute__((noinline)) int pcap_read_slow(pkt_handle *h, const uint8_t **data,
+                                                    pkt_capture_info *ci)
 {
     pcap_reader *r = h->priv;
     int rc = pkt__stream_need(r->s, r->hdr_len);
@@ -90,6 +93,38 @@ static int pcap_read_next(pkt_handle *h, const uint8_t **data, pkt_capture_info 
     }
     *data = b + r->hdr_len;
     pkt__stream_advance(r->s, total);
+    return PKT_OK_PACKET;
+}
+
+/* A record wholly inside the buffered window, of a sane length: read with
+ * no call (no stack frame); anything else goes to pcap_read_slow, which
+ * starts over (nothing is consumed here before the record is known good). */
+static int pcap_read_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
+{
+    pcap_reader *r = h->priv;
+    size_t avail = pkt__stream_avail(r->s);
+    uint32_t hl = r->hdr_len;
+    if (__builtin_expect(avail < hl || hl != 16, 0))
+        return pcap_read_slow(h, data, ci);
+    const uint8_t *b = pkt__stream_ptr(r->s);
+    uint32_t caplen = pkt__u32o_at(b + 8, r->big);
+    if (__builtin_expect(caplen > r->max_caplen || avail - 16 < caplen, 0))
+        return pcap_read_slow(h, data, ci);
+    uint32_t sec = pkt__u32o_at(b, r->big);
+    uint32_t frac = pkt__u32o_at(b + 4, r->big);
+    ci->offset = pkt__stream_offset(r->s);
+    ci->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * r->frac_mul;
+    ci->caplen = caplen;
+    ci->len = pkt__u32o_at(b + 12, r->big);
+    ci->link_type = h->link_type;
+    ci->ifindex = 0;
+    ci->flags = 0;
+    ci->epb_flags = 0;
+    ci->section = 0;
+    ci->comment = NULL;
+    ci->comment_len = 0;
+    *data = b + 16;
+    pkt__stream_advance(r->s, 16 + (size_t)caplen);
     return PKT_OK_PACKET;
 }
 
