@@ -135,6 +135,48 @@ PKT_API size_t pkt_sbuf_len(const pkt_sbuf *b);
  *   PKT_LAYER_DNS               pkt_dns (questions[], rrs[]; names are
  *                               compressed; over TCP — the layer before is
  *                               TCP — with the 2-byte length prefix)
+ *   PKT_LAYER_IGMP              pkt_igmp (8 bytes: type, max_resp,
+ *                               checksum, group — for a v3 report (type
+ *                               0x22) 2 reserved bytes and num_records;
+ *                               version and num_sources are not written:
+ *                               a v3 query's fields after the group and a
+ *                               v3 report's records go in a PAYLOAD layer
+ *                               after it, which the checksum covers)
+ *   PKT_LAYER_SCTP              pkt_sctp (the common header, then the
+ *                               chunk_count chunks of `chunks`: type,
+ *                               flags, `length` (with FIX_LENGTHS 4 +
+ *                               value_len), value_len bytes of value,
+ *                               zero padding to a multiple of 4; the
+ *                               checksum is CRC32c, written least
+ *                               significant byte first as RFC 9260 says, so
+ *                               the struct's `checksum` (read big-endian by
+ *                               the decoder) is its byte-swapped value)
+ *   PKT_LAYER_GENEVE            pkt_geneve (opt_len * 4 bytes of raw
+ *                               options from `options`; option_count is
+ *                               not used)
+ *   PKT_LAYER_DHCPV4            pkt_dhcpv4 (236 bytes, sname/file NULL
+ *                               for zeros; with has_cookie the magic
+ *                               cookie, then the raw `options` when
+ *                               options_len > 0, else options built from
+ *                               opt_present in the order 53, 50, 54, 51,
+ *                               12, 55, END; option_count is not used; no
+ *                               padding to BOOTP's 300 bytes)
+ *   PKT_LAYER_NTP               pkt_ntp (48 bytes; for control and private
+ *                               messages, modes 6 and 7, the first byte
+ *                               only: the rest goes in a PAYLOAD layer)
+ *   PKT_LAYER_LLC               pkt_llc (3 bytes for U frames — control
+ *                               bits 11 — else 4, control low byte first)
+ *   PKT_LAYER_SNAP              pkt_snap (5 bytes)
+ *   PKT_LAYER_PPPOE             pkt_pppoe (6 bytes; FIX_LENGTHS sets
+ *                               `length` to the bytes after it)
+ *   PKT_LAYER_PPP               pkt_ppp (2-byte protocol, never compressed;
+ *                               preceded by address and control when either
+ *                               is non-zero)
+ *   PKT_LAYER_SLL               pkt_sll (16 bytes: min(addr_len, 8) bytes
+ *                               of addr, zeros after; first layer of
+ *                               LINKTYPE_LINUX_SLL)
+ *   PKT_LAYER_SLL2              pkt_sll2 (20 bytes, as SLL;
+ *                               LINKTYPE_LINUX_SLL2)
  *   PKT_LAYER_PAYLOAD           none: data/len are the bytes
  *
  * DNS records: A, AAAA, CNAME, NS, PTR, MX, SRV and SOA are written from
@@ -156,10 +198,12 @@ typedef struct pkt_craft_layer {
 #define PKT_SERIALIZE_FIX_LENGTHS 0x1u       /* IPv4 IHL and total length, IPv6 payload
                                                 length, extension header lengths, UDP
                                                 length, TCP data offset, DNS counts,
-                                                802.3 length */
+                                                802.3 length, PPPoE length, SCTP chunk
+                                                lengths */
 #define PKT_SERIALIZE_COMPUTE_CHECKSUMS 0x2u /* IPv4 header, TCP, UDP, ICMPv4, ICMPv6
                                                 (IPv4/IPv6 pseudo-header of the nearest
-                                                IP layer before), GRE when C is set */
+                                                IP layer before), GRE when C is set,
+                                                IGMP, SCTP (CRC32c) */
 #define PKT_SERIALIZE_NO_ETH_PADDING 0x4u    /* do not pad a short Ethernet frame (see
                                                 below) */
 
@@ -197,12 +241,17 @@ PKT_API int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_lay
  * count) gives back the decoded bytes (trailing Ethernet padding and bytes
  * past the declared lengths excepted).  The PAYLOAD layer the decoder makes
  * of ICMPv6 neighbour discovery options is trimmed, as the ICMPv6 layer
- * writes them.
+ * writes them.  Bytes a layer keeps raw outside its struct become a
+ * PAYLOAD layer after it: IGMPv3 query fields and report records, the
+ * vendor area of BOOTP (DHCPv4 without the magic cookie), NTP control
+ * messages after their first byte.  An SCTP chunk the decoder could not
+ * list, or a missing padding of the last chunk, is not given back.
  *
  * Returns the number of layers written to out (<= cap); PKT_ERR_INVAL for
  * NULL arguments; PKT_ERR_TOO_BIG when cap is too small;
  * PKT_ERR_UNSUPPORTED when the packet holds a layer type that cannot be
- * serialized.
+ * serialized (loopback, AH, ESP) or a PPP layer with a compressed
+ * protocol field.
  */
 PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap);
 

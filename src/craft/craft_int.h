@@ -4,7 +4,9 @@
  * Layout: sbuf.c (the serialize buffer), fast.c (pkt_serialize_layers and
  * its one-pass fast path for Ethernet / IPv4 / TCP or UDP / payload),
  * serialize.c (the generic path: the link/network/transport serializers,
- * layer by layer), dns.c (DNS messages with name compression), fixup.c
+ * layer by layer, with IGMP and Geneve), dns.c (DNS messages with name
+ * compression), app.c (DHCPv4, NTP), sctp.c (SCTP, CRC32c), link.c (LLC,
+ * SNAP, PPPoE, PPP, Linux cooked captures), fixup.c
  * (lengths and checksums of existing packets, decoded packets to craft
  * layers).
  *
@@ -116,5 +118,34 @@ bool pkt__craft_try_fast(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *l, s
 
 /* Serialize a DNS message (dns.c). */
 int pkt__ser_dns(pkt__craft_ctx *c, const pkt_dns *d);
+
+/* The options as the serializers test them. */
+static inline bool pkt__craft_fix(const pkt__craft_ctx *c)
+{
+    return (c->opts & PKT_SERIALIZE_FIX_LENGTHS) != 0;
+}
+
+static inline bool pkt__craft_csum(const pkt__craft_ctx *c)
+{
+    return (c->opts & PKT_SERIALIZE_COMPUTE_CHECKSUMS) != 0;
+}
+
+/* Serializers of the other files, each as the ones of serialize.c: prepend
+ * the header, return 0 or a negative PKT_ERR_* code.
+ * app.c: DHCPv4 and NTP. */
+int pkt__ser_dhcpv4(pkt__craft_ctx *c, const pkt_dhcpv4 *d);
+int pkt__ser_ntp(pkt__craft_ctx *c, const pkt_ntp *n);
+/* sctp.c: SCTP with its chunks; the CRC32c (RFC 9260 appendix A) of n
+ * bytes continued from crc (start with 0; the result is the value to
+ * store little-endian, as the wire order of the checksum field is). */
+int pkt__ser_sctp(pkt__craft_ctx *c, const pkt_sctp *s);
+uint32_t pkt__crc32c(uint32_t crc, const uint8_t *p, size_t n);
+/* link.c: 802.2 LLC, SNAP, PPPoE, PPP, Linux cooked captures v1 and v2. */
+int pkt__ser_llc(pkt__craft_ctx *c, const pkt_llc *l);
+int pkt__ser_snap(pkt__craft_ctx *c, const pkt_snap *s);
+int pkt__ser_pppoe(pkt__craft_ctx *c, const pkt_pppoe *e);
+int pkt__ser_ppp(pkt__craft_ctx *c, const pkt_ppp *p);
+int pkt__ser_sll(pkt__craft_ctx *c, const pkt_sll *s);
+int pkt__ser_sll2(pkt__craft_ctx *c, const pkt_sll2 *s);
 
 #endif /* PKT_CRAFT_INT_H */

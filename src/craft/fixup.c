@@ -184,6 +184,8 @@ int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap)
     for (unsigned i = 0; i < pkt_packet_layer_count(p); i++) {
         const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
         pkt_craft_layer c = {l->type, NULL, NULL, 0};
+        const uint8_t *extra = NULL; /* bytes a layer keeps raw: a PAYLOAD after it */
+        size_t extra_len = 0;
         switch (l->type) {
         case PKT_LAYER_ETHERNET: c.hdr = &l->u.eth; break;
         case PKT_LAYER_DOT1Q: c.hdr = &l->u.dot1q; break;
@@ -207,6 +209,39 @@ int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap)
         case PKT_LAYER_GRE: c.hdr = &l->u.gre; break;
         case PKT_LAYER_VXLAN: c.hdr = &l->u.vxlan; break;
         case PKT_LAYER_DNS: c.hdr = l->u.dns; break;
+        case PKT_LAYER_LLC: c.hdr = &l->u.llc; break;
+        case PKT_LAYER_SNAP: c.hdr = &l->u.snap; break;
+        case PKT_LAYER_PPPOE: c.hdr = &l->u.pppoe; break;
+        case PKT_LAYER_PPP:
+            /* A compressed (1-byte) protocol field is written back as 2. */
+            if (l->contents_len != (l->u.ppp.address || l->u.ppp.control ? 4u : 2u))
+                return PKT_ERR_UNSUPPORTED;
+            c.hdr = &l->u.ppp;
+            break;
+        case PKT_LAYER_SLL: c.hdr = &l->u.sll; break;
+        case PKT_LAYER_SLL2: c.hdr = &l->u.sll2; break;
+        case PKT_LAYER_GENEVE: c.hdr = &l->u.geneve; break;
+        case PKT_LAYER_SCTP: c.hdr = &l->u.sctp; break;
+        case PKT_LAYER_IGMP:
+            /* v3 query fields and report records: raw, after the header. */
+            c.hdr = &l->u.igmp;
+            extra = l->payload;
+            extra_len = l->payload_len;
+            break;
+        case PKT_LAYER_DHCPV4:
+            c.hdr = l->u.dhcpv4;
+            if (!l->u.dhcpv4->has_cookie && l->contents_len > 236) { /* BOOTP vendor area */
+                extra = l->contents + 236;
+                extra_len = l->contents_len - 236;
+            }
+            break;
+        case PKT_LAYER_NTP:
+            c.hdr = &l->u.ntp;
+            if (l->u.ntp.mode >= 6 && l->contents_len > 1) { /* control: raw after byte 0 */
+                extra = l->contents + 1;
+                extra_len = l->contents_len - 1;
+            }
+            break;
         case PKT_LAYER_PAYLOAD:
             c.data = l->contents;
             c.len = l->contents_len;
@@ -225,6 +260,11 @@ int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap)
         if (k >= cap)
             return PKT_ERR_TOO_BIG;
         out[k++] = c;
+        if (extra_len) {
+            if (k >= cap)
+                return PKT_ERR_TOO_BIG;
+            out[k++] = (pkt_craft_layer){PKT_LAYER_PAYLOAD, NULL, extra, extra_len};
+        }
     }
     return (int)k;
 }

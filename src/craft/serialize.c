@@ -23,12 +23,12 @@ int pkt__craft_prepend_slow(pkt__craft_ctx *c, size_t n, uint8_t **out)
 
 static bool fix(const pkt__craft_ctx *c)
 {
-    return (c->opts & PKT_SERIALIZE_FIX_LENGTHS) != 0;
+    return pkt__craft_fix(c);
 }
 
 static bool csum(const pkt__craft_ctx *c)
 {
-    return (c->opts & PKT_SERIALIZE_COMPUTE_CHECKSUMS) != 0;
+    return pkt__craft_csum(c);
 }
 
 /* Pseudo-header sum of the nearest IP layer before layer c->i. */
@@ -610,6 +610,47 @@ static int ser_vxlan(pkt__craft_ctx *c, const pkt_vxlan *v)
     return 0;
 }
 
+/* IGMP: the 8-byte header of every version; a v3 query's fields after
+ * the group and a v3 report's group records are the layers after (raw
+ * payload), as the decoder keeps them.  The checksum covers them too. */
+static int ser_igmp(pkt__craft_ctx *c, const pkt_igmp *g)
+{
+    uint8_t *h;
+    int rc = pkt__craft_prepend(c, 8, &h);
+    if (rc)
+        return rc;
+    h[0] = g->type;
+    h[1] = g->max_resp;
+    pkt__wr16(h + 2, csum(c) ? 0 : g->checksum);
+    if (g->type == 0x22) { /* v3 report: reserved, number of group records */
+        pkt__wr16(h + 4, 0);
+        pkt__wr16(h + 6, g->num_records);
+    } else {
+        memcpy(h + 4, g->group, 4);
+    }
+    if (csum(c))
+        pkt__wr16(h + 2, pkt__csum_fold(pkt__csum_add(0, h, pkt__craft_len(c))));
+    return 0;
+}
+
+static int ser_geneve(pkt__craft_ctx *c, const pkt_geneve *g)
+{
+    size_t olen = (size_t)(g->opt_len & 0x3fu) * 4;
+    if (olen && !g->options)
+        return PKT_ERR_INVAL;
+    uint8_t *h;
+    int rc = pkt__craft_prepend(c, 8 + olen, &h);
+    if (rc)
+        return rc;
+    h[0] = (uint8_t)(((g->version & 3u) << 6) | (g->opt_len & 0x3fu));
+    h[1] = (uint8_t)(((g->oam & 1u) << 7) | ((g->critical & 1u) << 6));
+    pkt__wr16(h + 2, g->protocol);
+    pkt__wr32(h + 4, (g->vni & 0xffffffu) << 8);
+    if (olen)
+        memcpy(h + 8, g->options, olen);
+    return 0;
+}
+
 static int ser_payload(pkt__craft_ctx *c, const pkt_craft_layer *l)
 {
     if (!l->len)
@@ -656,6 +697,17 @@ int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *la
         case PKT_LAYER_GRE: rc = ser_gre(&c, l->hdr); break;
         case PKT_LAYER_VXLAN: rc = ser_vxlan(&c, l->hdr); break;
         case PKT_LAYER_DNS: rc = pkt__ser_dns(&c, l->hdr); break;
+        case PKT_LAYER_IGMP: rc = ser_igmp(&c, l->hdr); break;
+        case PKT_LAYER_GENEVE: rc = ser_geneve(&c, l->hdr); break;
+        case PKT_LAYER_SCTP: rc = pkt__ser_sctp(&c, l->hdr); break;
+        case PKT_LAYER_DHCPV4: rc = pkt__ser_dhcpv4(&c, l->hdr); break;
+        case PKT_LAYER_NTP: rc = pkt__ser_ntp(&c, l->hdr); break;
+        case PKT_LAYER_LLC: rc = pkt__ser_llc(&c, l->hdr); break;
+        case PKT_LAYER_SNAP: rc = pkt__ser_snap(&c, l->hdr); break;
+        case PKT_LAYER_PPPOE: rc = pkt__ser_pppoe(&c, l->hdr); break;
+        case PKT_LAYER_PPP: rc = pkt__ser_ppp(&c, l->hdr); break;
+        case PKT_LAYER_SLL: rc = pkt__ser_sll(&c, l->hdr); break;
+        case PKT_LAYER_SLL2: rc = pkt__ser_sll2(&c, l->hdr); break;
         case PKT_LAYER_PAYLOAD: rc = ser_payload(&c, l); break;
         default: rc = PKT_ERR_INVAL; break;
         }

@@ -68,6 +68,15 @@ enum {
     CG_ETH_IPV4_UDP_VXLAN,
     CG_ETH_IP_UDP_DNS,
     CG_ETH_IPV4_TCP_DNS,
+    CG_ETH_IPV4_UDP_DHCP,
+    CG_ETH_IP_UDP_NTP,
+    CG_ETH_IP_SCTP,
+    CG_ETH_IPV4_IGMP,
+    CG_ETH_IPV4_UDP_GENEVE,
+    CG_ETH_LLC_SNAP_IPV4_UDP,
+    CG_ETH_PPPOE_PPP_IP_UDP,
+    CG_SLL_IPV4_TCP,
+    CG_SLL2_IPV6_UDP,
     CG_STACKS
 };
 
@@ -75,7 +84,10 @@ static const char *const cg_stack_names[CG_STACKS] = {
     "eth/ipv4/tcp",      "eth/ipv4/udp",         "eth/vlan/ipv4/udp", "eth/ipv6/tcp",
     "eth/ipv6/ext/udp",  "eth/arp",              "eth/ipv4/icmp",     "eth/ipv6/icmpv6",
     "eth/mpls/ipv4/udp", "eth/ipv4/gre/ipv4/udp", "eth/ipv4/udp/vxlan/eth/ipv4/tcp",
-    "eth/ip/udp/dns",    "eth/ipv4/tcp/dns"};
+    "eth/ip/udp/dns",    "eth/ipv4/tcp/dns",
+    "eth/ipv4/udp/dhcpv4", "eth/ip/udp/ntp",    "eth/ip/sctp",       "eth/ipv4/igmp",
+    "eth/ipv4/udp/geneve/...", "eth(802.3)/llc/snap/ipv4/udp", "eth/pppoe/ppp/ip/udp",
+    "sll/ipv4/tcp",      "sll2/ipv6/udp"};
 
 typedef struct cg_packet {
     pkt_craft_layer l[20];
@@ -95,6 +107,19 @@ typedef struct cg_packet {
     pkt_gre gre;
     pkt_vxlan vxlan;
     pkt_dns dns;
+    pkt_dhcpv4 dhcp;
+    pkt_ntp ntp;
+    pkt_sctp sctp;
+    pkt_sctp_chunk chunks[4];
+    pkt_igmp igmp;
+    pkt_geneve geneve;
+    pkt_llc llc;
+    pkt_snap snap;
+    pkt_pppoe pppoe;
+    pkt_ppp ppp;
+    pkt_sll sll;
+    pkt_sll2 sll2;
+    uint8_t app[4][256]; /* option, chunk and record bytes */
     uint8_t arp_addr[4][16];
     uint8_t ip4_opts[2][40];
     uint8_t ext_opts[2][64];
@@ -360,6 +385,228 @@ static void cg_icmpv6(cg_packet *g)
         cg_payload(g, 200);
 }
 
+/* The link type of a generated packet (its first layer). */
+static inline uint32_t cg_link_type(const cg_packet *g)
+{
+    switch (g->l[0].type) {
+    case PKT_LAYER_SLL: return PKT_LINKTYPE_LINUX_SLL;
+    case PKT_LAYER_SLL2: return PKT_LINKTYPE_LINUX_SLL2;
+    default: return PKT_LINKTYPE_ETHERNET;
+    }
+}
+
+static void cg_dhcp(cg_packet *g)
+{
+    pkt_dhcpv4 *d = &g->dhcp;
+    memset(d, 0, sizeof *d);
+    d->op = (uint8_t)cg_range(1, 2);
+    d->htype = 1;
+    d->hlen = 6;
+    d->hops = (uint8_t)cg_range(0, 2);
+    d->xid = cg_u32();
+    d->secs = (uint16_t)cg_range(0, 600);
+    d->flags = (cg_u8() & 1) ? 0x8000 : 0;
+    cg_bytes(d->ciaddr, 4);
+    cg_bytes(d->yiaddr, 4);
+    cg_bytes(d->siaddr, 4);
+    cg_bytes(d->giaddr, 4);
+    cg_bytes(d->chaddr, 6);
+    d->has_cookie = 1;
+    d->opt_present = PKT_DHCPOPT_HAS_MSG_TYPE | PKT_DHCPOPT_HAS_END;
+    d->msg_type = (uint8_t)cg_range(1, 8);
+    if (cg_u8() & 1) {
+        d->opt_present |= PKT_DHCPOPT_HAS_REQUESTED_IP;
+        cg_bytes(d->requested_ip, 4);
+    }
+    if (cg_u8() & 1) {
+        d->opt_present |= PKT_DHCPOPT_HAS_SERVER_ID;
+        cg_bytes(d->server_id, 4);
+    }
+    if (cg_u8() & 1) {
+        d->opt_present |= PKT_DHCPOPT_HAS_LEASE_TIME;
+        d->lease_time = cg_u32();
+    }
+    if (cg_u8() & 1) {
+        d->opt_present |= PKT_DHCPOPT_HAS_HOSTNAME;
+        d->hostname_len = (uint8_t)cg_range(1, 30);
+        for (unsigned i = 0; i < d->hostname_len; i++)
+            g->app[0][i] = (uint8_t)("abcdefghijklmnopqrstuvwxyz0123456789-"[cg_range(0, 36)]);
+        d->hostname = g->app[0];
+    }
+    if (cg_u8() & 1) {
+        static const uint8_t codes[] = {1, 3, 6, 15, 28, 42, 51, 58, 59, 119, 121};
+        d->opt_present |= PKT_DHCPOPT_HAS_PARAM_LIST;
+        d->param_list_len = (uint8_t)cg_range(1, 11);
+        for (unsigned i = 0; i < d->param_list_len; i++)
+            g->app[1][i] = codes[i];
+        d->param_list = g->app[1];
+    }
+    cg_add(g, PKT_LAYER_DHCPV4, d);
+}
+
+static void cg_ntp(cg_packet *g)
+{
+    pkt_ntp *n = &g->ntp;
+    memset(n, 0, sizeof *n);
+    n->li = (uint8_t)cg_range(0, 2);
+    n->version = (uint8_t)cg_range(3, 4);
+    n->mode = (uint8_t)cg_range(1, 5);
+    n->stratum = (uint8_t)cg_range(1, 15);
+    n->poll = (int8_t)cg_range(4, 17);
+    n->precision = (int8_t)-(int)cg_range(6, 30);
+    n->root_delay = cg_u32() & 0xfffff;
+    n->root_dispersion = cg_u32() & 0xfffff;
+    n->ref_id = cg_u32();
+    n->ref_ts = cg_next();
+    n->orig_ts = cg_next();
+    n->recv_ts = cg_next();
+    n->xmit_ts = cg_next();
+    cg_add(g, PKT_LAYER_NTP, n);
+}
+
+/* SCTP: 1..3 chunks, each DATA, SACK or HEARTBEAT with valid contents. */
+static void cg_sctp(cg_packet *g)
+{
+    pkt_sctp *s = &g->sctp;
+    memset(s, 0, sizeof *s);
+    s->src_port = cg_port();
+    s->dst_port = cg_port();
+    s->vtag = cg_u32();
+    s->chunk_count = (uint16_t)cg_range(1, 3);
+    for (unsigned i = 0; i < s->chunk_count; i++) {
+        pkt_sctp_chunk *k = &g->chunks[i];
+        uint8_t *v = g->app[i];
+        memset(k, 0, sizeof *k);
+        switch (cg_range(0, 2)) {
+        case 0: /* DATA: TSN, stream id, stream seq, PPID 0, user data */
+            k->type = 0;
+            k->flags = 3;
+            cg_bytes(v, 8);
+            memset(v + 8, 0, 4);
+            k->value_len = (uint16_t)(12 + cg_range(1, 200));
+            cg_bytes(v + 12, k->value_len - 12u);
+            break;
+        case 1: /* SACK without gap blocks or duplicates */
+            k->type = 3;
+            cg_bytes(v, 8);
+            memset(v + 8, 0, 4);
+            k->value_len = 12;
+            break;
+        default: { /* HEARTBEAT with its info parameter */
+            k->type = 4;
+            uint16_t n = (uint16_t)(4 * cg_range(1, 10));
+            v[0] = 0;
+            v[1] = 1;
+            v[2] = (uint8_t)((4 + n) >> 8);
+            v[3] = (uint8_t)(4 + n);
+            cg_bytes(v + 4, n);
+            k->value_len = (uint16_t)(4 + n);
+            break;
+        }
+        }
+        k->value = v;
+        k->length = (uint16_t)(4 + k->value_len);
+    }
+    s->chunks = g->chunks;
+    cg_add(g, PKT_LAYER_SCTP, s);
+}
+
+static void cg_group(uint8_t *a)
+{
+    cg_bytes(a, 4);
+    a[0] = (uint8_t)cg_range(224, 239);
+}
+
+/* IGMP v1/v2 messages, v3 queries and reports (their tails as payload). */
+static void cg_igmp(cg_packet *g)
+{
+    pkt_igmp *m = &g->igmp;
+    memset(m, 0, sizeof *m);
+    uint8_t *t = g->app[0];
+    size_t tl = 0;
+    switch (cg_range(0, 5)) {
+    case 0: m->version = 1; m->type = 0x11; break; /* v1 query */
+    case 1: m->version = 1; m->type = 0x12; cg_group(m->group); break;
+    case 2:
+        m->version = 2;
+        m->type = (uint8_t)cg_range(0x16, 0x17);
+        m->max_resp = (uint8_t)cg_range(0, 255);
+        if (m->type == 0x17)
+            m->max_resp = 0;
+        cg_group(m->group);
+        if (m->type == 0x16)
+            m->max_resp = 0;
+        break;
+    case 3: /* v2 query, general or group-specific */
+        m->version = 2;
+        m->type = 0x11;
+        m->max_resp = (uint8_t)cg_range(1, 255);
+        if (cg_u8() & 1)
+            cg_group(m->group);
+        break;
+    case 4: { /* v3 query: S/QRV, QQIC, sources */
+        m->version = 3;
+        m->type = 0x11;
+        m->max_resp = (uint8_t)cg_range(1, 255);
+        if (cg_u8() & 1)
+            cg_group(m->group);
+        m->num_sources = (uint16_t)cg_range(0, 4);
+        t[0] = (uint8_t)cg_range(0, 7);
+        t[1] = (uint8_t)cg_range(1, 255);
+        t[2] = 0;
+        t[3] = (uint8_t)m->num_sources;
+        cg_bytes(t + 4, 4u * m->num_sources);
+        tl = 4 + 4u * m->num_sources;
+        break;
+    }
+    default: /* v3 report: records type, aux 0, sources, group, sources */
+        m->version = 3;
+        m->type = 0x22;
+        m->num_records = (uint16_t)cg_range(0, 4);
+        for (unsigned r = 0; r < m->num_records; r++) {
+            unsigned ns = cg_range(0, 3);
+            t[tl] = (uint8_t)cg_range(1, 6);
+            t[tl + 1] = 0;
+            t[tl + 2] = 0;
+            t[tl + 3] = (uint8_t)ns;
+            cg_group(t + tl + 4);
+            cg_bytes(t + tl + 8, 4 * ns);
+            tl += 8 + 4 * ns;
+        }
+        break;
+    }
+    cg_add(g, PKT_LAYER_IGMP, m);
+    if (tl) {
+        pkt_craft_layer c = {PKT_LAYER_PAYLOAD, NULL, t, tl};
+        g->l[g->n++] = c;
+    }
+}
+
+static void cg_geneve(cg_packet *g, uint16_t proto)
+{
+    pkt_geneve *v = &g->geneve;
+    memset(v, 0, sizeof *v);
+    uint8_t *o = g->app[0];
+    size_t ol = 0;
+    unsigned k = cg_range(0, 2);
+    for (unsigned i = 0; i < k; i++) {
+        unsigned words = cg_range(0, 3);
+        o[ol] = 0xff; /* class 0xff00 .. 0xffff: experimental use (RFC 8926) */
+        o[ol + 1] = cg_u8();
+        o[ol + 2] = cg_u8() & 0x7f; /* not critical */
+        o[ol + 3] = (uint8_t)words;
+        cg_bytes(o + ol + 4, 4 * words);
+        ol += 4 + 4 * words;
+    }
+    v->opt_len = (uint8_t)(ol / 4);
+    v->oam = 0;
+    v->protocol = proto;
+    v->vni = cg_u32() & 0xffffff;
+    v->options = ol ? o : NULL;
+    v->option_count = (uint16_t)k;
+    cg_add(g, PKT_LAYER_GENEVE, v);
+}
+
 /* Fill g with a random packet of the given stack. */
 static void cg_generate(cg_packet *g, int stack)
 {
@@ -532,6 +779,115 @@ static void cg_generate(cg_packet *g, int stack)
         cg_tcp(g, &g->tcp[0], cg_port(), 53);
         g->tcp[0].flags = PKT_TCP_ACK | PKT_TCP_PSH;
         cg_dns(g);
+        break;
+    case CG_ETH_IPV4_UDP_DHCP: {
+        cg_eth(g, &g->eth[0], 0x0800);
+        cg_ipv4(g, &g->ip4[0], 17, 0);
+        int reply = cg_u8() & 1;
+        cg_udp(g, &g->udp[0], reply ? 67 : 68, reply ? 68 : 67);
+        cg_dhcp(g);
+        break;
+    }
+    case CG_ETH_IP_UDP_NTP:
+        if (cg_u8() & 1) {
+            cg_eth(g, &g->eth[0], 0x0800);
+            cg_ipv4(g, &g->ip4[0], 17, 0);
+        } else {
+            cg_eth(g, &g->eth[0], 0x86dd);
+            cg_ipv6(g, &g->ip6, 17);
+        }
+        cg_udp(g, &g->udp[0], (cg_u8() & 1) ? 123 : cg_port(), 123);
+        cg_ntp(g);
+        break;
+    case CG_ETH_IP_SCTP:
+        if (cg_u8() & 1) {
+            cg_eth(g, &g->eth[0], 0x0800);
+            cg_ipv4(g, &g->ip4[0], 132, 0);
+        } else {
+            cg_eth(g, &g->eth[0], 0x86dd);
+            cg_ipv6(g, &g->ip6, 132);
+        }
+        cg_sctp(g);
+        break;
+    case CG_ETH_IPV4_IGMP:
+        cg_eth(g, &g->eth[0], 0x0800);
+        cg_ipv4(g, &g->ip4[0], 2, 0);
+        g->ip4[0].ttl = 1;
+        cg_igmp(g);
+        break;
+    case CG_ETH_IPV4_UDP_GENEVE: {
+        cg_eth(g, &g->eth[0], 0x0800);
+        cg_ipv4(g, &g->ip4[0], 17, 0);
+        cg_udp(g, &g->udp[0], cg_port(), 6081);
+        if (cg_u8() & 1) {
+            cg_geneve(g, 0x6558);
+            cg_eth(g, &g->eth[1], 0x0800);
+            cg_ipv4(g, &g->ip4[1], 6, 1);
+            cg_tcp(g, &g->tcp[1], cg_port(), cg_port());
+        } else {
+            cg_geneve(g, 0x0800);
+            cg_ipv4(g, &g->ip4[1], 17, 1);
+            cg_udp(g, &g->udp[1], cg_port(), cg_port());
+        }
+        cg_payload(g, 900);
+        break;
+    }
+    case CG_ETH_LLC_SNAP_IPV4_UDP:
+        cg_eth(g, &g->eth[0], 0); /* the 802.3 length: FIX_LENGTHS writes it */
+        g->eth[0].is_8023 = 1;
+        memset(&g->llc, 0, sizeof g->llc);
+        g->llc.dsap = g->llc.ssap = 0xaa;
+        g->llc.control = 0x03;
+        cg_add(g, PKT_LAYER_LLC, &g->llc);
+        memset(&g->snap, 0, sizeof g->snap);
+        g->snap.type = 0x0800;
+        cg_add(g, PKT_LAYER_SNAP, &g->snap);
+        cg_ipv4(g, &g->ip4[0], 17, 0);
+        cg_udp(g, &g->udp[0], cg_port(), cg_port());
+        cg_payload(g, 1000);
+        break;
+    case CG_ETH_PPPOE_PPP_IP_UDP: {
+        int v6 = cg_u8() & 1;
+        cg_eth(g, &g->eth[0], 0x8864);
+        memset(&g->pppoe, 0, sizeof g->pppoe);
+        g->pppoe.version = g->pppoe.type = 1;
+        g->pppoe.session_id = (uint16_t)cg_range(1, 0xfffe);
+        cg_add(g, PKT_LAYER_PPPOE, &g->pppoe);
+        memset(&g->ppp, 0, sizeof g->ppp);
+        g->ppp.protocol = v6 ? 0x0057 : 0x0021;
+        cg_add(g, PKT_LAYER_PPP, &g->ppp);
+        if (v6)
+            cg_ipv6(g, &g->ip6, 17);
+        else
+            cg_ipv4(g, &g->ip4[0], 17, 0);
+        cg_udp(g, &g->udp[0], cg_port(), cg_port());
+        cg_payload(g, 1000);
+        break;
+    }
+    case CG_SLL_IPV4_TCP:
+        memset(&g->sll, 0, sizeof g->sll);
+        g->sll.pkttype = (uint16_t)cg_range(0, 4);
+        g->sll.arphrd = 1;
+        g->sll.addr_len = 6;
+        cg_bytes(g->sll.addr, 6);
+        g->sll.protocol = 0x0800;
+        cg_add(g, PKT_LAYER_SLL, &g->sll);
+        cg_ipv4(g, &g->ip4[0], 6, 0);
+        cg_tcp(g, &g->tcp[0], cg_port(), cg_port());
+        cg_payload(g, 1000);
+        break;
+    case CG_SLL2_IPV6_UDP:
+        memset(&g->sll2, 0, sizeof g->sll2);
+        g->sll2.protocol = 0x86dd;
+        g->sll2.ifindex = cg_range(1, 1000);
+        g->sll2.arphrd = 1;
+        g->sll2.pkttype = (uint8_t)cg_range(0, 4);
+        g->sll2.addr_len = 6;
+        cg_bytes(g->sll2.addr, 6);
+        cg_add(g, PKT_LAYER_SLL2, &g->sll2);
+        cg_ipv6(g, &g->ip6, 17);
+        cg_udp(g, &g->udp[0], cg_port(), cg_port());
+        cg_payload(g, 1000);
         break;
     }
 }

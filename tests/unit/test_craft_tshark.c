@@ -2,7 +2,10 @@
  * tshark reads crafted packets: every stack of craft_gen.h, written with
  * pkt_writer, must show no malformed packet, no expert error and no bad
  * IPv4/TCP/UDP/ICMP/ICMPv6 checksum when tshark verifies checksums.
- * Also the GRE checksum, checked by tshark when present.
+ * Also the GRE checksum, checked by tshark when present, the IGMP checksum
+ * (always checked) and the SCTP CRC32c (-o "sctp.checksum:CRC 32c").
+ * The packets go into one pcapng file with an interface per link type
+ * (Ethernet, Linux SLL, Linux SLL2).
  * Skipped (77) when tshark is not installed.
  */
 #include <stdbool.h>
@@ -35,7 +38,9 @@ static void collect_heuristics(void)
         if (sscanf(line, "%63s %63s %7s", parent, name, on) != 3 || strcmp(on, "T") != 0)
             continue;
         static const char *const keep[] = {"eth", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6",
-                                           "arp", "vlan", "mpls", "gre", "vxlan", "dns", "data"};
+                                           "arp", "vlan", "mpls", "gre", "vxlan", "dns", "data",
+                                           "dhcp", "ntp", "sctp", "igmp", "geneve", "llc",
+                                           "pppoe", "pppoes", "ppp", "sll"};
         bool kept = false;
         for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
             kept |= strcmp(name, keep[i]) == 0;
@@ -55,7 +60,7 @@ static long tshark_count(const char *file, const char *filter, char *first, size
     static char cmd[20000];
     snprintf(cmd, sizeof cmd,
              "tshark -n%s -r '%s' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "
-             "-o udp.check_checksum:TRUE -Y '%s' "
+             "-o udp.check_checksum:TRUE -o 'sctp.checksum:CRC 32c' -Y '%s' "
              "-T fields -e frame.number -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null",
              heur, file, filter);
     FILE *f = popen(cmd, "r");
@@ -82,10 +87,14 @@ static void test_tshark(void **state)
     assert_true(fd >= 0);
     close(fd);
     pkt_writer_options o = PKT_WRITER_OPTIONS_INIT;
-    o.format = PKT_FORMAT_PCAP;
+    o.format = PKT_FORMAT_PCAPNG;
     pkt_error err;
     pkt_writer *w = pkt_writer_open(path, &o, &err);
     assert_non_null(w);
+    static const uint32_t links[] = {PKT_LINKTYPE_ETHERNET, PKT_LINKTYPE_LINUX_SLL,
+                                     PKT_LINKTYPE_LINUX_SLL2};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pkt_writer_add_interface(w, links[i], 0, NULL), i);
     pkt_sbuf *b = pkt_sbuf_new(0);
     static cg_packet g;
     cg_state = 42;
@@ -102,7 +111,10 @@ static void test_tshark(void **state)
             memset(&ci, 0, sizeof ci);
             ci.ts_ns = 1700000000000000000ll + total * 1000;
             ci.caplen = ci.len = (uint32_t)pkt_sbuf_len(b);
-            ci.link_type = PKT_LINKTYPE_ETHERNET;
+            ci.link_type = cg_link_type(&g);
+            ci.ifindex = ci.link_type == PKT_LINKTYPE_ETHERNET      ? 0
+                         : ci.link_type == PKT_LINKTYPE_LINUX_SLL ? 1
+                                                                    : 2;
             assert_int_equal(pkt_writer_write(w, &ci, pkt_sbuf_bytes(b)), 0);
             total++;
         }
@@ -117,7 +129,8 @@ static void test_tshark(void **state)
                             "_ws.malformed || _ws.expert.severity == error || "
                             "ip.checksum.status == 0 || tcp.checksum.status == 0 || "
                             "udp.checksum.status == 0 || icmp.checksum.status == 0 || "
-                            "icmpv6.checksum.status == 0",
+                            "icmpv6.checksum.status == 0 || igmp.checksum.status == 0 || "
+                            "sctp.checksum.status == 0 || gre.checksum.status == 0",
                             first, sizeof first);
     if (bad)
         fail_msg("%ld of %ld crafted packets flagged by tshark; first: %s (file kept: %s)", bad,
@@ -136,6 +149,16 @@ static void test_tshark(void **state)
     assert_true(tshark_count(path, "arp.opcode", NULL, 0) == PER_STACK);
     assert_true(tshark_count(path, "icmpv6.type", NULL, 0) == PER_STACK);
     assert_true(tshark_count(path, "ipv6.hopopts", NULL, 0) == PER_STACK);
+    /* The new layers were dissected as such, their checksums verified. */
+    assert_true(tshark_count(path, "dhcp.option.dhcp", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "ntp.xmt", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "sctp.checksum.status == 1", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "igmp.checksum.status == 1", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "geneve.vni", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "llc.oui == 0 && llc.type == 0x0800", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "pppoe.session_id && ppp.protocol", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "sll.pkttype && ip", NULL, 0) == PER_STACK);
+    assert_true(tshark_count(path, "sll.ifindex && ipv6", NULL, 0) == PER_STACK);
     printf("  tshark: %ld crafted packets, none malformed, no bad checksum\n", total);
     unlink(path);
 }
