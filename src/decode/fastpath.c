@@ -10,13 +10,14 @@
  * test_decode_fastpath compares both on every test packet), and hands over
  * to them, at the header where it stops, whenever anything is unusual:
  * options, fragments, bad or cut lengths, other protocols, mapped ports.
- * Only pkt_decode calls it, for link type Ethernet without
- * PKT_DECODE_VERIFY_CHECKSUMS (the STOP options hand over to the generic
- * dispatchers, which apply them).
- *
- * pkt_decode (here too) inlines it.  Every hand-over is a tail call to a
- * small out-of-line function, so the common path needs no stack frame: a
- * straight line of loads, compares and record stores.
+ * pkt_decode, at the end of this file, inlines it for link type Ethernet
+ * twice: a copy for no option at all (the common case, where the option
+ * tests fold away) and one for the STOP_AFTER options (it hands over to
+ * the generic dispatchers, which apply them, at the layer they name); any
+ * other option (VERIFY_CHECKSUMS, internal test bits) takes the generic
+ * path.  Every hand-over is a tail call to a small out-of-line function,
+ * so the common path needs no stack frame: a straight line of loads,
+ * compares and record stores.
  */
 #include "decode/decode_int.h"
 
