@@ -5,6 +5,8 @@
  * field is read least significant byte first (checked against a CRC
  * computed bit by bit here, not with the library's table), and the cases
  * the other checksums skip (cut short, fragment, quoted) are skipped.
+ * Also pkt_compute_checksums / pkt_fix_lengths on SCTP, IGMP, PPPoE and
+ * 802.3 fields: a damaged field comes back as crafted, with the count.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -217,11 +219,122 @@ static void test_skipped(void **state)
     pkt_packet_free(p);
 }
 
+/* Serialize l with lengths and checksums into out; returns the length. */
+static size_t craft(uint8_t *out, size_t cap, const pkt_craft_layer *l, size_t n)
+{
+    pkt_sbuf *b = pkt_sbuf_new(0);
+    assert_int_equal(pkt_serialize_layers(b,
+                                          PKT_SERIALIZE_FIX_LENGTHS |
+                                              PKT_SERIALIZE_COMPUTE_CHECKSUMS |
+                                              PKT_SERIALIZE_NO_ETH_PADDING,
+                                          l, n),
+                     0);
+    size_t len = pkt_sbuf_len(b);
+    assert_true(len <= cap);
+    memcpy(out, pkt_sbuf_bytes(b), len);
+    pkt_sbuf_free(b);
+    return len;
+}
+
+static void test_fixups(void **state)
+{
+    (void)state;
+    uint8_t want[256], pkt[256];
+
+    /* SCTP: the CRC, and the IPv4 header checksum. */
+    size_t n = craft_sctp(want, sizeof want, 0);
+    memcpy(pkt, want, n);
+    pkt[43] ^= 0x40;
+    assert_int_equal(pkt_compute_checksums(pkt, n, 1), 2);
+    assert_memory_equal(pkt, want, n);
+    /* In a fragment the CRC is left alone (only IPv4's is written). */
+    n = craft_sctp(want, sizeof want, PKT_IPV4_MF);
+    memcpy(pkt, want, n);
+    pkt[43] ^= 0x40;
+    assert_int_equal(pkt_compute_checksums(pkt, n, 1), 1);
+    assert_int_equal(pkt[43], want[43] ^ 0x40);
+
+    /* IGMPv3 query with a source (bytes after the 8-byte header). */
+    pkt_ethernet eth = {{1, 0, 0x5e, 0, 0, 1}, {2, 0, 0, 0, 0, 1}, 0x0800, 0};
+    pkt_ipv4 ip;
+    memset(&ip, 0, sizeof ip);
+    ip.ttl = 1;
+    ip.protocol = 2;
+    memcpy(ip.src, "\x0a\x00\x00\x01", 4);
+    memcpy(ip.dst, "\xe0\x00\x00\x01", 4);
+    pkt_igmp g;
+    memset(&g, 0, sizeof g);
+    g.type = 0x11;
+    g.max_resp = 100;
+    static const uint8_t v3[] = {2, 125, 0, 1, 10, 0, 0, 9};
+    pkt_craft_layer li[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(IPV4, &ip),
+                            PKT_CRAFT(IGMP, &g), PKT_CRAFT_PAYLOAD(v3, sizeof v3)};
+    n = craft(want, sizeof want, li, 4);
+    memcpy(pkt, want, n);
+    pkt[34 + 2] ^= 0x21;
+    pkt[34 + 3] ^= 0x03;
+    assert_int_equal(pkt_compute_checksums(pkt, n, 1), 2);
+    assert_memory_equal(pkt, want, n);
+
+    /* PPPoE session / PPP / IPv4 / UDP: the PPPoE length, larger and
+     * smaller; with the IPv4 and UDP lengths too. */
+    pkt_ethernet eth2 = {{2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 1}, 0x8864, 0};
+    pkt_pppoe e = {1, 1, 0, 0x1234, 0};
+    pkt_ppp ppp = {0x0021, 0, 0};
+    ip.protocol = 17;
+    pkt_udp u = {40000, 9, 0, 0};
+    static const uint8_t data[] = "twelve bytes";
+    pkt_craft_layer lp[] = {PKT_CRAFT(ETHERNET, &eth2), PKT_CRAFT(PPPOE, &e),
+                            PKT_CRAFT(PPP, &ppp),       PKT_CRAFT(IPV4, &ip),
+                            PKT_CRAFT(UDP, &u),         PKT_CRAFT_PAYLOAD(data, 12)};
+    n = craft(want, sizeof want, lp, 6);
+    assert_int_equal(want[18] << 8 | want[19], n - 20);
+    static const int deltas[] = {5, -5, 200, -20};
+    for (size_t i = 0; i < sizeof deltas / sizeof deltas[0]; i++) {
+        memcpy(pkt, want, n);
+        unsigned v = (unsigned)((int)(n - 20) + deltas[i]);
+        pkt[18] = (uint8_t)(v >> 8);
+        pkt[19] = (uint8_t)v;
+        assert_int_equal(pkt_fix_lengths(pkt, n, 1), 1);
+        assert_memory_equal(pkt, want, n);
+    }
+    memcpy(pkt, want, n);
+    pkt[19] ^= 0x08;     /* PPPoE */
+    pkt[22 + 3] ^= 0x04; /* IPv4 total length */
+    pkt[42 + 5] ^= 0x02; /* UDP length */
+    assert_int_equal(pkt_fix_lengths(pkt, n, 1), 3);
+    assert_memory_equal(pkt, want, n);
+
+    /* 802.3 / LLC / payload: the length, smaller and larger. */
+    pkt_ethernet e3 = {{1, 0x80, 0xc2, 0, 0, 0}, {2, 0, 0, 0, 0, 1}, 0, 1};
+    pkt_llc llc = {0x42, 0x42, 0x03};
+    static const uint8_t bpdu[35] = {0};
+    pkt_craft_layer l3[] = {PKT_CRAFT(ETHERNET, &e3), PKT_CRAFT(LLC, &llc),
+                            PKT_CRAFT_PAYLOAD(bpdu, sizeof bpdu)};
+    n = craft(want, sizeof want, l3, 3);
+    assert_int_equal(n, 14 + 3 + 35);
+    assert_int_equal(want[12] << 8 | want[13], 38);
+    static const uint16_t wrong[] = {3, 37, 39, 1500};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        memcpy(pkt, want, n);
+        pkt[12] = (uint8_t)(wrong[i] >> 8);
+        pkt[13] = (uint8_t)wrong[i];
+        assert_int_equal(pkt_fix_lengths(pkt, n, 1), 1);
+        assert_memory_equal(pkt, want, n);
+    }
+    assert_int_equal(pkt_fix_lengths(pkt, n, 1), 0); /* nothing left to fix */
+    /* More than 1500 bytes after the header cannot be an 802.3 length. */
+    static uint8_t big[14 + 1501];
+    memcpy(big, want, n);
+    assert_int_equal(pkt_fix_lengths(big, sizeof big, 1), PKT_ERR_TOO_BIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_and_flips),
         cmocka_unit_test(test_skipped),
+        cmocka_unit_test(test_fixups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
