@@ -258,7 +258,8 @@ PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, siz
 /*
  * pkt_fix_lengths — set the length fields of an existing packet so each
  * covers the bytes from its header to the end of buf: IPv4 total length,
- * IPv6 payload length, UDP length (IHL and TCP data offset define where
+ * IPv6 payload length, UDP length, PPPoE length, the 802.3 length of an
+ * Ethernet frame (IHL, TCP data offset and SCTP chunk lengths define where
  * the headers end and are left alone).  buf must hold exactly the packet
  * (no Ethernet padding or FCS: a short frame from pkt_serialize_layers is
  * padded unless PKT_SERIALIZE_NO_ETH_PADDING was given).  Layers inside an ICMP error's quoted
@@ -267,15 +268,16 @@ PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, siz
  *
  * link_type: LINKTYPE_* of buf.
  * Returns the number of fields changed (>= 0); PKT_ERR_INVAL for NULL buf
- * with len > 0; PKT_ERR_TOO_BIG when a length does not fit its field;
- * PKT_ERR_NOMEM.
+ * with len > 0; PKT_ERR_TOO_BIG when a length does not fit its field
+ * (an 802.3 length above 1500); PKT_ERR_NOMEM.
  */
 PKT_API int pkt_fix_lengths(uint8_t *buf, size_t len, uint32_t link_type);
 
 /*
  * pkt_compute_checksums — recompute every checksum of an existing packet
- * in place (IPv4 header, TCP, UDP, ICMPv4, ICMPv6, GRE with C set),
- * innermost first so that tunnelled packets are covered correctly.  Uses
+ * in place (IPv4 header, TCP, UDP, ICMPv4, ICMPv6, IGMP, GRE with C set,
+ * SCTP's CRC32c), innermost first so that tunnelled packets are covered
+ * correctly.  Uses
  * pkt_decode to find the layers; layers of an ICMP error's quoted packet
  * and of non-first fragments are left alone.
  *

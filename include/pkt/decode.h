@@ -623,7 +623,8 @@ typedef enum pkt_anomaly_kind {
     X(LIMIT_DNS_POINTER_HOPS, "too many DNS compression pointers in one name")   \
     X(GENEVE_VERSION, "Geneve version not 0")                                    \
     X(GENEVE_OPTION, "Geneve option length invalid")                             \
-    X(CHECKSUM_GRE, "GRE checksum wrong")
+    X(CHECKSUM_GRE, "GRE checksum wrong")                                        \
+    X(CHECKSUM_SCTP, "SCTP checksum wrong")
 
 typedef enum pkt_anomaly_reason {
 #define PKT__REASON_ENUM(name, text) PKT_REASON_##name,
@@ -664,8 +665,9 @@ PKT_API const char *pkt_anomaly_kind_name(pkt_anomaly_kind k);
 #define PKT_DECODE_STOP_AFTER_LINK 0x1u      /* link layers only (Ethernet, VLAN, MPLS...) */
 #define PKT_DECODE_STOP_AFTER_NETWORK 0x2u   /* ... and IP/ARP (with IPv6 extension headers) */
 #define PKT_DECODE_STOP_AFTER_TRANSPORT 0x4u /* ... and TCP/UDP/SCTP/ICMP: no tunnels, no application */
-#define PKT_DECODE_VERIFY_CHECKSUMS 0x8u     /* IPv4 header, TCP, UDP, ICMP, ICMPv6, IGMP;
-                                                a wrong one is a BAD_CHECKSUM anomaly */
+#define PKT_DECODE_VERIFY_CHECKSUMS 0x8u     /* IPv4 header, TCP, UDP, ICMP, ICMPv6, IGMP,
+                                                GRE, SCTP (CRC32c); a wrong one is a
+                                                BAD_CHECKSUM anomaly */
 
 /* A decoded packet.  Opaque; reused from packet to packet. */
 typedef struct pkt_packet pkt_packet;

@@ -135,11 +135,9 @@ static inline bool pkt__craft_csum(const pkt__craft_ctx *c)
  * app.c: DHCPv4 and NTP. */
 int pkt__ser_dhcpv4(pkt__craft_ctx *c, const pkt_dhcpv4 *d);
 int pkt__ser_ntp(pkt__craft_ctx *c, const pkt_ntp *n);
-/* sctp.c: SCTP with its chunks; the CRC32c (RFC 9260 appendix A) of n
- * bytes continued from crc (start with 0; the result is the value to
- * store little-endian, as the wire order of the checksum field is). */
+/* sctp.c: SCTP with its chunks (the CRC32c, pkt__crc32c, is in
+ * decode/checksum.c). */
 int pkt__ser_sctp(pkt__craft_ctx *c, const pkt_sctp *s);
-uint32_t pkt__crc32c(uint32_t crc, const uint8_t *p, size_t n);
 /* link.c: 802.2 LLC, SNAP, PPPoE, PPP, Linux cooked captures v1 and v2. */
 int pkt__ser_llc(pkt__craft_ctx *c, const pkt_llc *l);
 int pkt__ser_snap(pkt__craft_ctx *c, const pkt_snap *s);

@@ -75,26 +75,41 @@ int pkt_fix_lengths(uint8_t *buf, size_t len, uint32_t link_type)
         for (unsigned i = 0; i < q && done; i++) {
             const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
             size_t want = len - l->offset;
-            uint8_t *f = buf + l->offset;
+            size_t max = 65535;
+            unsigned at; /* the field's offset in the header */
             bool frag;
             switch (l->type) {
             case PKT_LAYER_IPV4:
+                at = 2;
                 break;
             case PKT_LAYER_IPV6:
                 want -= 40;
+                at = 4;
                 break;
             case PKT_LAYER_UDP:
                 if (ip_before(p, i, &frag) >= 0 && frag)
                     continue;
+                at = 4;
+                break;
+            case PKT_LAYER_PPPOE:
+                want -= 6;
+                at = 4;
+                break;
+            case PKT_LAYER_ETHERNET:
+                if (!l->u.eth.is_8023)
+                    continue;
+                want -= 14;
+                max = 1500; /* above, the field would be an EtherType */
+                at = 12;
                 break;
             default:
                 continue;
             }
-            if (want > 65535) {
+            if (want > max) {
                 pkt_packet_free(p);
                 return PKT_ERR_TOO_BIG;
             }
-            uint8_t *field = f + (l->type == PKT_LAYER_IPV4 ? 2 : 4);
+            uint8_t *field = buf + l->offset + at;
             if (pkt__be16_at(field) != want) {
                 pkt__wr16(field, (uint16_t)want);
                 changed++;
@@ -140,6 +155,7 @@ int pkt_compute_checksums(uint8_t *buf, size_t len, uint32_t link_type)
             written++;
             break;
         case PKT_LAYER_ICMPV4:
+        case PKT_LAYER_IGMP:
             pkt__wr16(h + 2, 0);
             pkt__wr16(h + 2, pkt__csum_fold(pkt__csum_add(0, h, seglen)));
             written++;
@@ -151,6 +167,19 @@ int pkt_compute_checksums(uint8_t *buf, size_t len, uint32_t link_type)
                 written++;
             }
             break;
+        case PKT_LAYER_SCTP: {
+            /* CRC32c (RFC 9260 appendix A) over the whole SCTP packet, the
+             * field zero, stored least significant byte first.  Not for a
+             * fragment: the packet is not all here. */
+            if (frag || seglen < 12)
+                break;
+            memset(h + 8, 0, 4);
+            uint32_t crc = pkt__crc32c(0, h, seglen);
+            for (unsigned k = 0; k < 4; k++)
+                h[8 + k] = (uint8_t)(crc >> (8 * k));
+            written++;
+            break;
+        }
         case PKT_LAYER_TCP:
         case PKT_LAYER_UDP:
         case PKT_LAYER_ICMPV6: {

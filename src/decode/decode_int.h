@@ -397,5 +397,10 @@ static inline uint16_t pkt__csum_fold(uint64_t sum)
  * upper-layer packet of `len` bytes of protocol `proto`; false when there
  * is no enclosing IP layer. */
 bool pkt__csum_pseudo(const pkt_packet *p, uint8_t proto, uint32_t len, uint64_t *sum);
+/* CRC32c (RFC 9260 appendix A) of n bytes continued from crc (start with
+ * 0; pass the result back in to continue over more bytes).  The result is
+ * the value of SCTP's checksum field stored least significant byte first,
+ * as the field's wire order is. */
+uint32_t pkt__crc32c(uint32_t crc, const uint8_t *p, size_t n);
 
 #endif /* PKT_DECODE_INT_H */

@@ -3,9 +3,27 @@
  * tag(4) checksum(4), then chunks: type(1) flags(1) length(2, header
  * included, padding to 4 bytes excluded) value.  The chunks are listed (up
  * to PKT_LIMIT_SCTP_CHUNKS) in pkt_sctp.chunks; they are the layer's
- * payload.  The CRC32c checksum is not verified.
+ * payload.
+ *
+ * With PKT_DECODE_VERIFY_CHECKSUMS the CRC32c (RFC 9260 appendix A) over
+ * the whole SCTP packet, the checksum field taken as zero, is compared
+ * with the field read least significant byte first (its wire order; the
+ * `checksum` member is the big-endian reading, as for every other field);
+ * a difference is BAD_CHECKSUM CHECKSUM_SCTP.  Not verified when the
+ * packet is cut short, an IP fragment, or quoted in an ICMP error.
  */
 #include "decode/decode_int.h"
+
+/* Whether the CRC32c of the SCTP packet [data, data+len) (len >= 12)
+ * matches its checksum field. */
+static bool crc_ok(const uint8_t *data, uint32_t len)
+{
+    static const uint8_t zero[4] = {0, 0, 0, 0};
+    uint32_t crc = pkt__crc32c(0, data, 8);
+    crc = pkt__crc32c(crc, zero, 4);
+    crc = pkt__crc32c(crc, data + 12, len - 12u);
+    return crc == pkt__le32_at(data + 8);
+}
 
 void pkt__decode_sctp(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
@@ -26,6 +44,10 @@ void pkt__decode_sctp(pkt_packet *p, const uint8_t *data, uint32_t len)
     s->chunks = &p->sctp_chunks[p->nsctp_chunks];
     s->chunk_count = 0;
     int idx = pkt__layer_index(p, l);
+    if ((p->options & PKT_DECODE_VERIFY_CHECKSUMS) && !p->cut && !p->fragment && !p->quoted &&
+        !crc_ok(data, len))
+        pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_SCTP, PKT_REASON_CHECKSUM_SCTP, idx,
+                     h + 8, s->checksum);
     while (pkt__cur_left(&c)) {
         const uint8_t *ch = c.p;
         const uint8_t *ch_h = pkt__cur_take(&c, 4);

@@ -39,6 +39,24 @@ static inline void pb_plain_csum(pb *x, size_t at, size_t off)
     pb_put16(x, at + off, pb_fold(pb_sum(x->b + at, x->n - at)));
 }
 
+/* SCTP's CRC32c (RFC 9260 appendix A) over [at, n) with the field at at+8
+ * taken as zero, stored least significant byte first; bit by bit with the
+ * reflected polynomial 0x82F63B78, independent of the library. */
+static inline void pb_sctp_crc(pb *x, size_t at)
+{
+    for (size_t i = 8; i < 12; i++)
+        x->b[at + i] = 0;
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = at; i < x->n; i++) {
+        crc ^= x->b[i];
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    for (size_t i = 0; i < 4; i++)
+        x->b[at + 8 + i] = (uint8_t)(crc >> (8 * i));
+}
+
 static inline void case_eth_ipv4_tcp(dcase *c)
 {
     c->name = "eth/ipv4/tcp";
@@ -498,6 +516,7 @@ static inline void case_sctp(dcase *c)
     pb_u8(x, 14); /* SHUTDOWN_COMPLETE */
     pb_u8(x, 0);
     pb_u16(x, 4);
+    pb_sctp_crc(x, s);
     pb_ipv4_done(x, ip);
     c->payload_layer = PKT_LAYER_SCTP;
 }

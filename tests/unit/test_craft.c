@@ -482,7 +482,22 @@ static void damage(const pkt_packet *p, uint8_t *buf)
             break;
         case PKT_LAYER_ICMPV4:
         case PKT_LAYER_ICMPV6:
+        case PKT_LAYER_IGMP:
             h[2] ^= 0x33;
+            break;
+        case PKT_LAYER_SCTP:
+            h[8] ^= 0x01;
+            h[11] ^= 0x80;
+            break;
+        case PKT_LAYER_PPPOE:
+            h[5] ^= 0x0c; /* the length, larger or smaller */
+            break;
+        case PKT_LAYER_ETHERNET:
+            if (l->u.eth.is_8023) { /* smaller or larger, still <= 1500 */
+                unsigned v = l->u.eth.type > 40 ? l->u.eth.type - 37u : l->u.eth.type + 29u;
+                h[12] = (uint8_t)(v >> 8);
+                h[13] = (uint8_t)v;
+            }
             break;
         default:
             break;
