@@ -440,9 +440,10 @@ static uint32_t crc32c_bitwise(const uint8_t *p, size_t n)
     return ~crc;
 }
 
-/* The SCTP checksum of a crafted packet, checked here (the decoder does
- * not verify it): CRC32c over the SCTP packet with the field zeroed,
- * least significant byte first in the field. */
+/* The SCTP checksum of a crafted packet, checked here independently of
+ * the library's CRC32c (which the serializer and the decoder share):
+ * CRC32c over the SCTP packet with the field zeroed, least significant
+ * byte first in the field. */
 static void check_sctp_crc(const pkt_packet *p, const uint8_t *bytes, size_t len)
 {
     const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_SCTP);
