@@ -34,6 +34,26 @@ static int pcap_fail_trunc(pkt_handle *h, pcap_reader *r, const char *what, size
     return PKT_ERR_READ;
 }
 
+/* The capture info of the record whose header is at b (the stream still
+ * at it): timestamp, lengths, link type, and nothing pcap cannot say. */
+static inline void fill_ci(const pkt_handle *h, const pcap_reader *r, pkt_capture_info *ci,
+                           const uint8_t *b)
+{
+    uint32_t sec = pkt__u32o_at(b, r->big);
+    uint32_t frac = pkt__u32o_at(b + 4, r->big);
+    ci->offset = pkt__stream_offset(r->s);
+    ci->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * r->frac_mul;
+    ci->caplen = pkt__u32o_at(b + 8, r->big);
+    ci->len = pkt__u32o_at(b + 12, r->big);
+    ci->link_type = h->link_type;
+    ci->ifindex = 0;
+    ci->flags = 0;
+    ci->epb_flags = 0;
+    ci->section = 0;
+    ci->comment = NULL;
+    ci->comment_len = 0;
+}
+
 /* The whole read, with every refill and failure; pcap_read_next below is
  * its common case. */
 static __attribute__((noinline)) int pcap_read_slow(pkt_handle *h, const uint8_t **data,
@@ -51,10 +71,7 @@ static __attribute__((noinline)) int pcap_read_slow(pkt_handle *h, const uint8_t
         return pcap_fail_trunc(h, r, "a packet record header", r->hdr_len);
     }
     const uint8_t *b = pkt__stream_ptr(r->s);
-    uint32_t sec = pkt__u32o_at(b, r->big);
-    uint32_t frac = pkt__u32o_at(b + 4, r->big);
     uint32_t caplen = pkt__u32o_at(b + 8, r->big);
-    uint32_t len = pkt__u32o_at(b + 12, r->big);
     if (caplen > r->max_caplen) {
         pkt__handle_fail(h, PKT_ERR_CORRUPT,
                          "%s: corrupt record at byte %llu: captured length %u exceeds the "
@@ -73,17 +90,7 @@ static __attribute__((noinline)) int pcap_read_slow(pkt_handle *h, const uint8_t
         return pcap_fail_trunc(h, r, "a packet record", total);
     }
     b = pkt__stream_ptr(r->s);
-    ci->offset = pkt__stream_offset(r->s);
-    ci->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * r->frac_mul;
-    ci->caplen = caplen;
-    ci->len = len;
-    ci->link_type = h->link_type;
-    ci->ifindex = 0;
-    ci->flags = 0;
-    ci->epb_flags = 0;
-    ci->section = 0;
-    ci->comment = NULL;
-    ci->comment_len = 0;
+    fill_ci(h, r, ci, b);
     if (r->hdr_len == 24) {
         int32_t ifi = (int32_t)pkt__u32o_at(b + 16, r->big);
         ci->ifindex = ifi;
@@ -110,19 +117,7 @@ static int pcap_read_next(pkt_handle *h, const uint8_t **data, pkt_capture_info 
     uint32_t caplen = pkt__u32o_at(b + 8, r->big);
     if (__builtin_expect(caplen > r->max_caplen || avail - 16 < caplen, 0))
         return pcap_read_slow(h, data, ci);
-    uint32_t sec = pkt__u32o_at(b, r->big);
-    uint32_t frac = pkt__u32o_at(b + 4, r->big);
-    ci->offset = pkt__stream_offset(r->s);
-    ci->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * r->frac_mul;
-    ci->caplen = caplen;
-    ci->len = pkt__u32o_at(b + 12, r->big);
-    ci->link_type = h->link_type;
-    ci->ifindex = 0;
-    ci->flags = 0;
-    ci->epb_flags = 0;
-    ci->section = 0;
-    ci->comment = NULL;
-    ci->comment_len = 0;
+    fill_ci(h, r, ci, b);
     *data = b + 16;
     pkt__stream_advance(r->s, 16 + (size_t)caplen);
     return PKT_OK_PACKET;

@@ -14,7 +14,6 @@
  * hundreds of random byte mutations of each; and, when PKT_SHARED_DIR
  * exists, every packet of the tcpdump corpus, plus mutations of its DNS
  * packets. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -843,41 +842,15 @@ static void test_layer_cap(void **state)
 /* The tcpdump corpus                                                   */
 /* ------------------------------------------------------------------ */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void test_tcpdump_corpus(void **state)
 {
     (void)state;
     setup_packets();
-    const char *shared = test_shared_dir();
-    if (!shared) {
-        print_message("PKT_SHARED_DIR absent: tcpdump corpus not compared\n");
-        return;
-    }
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/corpus/tcpdump", shared);
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        print_message("%s absent: not compared\n", dir);
+    size_t nn;
+    char **names = test_corpus_files("tcpdump", dir, sizeof dir, &nn);
+    if (!names)
         return;
-    }
-    char **names = NULL;
-    size_t nn = 0;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        size_t l = strlen(e->d_name);
-        if ((l > 5 && !strcmp(e->d_name + l - 5, ".pcap")) ||
-            (l > 7 && !strcmp(e->d_name + l - 7, ".pcapng"))) {
-            names = realloc(names, (nn + 1) * sizeof *names);
-            assert_non_null(names);
-            names[nn++] = strdup(e->d_name);
-        }
-    }
-    closedir(dp);
-    qsort(names, nn, sizeof *names, cmp_str);
     unsigned long packets = 0, dns = 0, deferred = 0;
     for (size_t i = 0; i < nn; i++) {
         char path[2048];

@@ -982,42 +982,16 @@ static void test_generator_corpus(void **state)
     assert_int_equal(good, files);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every .pcap/.pcapng of tcpdump's tests: read to the end or to a clear
  * error (a message naming the file).  When tcpdump is installed, compare
  * packet counts with tcpdump's (PKT_TCPDUMP_COMPARE=0 turns that off). */
 static void test_tcpdump_corpus(void **state)
 {
-    const char *shared = test_shared_dir();
-    if (!shared) {
-        print_message("PKT_SHARED_DIR absent: tcpdump corpus not read\n");
-        return;
-    }
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/corpus/tcpdump", shared);
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        print_message("%s absent\n", dir);
+    size_t nn;
+    char **names = test_corpus_files("tcpdump", dir, sizeof dir, &nn);
+    if (!names)
         return;
-    }
-    char **names = NULL;
-    size_t nn = 0;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        size_t l = strlen(e->d_name);
-        if ((l > 5 && !strcmp(e->d_name + l - 5, ".pcap")) ||
-            (l > 7 && !strcmp(e->d_name + l - 7, ".pcapng"))) {
-            names = realloc(names, (nn + 1) * sizeof *names);
-            assert_non_null(names);
-            names[nn++] = strdup(e->d_name);
-        }
-    }
-    closedir(dp);
-    qsort(names, nn, sizeof *names, cmp_str);
     const char *cmp_env = test_env("PKT_TCPDUMP_COMPARE");
     int compare = !(cmp_env && strcmp(cmp_env, "0") == 0) && have_command("tcpdump");
     int full[2] = {0, 0}, errs[64] = {0}, open_fail = 0, disagree = 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,6 +118,46 @@ const char *test_shared_dir(void)
     if (d && stat(d, &st) == 0 && S_ISDIR(st.st_mode))
         return d;
     return NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **test_corpus_files(const char *sub, char *dir, size_t dirlen, size_t *n)
+{
+    *n = 0;
+    const char *shared = test_shared_dir();
+    if (!shared) {
+        print_message("PKT_SHARED_DIR absent: corpus/%s not used\n", sub);
+        return NULL;
+    }
+    snprintf(dir, dirlen, "%s/corpus/%s", shared, sub);
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        print_message("%s absent: not used\n", dir);
+        return NULL;
+    }
+    char **names = NULL;
+    size_t nn = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t l = strlen(e->d_name);
+        if ((l > 5 && !strcmp(e->d_name + l - 5, ".pcap")) ||
+            (l > 7 && !strcmp(e->d_name + l - 7, ".pcapng"))) {
+            names = realloc(names, (nn + 1) * sizeof *names);
+            assert_non_null(names);
+            names[nn] = strdup(e->d_name);
+            assert_non_null(names[nn]);
+            nn++;
+        }
+    }
+    closedir(dp);
+    if (nn)
+        qsort(names, nn, sizeof *names, cmp_name);
+    *n = nn;
+    return names;
 }
 
 int have_command(const char *cmd)

@@ -36,6 +36,12 @@ const char *test_env(const char *name);
 /* The ../shared directory when it exists, else NULL. */
 const char *test_shared_dir(void);
 
+/* The capture files (.pcap, .pcapng) of ../shared/corpus/<sub>, sorted by
+ * name: a malloc'ed array of *n malloc'ed names (the caller frees each and
+ * the array); the folder's path goes to dir.  NULL, with a note printed,
+ * when ../shared or the folder is absent (tests then compare nothing). */
+char **test_corpus_files(const char *sub, char *dir, size_t dirlen, size_t *n);
+
 /* 1 when `cmd` is found on PATH. */
 int have_command(const char *cmd);
 
