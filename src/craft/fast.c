@@ -48,17 +48,13 @@ _Static_assert(offsetof(pkt_ethernet, dst) == 0 && offsetof(pkt_ethernet, src) =
 /* Largest payload taken here: every length then fits its 16-bit field. */
 #define FAST_MAX_PAYLOAD 65000u
 
+#if !(defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+/* A big-endian 32-bit word (only the portable ipv4_addrs below needs it). */
 static inline uint32_t rd32(const uint8_t *p)
 {
-    uint32_t v;
-    memcpy(&v, p, 4);
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    v = __builtin_bswap32(v);
-#elif !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
-    v = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-#endif
-    return v;
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
+#endif
 
 /* Copy the source and destination addresses (adjacent in pkt_ipv4) to
  * out as one 8-byte word, and return their sum as big-endian 32-bit
