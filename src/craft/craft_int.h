@@ -64,6 +64,15 @@ static inline void pkt__wr32(uint8_t *p, uint32_t v)
 #endif
 }
 
+/* Write SCTP's checksum into the SCTP packet [sctp, sctp+len) (len >= 12):
+ * pkt__sctp_crc, least significant byte first. */
+static inline void pkt__sctp_set_crc(uint8_t *sctp, size_t len)
+{
+    uint32_t crc = pkt__sctp_crc(sctp, len);
+    for (unsigned k = 0; k < 4; k++)
+        sctp[8 + k] = (uint8_t)(crc >> (8 * k));
+}
+
 /* The serialize buffer (sbuf.c); visible here so the serializers prepend
  * without a call. */
 struct pkt_sbuf {

@@ -173,10 +173,7 @@ int pkt_compute_checksums(uint8_t *buf, size_t len, uint32_t link_type)
              * fragment: the packet is not all here. */
             if (frag || seglen < 12)
                 break;
-            memset(h + 8, 0, 4);
-            uint32_t crc = pkt__crc32c(0, h, seglen);
-            for (unsigned k = 0; k < 4; k++)
-                h[8 + k] = (uint8_t)(crc >> (8 * k));
+            pkt__sctp_set_crc(h, seglen);
             written++;
             break;
         }

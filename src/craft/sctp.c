@@ -1,9 +1,9 @@
 /*
  * SCTP (RFC 9260): the common header and the chunks as the decoder lists
- * them, and the CRC32c checksum (pkt__crc32c, in decode/checksum.c, which
- * the decoder shares).  The 32-bit CRC goes on the wire least significant
- * byte first (RFC 9260 appendix A), so the decoder's big-endian reading of
- * the field is the byte-swapped CRC.
+ * them, and the CRC32c checksum (pkt__sctp_set_crc, over pkt__sctp_crc in
+ * decode/checksum.c, which the decoder shares).  The 32-bit CRC goes on
+ * the wire least significant byte first (RFC 9260 appendix A), so the
+ * decoder's big-endian reading of the field is the byte-swapped CRC.
  */
 #include <string.h>
 
@@ -44,12 +44,7 @@ int pkt__ser_sctp(pkt__craft_ctx *c, const pkt_sctp *s)
         memset(o + len, 0, padded - len);
         o += padded;
     }
-    if (pkt__craft_csum(c)) {
-        uint32_t crc = pkt__crc32c(0, h, pkt__craft_len(c));
-        h[8] = (uint8_t)crc;
-        h[9] = (uint8_t)(crc >> 8);
-        h[10] = (uint8_t)(crc >> 16);
-        h[11] = (uint8_t)(crc >> 24);
-    }
+    if (pkt__craft_csum(c))
+        pkt__sctp_set_crc(h, pkt__craft_len(c));
     return 0;
 }

@@ -101,3 +101,11 @@ uint32_t pkt__crc32c(uint32_t crc, const uint8_t *p, size_t n)
         crc = crc32c_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
     return ~crc;
 }
+
+uint32_t pkt__sctp_crc(const uint8_t *sctp, size_t len)
+{
+    static const uint8_t zero[4] = {0, 0, 0, 0};
+    uint32_t crc = pkt__crc32c(0, sctp, 8);
+    crc = pkt__crc32c(crc, zero, 4);
+    return pkt__crc32c(crc, sctp + 12, len - 12u);
+}

@@ -402,5 +402,9 @@ bool pkt__csum_pseudo(const pkt_packet *p, uint8_t proto, uint32_t len, uint64_t
  * the value of SCTP's checksum field stored least significant byte first,
  * as the field's wire order is. */
 uint32_t pkt__crc32c(uint32_t crc, const uint8_t *p, size_t n);
+/* SCTP's checksum of the SCTP packet [sctp, sctp+len) (len >= 12): the
+ * CRC32c with the checksum field (bytes 8..11) taken as zero, whatever it
+ * holds; the field should read it least significant byte first. */
+uint32_t pkt__sctp_crc(const uint8_t *sctp, size_t len);
 
 #endif /* PKT_DECODE_INT_H */

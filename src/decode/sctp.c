@@ -14,16 +14,6 @@
  */
 #include "decode/decode_int.h"
 
-/* Whether the CRC32c of the SCTP packet [data, data+len) (len >= 12)
- * matches its checksum field. */
-static bool crc_ok(const uint8_t *data, uint32_t len)
-{
-    static const uint8_t zero[4] = {0, 0, 0, 0};
-    uint32_t crc = pkt__crc32c(0, data, 8);
-    crc = pkt__crc32c(crc, zero, 4);
-    crc = pkt__crc32c(crc, data + 12, len - 12u);
-    return crc == pkt__le32_at(data + 8);
-}
 
 void pkt__decode_sctp(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
@@ -45,7 +35,7 @@ void pkt__decode_sctp(pkt_packet *p, const uint8_t *data, uint32_t len)
     s->chunk_count = 0;
     int idx = pkt__layer_index(p, l);
     if ((p->options & PKT_DECODE_VERIFY_CHECKSUMS) && !p->cut && !p->fragment && !p->quoted &&
-        !crc_ok(data, len))
+        pkt__sctp_crc(data, len) != pkt__le32_at(data + 8))
         pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_SCTP, PKT_REASON_CHECKSUM_SCTP, idx,
                      h + 8, s->checksum);
     while (pkt__cur_left(&c)) {
