@@ -165,19 +165,28 @@ PKT__INLINE bool pkt__first_valid(const pkt_packet *p, unsigned t, unsigned n)
     return i < n && p->recs[i].type == t;
 }
 
-/* Record layer n of type t (the caller checked n < PKT_LIMIT_LAYERS). */
+/* Fill record r: header at offset, its length, the payload length, and the
+ * tag word (PKT__TAG: type, state, aux).  The only writer of records, for
+ * pkt__rec and the fast path (which keeps nlayers and first[] itself). */
+PKT__INLINE void pkt__rec_set(pkt__lrec *r, uint32_t offset, uint32_t hdr_len,
+                              uint32_t payload_len, uint32_t tag)
+{
+    r->offset = offset;
+    r->hdr_len = hdr_len;
+    r->payload_len = payload_len;
+    r->tag = tag;
+}
+
+/* Record layer n of type t (the caller checked n < PKT_LIMIT_LAYERS); aux
+ * is 0 (pkt__push_lazy sets it after). */
 PKT__INLINE void pkt__rec(pkt_packet *p, unsigned n, pkt_layer_type t, const uint8_t *hdr,
                           uint32_t hdr_len, uint32_t payload_len, uint8_t state)
 {
-    pkt__lrec *r = &p->recs[n];
     p->nlayers = (uint16_t)(n + 1);
     if (!pkt__first_valid(p, t, n))
         p->first[t] = (uint8_t)(n + 1);
-    r->offset = (uint32_t)(hdr - p->data);
-    r->hdr_len = hdr_len;
-    r->payload_len = payload_len;
-    r->type = (uint8_t)t;
-    r->state = state;
+    pkt__rec_set(&p->recs[n], (uint32_t)(hdr - p->data), hdr_len, payload_len,
+                 PKT__TAG(t, state, 0));
 }
 
 /*

@@ -23,12 +23,7 @@
 
 /* Fill the record r (offsets are from `data`, which is p->data here). */
 #define REC(r, t, aux, hdr, hl, pl)                                                     \
-    do {                                                                               \
-        (r)->offset = (uint32_t)((hdr) - data);                                        \
-        (r)->hdr_len = (hl);                                                           \
-        (r)->payload_len = (pl);                                                       \
-        (r)->tag = PKT__TAG(t, 0, aux);                                                \
-    } while (0)
+    pkt__rec_set((r), (uint32_t)((hdr) - data), (hl), (pl), PKT__TAG(t, 0, aux))
 
 /* The hand-overs, out of line; each returns pkt_decode's result (0). */
 static PKT__COLD int to_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
