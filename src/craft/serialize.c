@@ -21,16 +21,6 @@ int pkt__craft_prepend_slow(pkt__craft_ctx *c, size_t n, uint8_t **out)
     return 0;
 }
 
-static bool fix(const pkt__craft_ctx *c)
-{
-    return pkt__craft_fix(c);
-}
-
-static bool csum(const pkt__craft_ctx *c)
-{
-    return pkt__craft_csum(c);
-}
-
 /* Pseudo-header sum of the nearest IP layer before layer c->i. */
 static int pseudo(const pkt__craft_ctx *c, uint8_t proto, size_t len, uint64_t *sum)
 {
@@ -61,7 +51,7 @@ static int ser_ethernet(pkt__craft_ctx *c, const pkt_ethernet *e)
 {
     size_t plen = pkt__craft_len(c);
     uint16_t type = e->type;
-    if (fix(c) && e->is_8023) {
+    if (pkt__craft_fix(c) && e->is_8023) {
         if (plen > 1500)
             return PKT_ERR_TOO_BIG;
         type = (uint16_t)plen;
@@ -137,28 +127,28 @@ static int ser_ipv4(pkt__craft_ctx *c, const pkt_ipv4 *ip)
     if (hlen > 60)
         return PKT_ERR_INVAL;
     size_t total = hlen + pkt__craft_len(c);
-    if (fix(c) && total > 65535)
+    if (pkt__craft_fix(c) && total > 65535)
         return PKT_ERR_TOO_BIG;
     uint8_t *h;
     int rc = pkt__craft_prepend(c, hlen, &h);
     if (rc)
         return rc;
-    uint8_t ihl = fix(c) ? (uint8_t)(hlen / 4) : (uint8_t)(ip->ihl & 0xf);
+    uint8_t ihl = pkt__craft_fix(c) ? (uint8_t)(hlen / 4) : (uint8_t)(ip->ihl & 0xf);
     h[0] = (uint8_t)(((ip->version ? ip->version : 4u) << 4) | ihl);
     h[1] = ip->tos;
-    pkt__wr16(h + 2, fix(c) ? (uint16_t)total : ip->total_len);
+    pkt__wr16(h + 2, pkt__craft_fix(c) ? (uint16_t)total : ip->total_len);
     pkt__wr16(h + 4, ip->id);
     pkt__wr16(h + 6, (uint16_t)(((ip->flags & 7u) << 13) | (ip->frag_offset & 0x1fffu)));
     h[8] = ip->ttl;
     h[9] = ip->protocol;
-    pkt__wr16(h + 10, csum(c) ? 0 : ip->checksum);
+    pkt__wr16(h + 10, pkt__craft_csum(c) ? 0 : ip->checksum);
     memcpy(h + 12, ip->src, 4);
     memcpy(h + 16, ip->dst, 4);
     if (olen) {
         memcpy(h + 20, ip->options, olen);
         memset(h + 20 + olen, 0, hlen - 20 - olen);
     }
-    if (csum(c)) {
+    if (pkt__craft_csum(c)) {
         /* From the field values, not by reading back the bytes just stored. */
         uint64_t s = ((uint64_t)h[0] << 8 | ip->tos) + pkt__be16_at(h + 2) + ip->id +
                      pkt__be16_at(h + 6) + ((uint64_t)ip->ttl << 8 | ip->protocol) +
@@ -173,7 +163,7 @@ static int ser_ipv4(pkt__craft_ctx *c, const pkt_ipv4 *ip)
 static int ser_ipv6(pkt__craft_ctx *c, const pkt_ipv6 *ip)
 {
     size_t plen = pkt__craft_len(c);
-    if (fix(c) && plen > 65535)
+    if (pkt__craft_fix(c) && plen > 65535)
         return PKT_ERR_TOO_BIG;
     uint8_t *h;
     int rc = pkt__craft_prepend(c, 40, &h);
@@ -181,7 +171,7 @@ static int ser_ipv6(pkt__craft_ctx *c, const pkt_ipv6 *ip)
         return rc;
     pkt__wr32(h, ((uint32_t)(ip->version ? ip->version : 6u) << 28) |
                      ((uint32_t)ip->traffic_class << 20) | (ip->flow_label & 0xfffffu));
-    pkt__wr16(h + 4, fix(c) ? (uint16_t)plen : ip->payload_len);
+    pkt__wr16(h + 4, pkt__craft_fix(c) ? (uint16_t)plen : ip->payload_len);
     h[6] = ip->next_header;
     h[7] = ip->hop_limit;
     memcpy(h + 8, ip->src, 16);
@@ -195,7 +185,7 @@ static int ser_ipv6_ext(pkt__craft_ctx *c, const pkt_ipv6_ext *e, bool routing)
     size_t olen = e->options_len;
     if (olen && !e->options)
         return PKT_ERR_INVAL;
-    size_t hlen = fix(c) ? ((fixed + olen + 7) & ~(size_t)7) : e->length;
+    size_t hlen = pkt__craft_fix(c) ? ((fixed + olen + 7) & ~(size_t)7) : e->length;
     if (hlen < fixed + olen || hlen % 8 || hlen > 2048)
         return PKT_ERR_INVAL;
     uint8_t *h;
@@ -247,9 +237,9 @@ static int ser_icmpv4(pkt__craft_ctx *c, const pkt_icmpv4 *m)
     }
     h[0] = m->type;
     h[1] = m->code;
-    pkt__wr16(h + 2, csum(c) ? 0 : m->checksum);
+    pkt__wr16(h + 2, pkt__craft_csum(c) ? 0 : m->checksum);
     pkt__wr32(h + 4, word);
-    if (csum(c))
+    if (pkt__craft_csum(c))
         pkt__wr16(h + 2, pkt__csum_fold(pkt__csum_add(0, h, pkt__craft_len(c))));
     return 0;
 }
@@ -348,7 +338,7 @@ static int ser_icmpv6(pkt__craft_ctx *c, const pkt_icmpv6 *m)
         return rc;
     h[0] = m->type;
     h[1] = m->code;
-    pkt__wr16(h + 2, csum(c) ? 0 : m->checksum);
+    pkt__wr16(h + 2, pkt__craft_csum(c) ? 0 : m->checksum);
     pkt__wr32(h + 4, word);
     if (m->type == 134) {
         pkt__wr32(h + 8, m->ra_reachable);
@@ -360,7 +350,7 @@ static int ser_icmpv6(pkt__craft_ctx *c, const pkt_icmpv6 *m)
     }
     if (olen)
         memcpy(h + fixed, ob, olen);
-    if (csum(c)) {
+    if (pkt__craft_csum(c)) {
         size_t len = pkt__craft_len(c);
         uint64_t s;
         if (pseudo(c, 58, len, &s))
@@ -513,7 +503,7 @@ static int ser_tcp(pkt__craft_ctx *c, const pkt_tcp *t)
     int rc = pkt__craft_prepend(c, hlen, &h);
     if (rc)
         return rc;
-    uint8_t off = fix(c) ? (uint8_t)(hlen / 4) : (uint8_t)(t->data_offset & 0xf);
+    uint8_t off = pkt__craft_fix(c) ? (uint8_t)(hlen / 4) : (uint8_t)(t->data_offset & 0xf);
     uint16_t offflags = (uint16_t)(((unsigned)off << 12) | (t->flags & 0xfffu));
     pkt__wr16(h, t->src_port);
     pkt__wr16(h + 2, t->dst_port);
@@ -521,18 +511,18 @@ static int ser_tcp(pkt__craft_ctx *c, const pkt_tcp *t)
     pkt__wr32(h + 8, t->ack);
     pkt__wr16(h + 12, offflags);
     pkt__wr16(h + 14, t->window);
-    pkt__wr16(h + 16, csum(c) ? 0 : t->checksum);
+    pkt__wr16(h + 16, pkt__craft_csum(c) ? 0 : t->checksum);
     pkt__wr16(h + 18, t->urgent);
     uint64_t osum = 0;
     if (ob) {
         memcpy(h + 20, ob, olen);
         memset(h + 20 + olen, 0, hlen - 20 - olen);
-        if (csum(c))
+        if (pkt__craft_csum(c))
             osum = pkt__csum_add(0, ob, olen); /* from the source: no store reload */
     } else if (olen) {
         osum = tcp_options(t, h + 20);
     }
-    if (csum(c)) {
+    if (pkt__craft_csum(c)) {
         uint64_t s;
         if (pseudo(c, 6, hlen + plen, &s))
             return PKT_ERR_INVAL;
@@ -548,7 +538,7 @@ static int ser_tcp(pkt__craft_ctx *c, const pkt_tcp *t)
 static int ser_udp(pkt__craft_ctx *c, const pkt_udp *u)
 {
     size_t len = 8 + pkt__craft_len(c);
-    if (fix(c) && len > 65535)
+    if (pkt__craft_fix(c) && len > 65535)
         return PKT_ERR_TOO_BIG;
     uint8_t *h;
     int rc = pkt__craft_prepend(c, 8, &h);
@@ -556,9 +546,9 @@ static int ser_udp(pkt__craft_ctx *c, const pkt_udp *u)
         return rc;
     pkt__wr16(h, u->src_port);
     pkt__wr16(h + 2, u->dst_port);
-    pkt__wr16(h + 4, fix(c) ? (uint16_t)len : u->length);
-    pkt__wr16(h + 6, csum(c) ? 0 : u->checksum);
-    if (csum(c)) {
+    pkt__wr16(h + 4, pkt__craft_fix(c) ? (uint16_t)len : u->length);
+    pkt__wr16(h + 6, pkt__craft_csum(c) ? 0 : u->checksum);
+    if (pkt__craft_csum(c)) {
         uint64_t s;
         if (pseudo(c, 17, len, &s))
             return PKT_ERR_INVAL;
@@ -583,7 +573,7 @@ static int ser_gre(pkt__craft_ctx *c, const pkt_gre *g)
     pkt__wr16(h + 2, g->protocol);
     size_t o = 4;
     if (has_c) {
-        pkt__wr16(h + 4, csum(c) ? 0 : g->checksum);
+        pkt__wr16(h + 4, pkt__craft_csum(c) ? 0 : g->checksum);
         pkt__wr16(h + 6, 0);
         o = 8;
     }
@@ -593,7 +583,7 @@ static int ser_gre(pkt__craft_ctx *c, const pkt_gre *g)
     }
     if (g->flags & PKT_GRE_HAS_SEQ)
         pkt__wr32(h + o, g->seq);
-    if (has_c && csum(c))
+    if (has_c && pkt__craft_csum(c))
         pkt__wr16(h + 4, pkt__csum_fold(pkt__csum_add(0, h, pkt__craft_len(c))));
     return 0;
 }
@@ -621,14 +611,14 @@ static int ser_igmp(pkt__craft_ctx *c, const pkt_igmp *g)
         return rc;
     h[0] = g->type;
     h[1] = g->max_resp;
-    pkt__wr16(h + 2, csum(c) ? 0 : g->checksum);
+    pkt__wr16(h + 2, pkt__craft_csum(c) ? 0 : g->checksum);
     if (g->type == 0x22) { /* v3 report: reserved, number of group records */
         pkt__wr16(h + 4, 0);
         pkt__wr16(h + 6, g->num_records);
     } else {
         memcpy(h + 4, g->group, 4);
     }
-    if (csum(c))
+    if (pkt__craft_csum(c))
         pkt__wr16(h + 2, pkt__csum_fold(pkt__csum_add(0, h, pkt__craft_len(c))));
     return 0;
 }
