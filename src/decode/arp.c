@@ -14,29 +14,31 @@ void pkt__decode_arp(pkt_packet *p, const uint8_t *data, uint32_t len)
         pkt__truncated(p, PKT_LAYER_ARP, data);
         return;
     }
-    uint8_t hl = h[4], pl = h[5];
-    const uint8_t *sha = pkt__cur_take(&c, hl);
-    const uint8_t *spa = pkt__cur_take(&c, pl);
-    const uint8_t *tha = pkt__cur_take(&c, hl);
-    const uint8_t *tpa = pkt__cur_take(&c, pl);
-    if (!pkt__cur_ok(&c)) {
+    uint32_t hlen = 8 + 2u * (h[4] + h[5]);
+    if (!pkt__cur_take(&c, hlen - 8)) {
         pkt__truncated(p, PKT_LAYER_ARP, data);
         return;
     }
-    uint32_t hlen = 8 + 2u * (hl + pl);
-    pkt_layer *l = pkt__push(p, PKT_LAYER_ARP, data, hlen, 0);
-    if (!l)
+    /* fields on access (pkt__fields_arp) */
+    if (!pkt__push_lazy(p, PKT_LAYER_ARP, data, hlen, 0, 0))
         return;
+    if (h[4] == 0 || h[5] == 0)
+        pkt__malformed(p, PKT_LAYER_ARP, PKT_REASON_ARP_LENGTHS, h + 4);
+}
+
+void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    (void)p;
+    (void)r;
+    const uint8_t *h = l->contents; /* all hdr_len bytes are there */
     pkt_arp *a = &l->u.arp;
     a->htype = pkt__be16_at(h);
     a->ptype = pkt__be16_at(h + 2);
-    a->hlen = hl;
-    a->plen = pl;
+    a->hlen = h[4];
+    a->plen = h[5];
     a->op = pkt__be16_at(h + 6);
-    a->sha = sha;
-    a->spa = spa;
-    a->tha = tha;
-    a->tpa = tpa;
-    if (hl == 0 || pl == 0)
-        pkt__malformed(p, PKT_LAYER_ARP, PKT_REASON_ARP_LENGTHS, h + 4);
+    a->sha = h + 8;
+    a->spa = a->sha + a->hlen;
+    a->tha = a->spa + a->plen;
+    a->tpa = a->tha + a->hlen;
 }

@@ -527,14 +527,14 @@ void pkt__dispatch_ports(pkt_packet *p, uint8_t ip_proto, uint16_t src_port, uin
         pkt__payload(p, data, len);
         return;
     }
+    /* the lower port first: a client's ephemeral port that happens to be
+     * mapped loses to the server's well-known one */
     uint16_t lo = src_port < dst_port ? src_port : dst_port;
     uint16_t hi = src_port < dst_port ? dst_port : src_port;
-    const uint64_t *bits = pkt__port_bitmap[ip_proto == PKT_PROTO_UDP ? 0 : 1];
-    pkt_layer_type t = PKT_LAYER_NONE;
-    if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key(lo))))
-        t = pkt__port_lookup(ip_proto, lo);
-    if (t == PKT_LAYER_NONE && hi != lo && PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key(hi))))
-        t = pkt__port_lookup(ip_proto, hi);
+    const uint8_t *types = pkt__port_type[ip_proto == PKT_PROTO_UDP ? 0 : 1];
+    pkt_layer_type t = (pkt_layer_type)types[pkt__port_key(lo)];
+    if (t == PKT_LAYER_NONE)
+        t = (pkt_layer_type)types[pkt__port_key(hi)];
     if (t != PKT_LAYER_NONE && pkt__hooks[t]) {
         pkt__hooks[t](p, data, len);
         return;

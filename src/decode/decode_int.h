@@ -90,6 +90,13 @@ typedef struct pkt__lrec {
 #define PKT__TAG(t, s, a) ((uint32_t)(t) | ((uint32_t)(s) << 8) | ((uint32_t)(a) << 16))
 #endif
 
+/* The value of pkt_packet.counts for nlayers n and ip_index i. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PKT__COUNTS(n, i) (((uint32_t)(uint16_t)(n) << 16) | (uint32_t)(uint16_t)(int16_t)(i))
+#else
+#define PKT__COUNTS(n, i) ((uint32_t)(uint16_t)(n) | ((uint32_t)(uint16_t)(int16_t)(i) << 16))
+#endif
+
 #define PKT__L_FIELDS 0x1 /* layers[i].u is filled */
 #define PKT__L_HEAD 0x2   /* layers[i] type/offset/contents/payload are filled */
 
@@ -100,8 +107,15 @@ struct pkt_packet {
     uint32_t link_type;
     unsigned options;
 
-    /* Per-decode state (reset by pkt_decode). */
-    uint16_t nlayers;
+    /* Per-decode state (reset by pkt_decode: nlayers and ip_index by
+     * every path, the block from nanomalies to arena_used zeroed at once). */
+    union {
+        struct {
+            uint16_t nlayers;
+            int16_t ip_index; /* the innermost IP layer so far, -1 if none */
+        };
+        uint32_t counts; /* both at once (PKT__COUNTS): one store */
+    };
     uint16_t nanomalies;     /* found; only PKT_LIMIT_ANOMALIES stored */
     uint8_t tunnel_depth;    /* encapsulations entered */
     uint8_t vlan_tags;       /* VLAN tags seen */
@@ -116,11 +130,10 @@ struct pkt_packet {
                                 to access time and may still record anomalies
                                 (DNS), 0 when none: the anomaly accessors
                                 complete it first */
-    uint16_t ethertype;      /* the EtherType being dispatched (for decoders
-                                that several types share: VLAN TPIDs, PPPoE) */
-    int16_t ip_index;        /* the innermost IP layer so far, -1 if none */
     uint16_t nsctp_chunks;
     uint32_t arena_used;
+    uint16_t ethertype;      /* the EtherType being dispatched (for decoders
+                                that several types share: VLAN TPIDs, PPPoE) */
 
     /* first[t]: 1 + index of the first layer of type t, valid only when
      * that index is below nlayers and its record has type t (so it is
@@ -306,15 +319,15 @@ void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 /* DNS: decodes the names and records (a deferred layer, see dns.c). */
 void pkt__fields_dns(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 
-/* Port table lookup used by pkt__dispatch_ports: the layer for (proto,
- * port) or PKT_LAYER_NONE.  Fast when no port is mapped (a bitmap). */
-pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port);
-
-/* The "is this port mapped?" bitmaps, [0] UDP, [1] TCP (registry.c),
- * indexed by port key: the port's two wire bytes loaded in host order (the
- * fast path tests a port without byte-swapping it). */
-extern uint64_t pkt__port_bitmap[2][65536 / 64];
+/* The port table, [0] UDP, [1] TCP (registry.c): the layer type each port
+ * maps to (PKT_LAYER_NONE when none), indexed by port key: the port's two
+ * wire bytes loaded in host order, so the fast path tests a port without
+ * byte-swapping it. */
+extern uint8_t pkt__port_type[2][65536];
 
 /* The key of a port given in host order. */
 static inline uint32_t pkt__port_key(uint16_t port)
@@ -330,12 +343,6 @@ static inline uint32_t pkt__port_key(uint16_t port)
 static inline uint32_t pkt__port_key_at(const uint8_t *b)
 {
     return pkt__port_key(pkt__be16_at(b));
-}
-
-/* Is the port with this key set in the bitmap? */
-static inline bool pkt__port_mapped(const uint64_t *bits, uint32_t key)
-{
-    return (bits[key >> 6] >> (key & 63)) & 1;
 }
 
 /* pkt_decode and the fused fast path for Ethernet/VLAN/IP/TCP|UDP it

@@ -25,10 +25,30 @@
 #define REC(r, t, aux, hdr, hl, pl)                                                     \
     pkt__rec_set((r), (uint32_t)((hdr) - data), (hl), (pl), PKT__TAG(t, 0, aux))
 
-/* The hand-overs, out of line; each returns pkt_decode's result (0). */
+/* A 16-bit field as loaded from the wire (not byte-swapped), and the value
+ * a constant has loaded that way: compared without swapping. */
+#define RAW16(b) pkt__port_key_at(b)
+#define K16(c) pkt__port_key(c)
+
+/* The fast path records at most 1 + PKT_LIMIT_VLAN_TAGS + 4 layers and
+ * never checks the cap. */
+_Static_assert(PKT_LIMIT_VLAN_TAGS + 5 <= PKT_LIMIT_LAYERS, "layer cap below the fast path's");
+
+/* The hand-overs, out of line; each returns pkt_decode's result (0).  The
+ * fast path sets nlayers and ip_index only where it finishes; these set
+ * them for the decoders they call. */
+static PKT__COLD int to_generic(pkt_packet *p, const uint8_t *data, uint32_t len)
+{
+    p->nlayers = 0;
+    p->ip_index = -1;
+    pkt__dispatch_link(p, p->link_type, data, len);
+    return 0;
+}
+
 static PKT__COLD int to_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
     p->nlayers = 0;
+    p->ip_index = -1;
     pkt__decode_ethernet(p, data, len);
     return 0;
 }
@@ -37,14 +57,17 @@ static PKT__COLD int to_ethertype(pkt_packet *p, unsigned n, uint16_t type, cons
                                   uint32_t rest)
 {
     p->nlayers = (uint16_t)n;
+    p->ip_index = -1;
     pkt__dispatch_ethertype(p, (pkt_layer_type)p->recs[n - 1].type, type, h, rest);
     return 0;
 }
 
+/* After the IP layer, recorded as layer n - 1. */
 static PKT__COLD int to_ipproto(pkt_packet *p, unsigned n, uint8_t proto, const uint8_t *h,
                                 uint32_t plen)
 {
     p->nlayers = (uint16_t)n;
+    p->ip_index = (int16_t)(n - 1);
     pkt__dispatch_ipproto(p, (pkt_layer_type)p->recs[n - 1].type, proto, h, plen);
     return 0;
 }
@@ -53,71 +76,69 @@ static PKT__COLD int to_ipproto(pkt_packet *p, unsigned n, uint8_t proto, const 
 static PKT__COLD int to_tcp(pkt_packet *p, unsigned n, const uint8_t *h, uint32_t plen)
 {
     p->nlayers = (uint16_t)n;
+    p->ip_index = (int16_t)(n - 1);
     pkt__decode_tcp(p, h, plen);
     return 0;
 }
 
-/* A mapped UDP port, the UDP layer recorded (n layers): the port dispatch
- * of its payload, as pkt__decode_udp ends. */
+/* A mapped UDP port, the UDP layer recorded (n layers, the IP layer before
+ * it): the port dispatch of its payload, as pkt__decode_udp ends.  A DNS
+ * message, the usual case, is recorded here as pkt__decode_dns records it
+ * when nothing is cut (its names and records are decoded on access): no
+ * layer before it can be a DNS layer, no payload follows it. */
 static PKT__COLD int to_ports(pkt_packet *p, unsigned n, const uint8_t *udp, uint32_t ulen)
 {
     p->nlayers = (uint16_t)n;
-    pkt__dispatch_ports(p, PKT_PROTO_UDP, pkt__be16_at(udp), pkt__be16_at(udp + 2), udp + 8,
-                        ulen - 8);
+    p->ip_index = (int16_t)(n - 2);
+    uint16_t sport = pkt__be16_at(udp), dport = pkt__be16_at(udp + 2);
+    const uint8_t *types = pkt__port_type[0];
+    /* the lower port first, as pkt__dispatch_ports */
+    uint8_t t = types[pkt__port_key(sport < dport ? sport : dport)];
+    if (t == PKT_LAYER_NONE)
+        t = types[pkt__port_key(sport < dport ? dport : sport)];
+    const uint8_t *data = p->data;
+    if (t == PKT_LAYER_DNS && ulen >= 8 + 12 && !(p->options & PKT_DECODE_STOP_AFTER_TRANSPORT)) {
+        REC(&p->recs[n], PKT_LAYER_DNS, 0, udp + 8, ulen - 8, 0);
+        p->first[PKT_LAYER_DNS] = (uint8_t)(n + 1);
+        p->nlayers = (uint16_t)(n + 1);
+        p->deferred = (uint8_t)(n + 1);
+        return 0;
+    }
+    pkt__dispatch_ports(p, PKT_PROTO_UDP, sport, dport, udp + 8, ulen - 8);
     return 0;
 }
 
-/*
- * From the EtherType on: IPv4/IPv6, then TCP/UDP.  n is the next free
- * record; inlined twice, so that without VLAN tags (the common case) every
- * record sits at a constant place.
- */
-PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const uint8_t *h,
-                        uint32_t rest, uint16_t type, unsigned options)
+/* TCP options as Linux lays them out in a SYN or SYN-ACK: MSS, SACK
+ * permitted, timestamps, NOP, window scale (20 bytes at o): valid whatever
+ * the values, so the generic option walk would find nothing to report. */
+PKT__INLINE bool linux_syn_options(const uint8_t *o)
 {
-    uint8_t proto;
-    uint32_t plen;
-    if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_LINK))
-        return to_ethertype(p, n, type, h, rest);
-    if (PKT__LIKELY(type == 0x0800)) {
-        if (rest < 20 || h[0] != 0x45)
-            return to_ethertype(p, n, type, h, rest);
-        uint32_t total = pkt__be16_at(h + 2);
-        if (total - 20 > rest - 20 || (pkt__be16_at(h + 6) & 0x3fff))
-            return to_ethertype(p, n, type, h, rest);
-        plen = total - 20;
-        REC(&p->recs[n], PKT_LAYER_IPV4, 0, h, 20, plen);
-        p->first[PKT_LAYER_IPV4] = (uint8_t)(n + 1);
-        proto = h[9];
-        h += 20;
-    } else if (type == 0x86dd) {
-        if (rest < 40 || (h[0] >> 4) != 6)
-            return to_ethertype(p, n, type, h, rest);
-        plen = pkt__be16_at(h + 4);
-        if (plen - 1 >= rest - 40)
-            return to_ethertype(p, n, type, h, rest);
-        REC(&p->recs[n], PKT_LAYER_IPV6, 0, h, 40, plen);
-        p->first[PKT_LAYER_IPV6] = (uint8_t)(n + 1);
-        proto = h[6];
-        h += 40;
-    } else {
-        return to_ethertype(p, n, type, h, rest);
-    }
-    p->ip_index = (int16_t)n;
-    n++;
+    return (pkt__be32_at(o) >> 16) == 0x0204u && pkt__be32_at(o + 4) == 0x0402080au &&
+           (pkt__be32_at(o + 16) >> 8) == 0x010303u;
+}
 
+/*
+ * From the transport header h on (plen bytes of IP payload), the IP layer
+ * being record n - 1: TCP or UDP and the payload.  Inlined for IPv4 and
+ * IPv6, with and without VLAN tags, so that in the common case every record
+ * sits at a constant place and nlayers and ip_index are constants.
+ */
+PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const uint8_t *h,
+                        uint32_t plen, uint8_t proto, unsigned options)
+{
     uint32_t hl;
     if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_NETWORK))
         return to_ipproto(p, n, proto, h, plen);
     if (PKT__LIKELY(proto == 6)) {
         /* no options, or exactly NOP NOP timestamps */
-        uint8_t off = h[12] & 0xf0;
-        if (plen < 20 ||
-            !(off == 0x50 || (off == 0x80 && plen >= 32 && pkt__be32_at(h + 20) == 0x0101080au)))
+        if (plen < 20)
             return to_ipproto(p, n, proto, h, plen);
-        const uint64_t *bits = pkt__port_bitmap[1];
-        if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key_at(h)) ||
-                          pkt__port_mapped(bits, pkt__port_key_at(h + 2))))
+        uint8_t off = h[12] & 0xf0;
+        if (!(off == 0x50 || (off == 0x80 && plen >= 32 && pkt__be32_at(h + 20) == 0x0101080au) ||
+              (off == 0xa0 && plen >= 40 && linux_syn_options(h + 20))))
+            return to_ipproto(p, n, proto, h, plen);
+        const uint8_t *types = pkt__port_type[1];
+        if (PKT__UNLIKELY(types[RAW16(h)] | types[RAW16(h + 2)]))
             return to_tcp(p, n, h, plen);
         hl = (uint32_t)off >> 2;
         REC(&p->recs[n], PKT_LAYER_TCP, 0, h, hl, plen - hl);
@@ -132,16 +153,52 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
         plen = ulen; /* UDP trims to its own length */
         REC(&p->recs[n], PKT_LAYER_UDP, 0, h, 8, plen - 8);
         p->first[PKT_LAYER_UDP] = (uint8_t)(n + 1);
-        const uint64_t *bits = pkt__port_bitmap[0];
-        if (PKT__UNLIKELY(pkt__port_mapped(bits, pkt__port_key_at(h)) ||
-                          pkt__port_mapped(bits, pkt__port_key_at(h + 2))))
+        const uint8_t *types = pkt__port_type[0];
+        if (PKT__UNLIKELY(types[RAW16(h)] | types[RAW16(h + 2)]))
             return to_ports(p, n + 1, h, plen);
+    } else if ((proto == 1 || proto == 58) && !options && plen >= 8 &&
+               (proto == 1 ? (h[0] | 8) == 8 : (h[0] | 1) == 129)) {
+        /* ICMP or ICMPv6 echo request / reply */
+        hl = 8;
+        if (proto == 1) {
+            REC(&p->recs[n], PKT_LAYER_ICMPV4, 0, h, 8, plen - 8);
+            p->first[PKT_LAYER_ICMPV4] = (uint8_t)(n + 1);
+        } else {
+            REC(&p->recs[n], PKT_LAYER_ICMPV6, 0, h, 8, plen - 8);
+            p->first[PKT_LAYER_ICMPV6] = (uint8_t)(n + 1);
+        }
     } else {
         return to_ipproto(p, n, proto, h, plen);
     }
-    n++;
+    /* (each exit stores constants where n is one) */
     if (plen > hl) {
-        REC(&p->recs[n], PKT_LAYER_PAYLOAD, 0, h + hl, plen - hl, 0);
+        pkt__rec_set(&p->recs[n + 1], (uint32_t)(h - data) + hl, plen - hl, 0,
+                     PKT__TAG(PKT_LAYER_PAYLOAD, 0, 0));
+        p->first[PKT_LAYER_PAYLOAD] = (uint8_t)(n + 2);
+        p->counts = PKT__COUNTS(n + 2, n - 1);
+        return 0;
+    }
+    p->counts = PKT__COUNTS(n + 1, n - 1);
+    return 0;
+}
+
+/* A fragment (MF or an offset) of an IPv4 datagram without options,
+ * recorded as layer n: a later fragment is all payload; the first one
+ * decodes its transport header knowing its lengths cover more than is
+ * here (as pkt__decode_ipv4 ends). */
+static __attribute__((noinline)) int ipv4_fragment(pkt_packet *p, unsigned n, const uint8_t *h,
+                                                   uint32_t plen)
+{
+    /* (the STOP options change neither case) */
+    if (!(RAW16(h + 6) & K16(0x1fff))) {
+        p->fragment = 1;
+        return to_ipproto(p, n + 1, h[9], h + 20, plen);
+    }
+    const uint8_t *data = p->data;
+    p->ip_index = (int16_t)n;
+    n++;
+    if (plen) {
+        REC(&p->recs[n], PKT_LAYER_PAYLOAD, 0, h + 20, plen, 0);
         p->first[PKT_LAYER_PAYLOAD] = (uint8_t)(n + 1);
         n++;
     }
@@ -149,16 +206,47 @@ PKT__INLINE int fast_ip(pkt_packet *p, const uint8_t *data, unsigned n, const ui
     return 0;
 }
 
-/* Ethernet and VLAN tags, then fast_ip. */
-PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, unsigned options)
+/* IPv4 without options at h (rest bytes), as layer n. */
+PKT__INLINE int fast_ipv4(pkt_packet *p, const uint8_t *data, unsigned n, const uint8_t *h,
+                          uint32_t rest, unsigned options)
 {
-    uint16_t type;
-    if (PKT__UNLIKELY(len < 14 || (type = pkt__be16_at(data + 12)) <= 1500))
-        return to_ethernet(p, data, len);
-    REC(&p->recs[0], PKT_LAYER_ETHERNET, 0, data, 14, len - 14);
-    p->first[PKT_LAYER_ETHERNET] = 1;
-    if (PKT__LIKELY(type != 0x8100 && type != 0x88a8))
-        return fast_ip(p, data, 1, data + 14, len - 14, type, options);
+    if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_LINK))
+        return to_ethertype(p, n, 0x0800, h, rest);
+    if (rest < 20 || h[0] != 0x45)
+        return to_ethertype(p, n, 0x0800, h, rest);
+    uint32_t total = pkt__be16_at(h + 2);
+    /* 20 <= total <= rest, and neither MF nor a fragment offset */
+    if (total - 20 > rest - 20)
+        return to_ethertype(p, n, 0x0800, h, rest);
+    uint32_t plen = total - 20;
+    REC(&p->recs[n], PKT_LAYER_IPV4, 0, h, 20, plen);
+    p->first[PKT_LAYER_IPV4] = (uint8_t)(n + 1);
+    if (PKT__UNLIKELY(RAW16(h + 6) & K16(0x3fff)))
+        return ipv4_fragment(p, n, h, plen);
+    return fast_l4(p, data, n + 1, h + 20, plen, h[9], options);
+}
+
+/* IPv6 without extension headers at h (rest bytes), as layer n. */
+PKT__INLINE int fast_ipv6(pkt_packet *p, const uint8_t *data, unsigned n, const uint8_t *h,
+                          uint32_t rest, unsigned options)
+{
+    if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_LINK))
+        return to_ethertype(p, n, 0x86dd, h, rest);
+    if (rest < 40 || (h[0] >> 4) != 6)
+        return to_ethertype(p, n, 0x86dd, h, rest);
+    uint32_t plen = pkt__be16_at(h + 4);
+    if (plen - 1 >= rest - 40) /* 1 <= plen <= rest - 40 */
+        return to_ethertype(p, n, 0x86dd, h, rest);
+    REC(&p->recs[n], PKT_LAYER_IPV6, 0, h, 40, plen);
+    p->first[PKT_LAYER_IPV6] = (uint8_t)(n + 1);
+    return fast_l4(p, data, n + 1, h + 40, plen, h[6], options);
+}
+
+/* VLAN tags after the Ethernet header (recorded), the first TPID `type`
+ * (host order), then IP: out of the straight line of untagged frames. */
+PKT__INLINE int fast_vlan(pkt_packet *p, const uint8_t *data, uint32_t len, uint16_t type,
+                          unsigned options)
+{
     unsigned n = 1;
     const uint8_t *h = data + 14;
     uint32_t rest = len - 14;
@@ -177,27 +265,55 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
     p->vlan_tags = (uint8_t)(n - 1);
     if (n > 1)
         p->first[PKT_LAYER_DOT1Q] = 2;
-    if (type == 0x8100 || type == 0x88a8)
-        return to_ethertype(p, n, type, h, rest);
-    return fast_ip(p, data, n, h, rest, type, options);
+    if (type == 0x0800)
+        return fast_ipv4(p, data, n, h, rest, options);
+    if (type == 0x86dd)
+        return fast_ipv6(p, data, n, h, rest, options);
+    return to_ethertype(p, n, type, h, rest);
 }
 
-/* Per-decode state back to "nothing decoded" (nlayers apart: each path
- * sets it). */
-PKT__INLINE void reset(pkt_packet *p)
+static __attribute__((noinline)) int vlan_plain(pkt_packet *p, const uint8_t *data,
+                                                uint32_t len, uint16_t type)
 {
-    p->nanomalies = 0;
-    p->tunnel_depth = 0;
-    p->vlan_tags = 0;
-    p->mpls_labels = 0;
-    p->ext_headers = 0;
-    p->quoted = 0;
-    p->fragment = 0;
-    p->deferred = 0;
-    p->cut = 0;
-    p->ip_index = -1;
-    p->nsctp_chunks = 0;
-    p->arena_used = 0;
+    return fast_vlan(p, data, len, type, 0);
+}
+
+static __attribute__((noinline)) int vlan_options(pkt_packet *p, const uint8_t *data,
+                                                  uint32_t len, uint16_t type, unsigned options)
+{
+    return fast_vlan(p, data, len, type, options);
+}
+
+/* Ethernet, then IPv4/IPv6 straight on, VLAN tags out of line. */
+PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, unsigned options)
+{
+    /* (frames too short for Ethernet + IPv4 go the generic way: none of
+     * the headers below needs another length check than its own) */
+    if (PKT__UNLIKELY(len < 34))
+        return to_ethernet(p, data, len);
+    uint32_t raw = RAW16(data + 12);
+    REC(&p->recs[0], PKT_LAYER_ETHERNET, 0, data, 14, len - 14);
+    p->first[PKT_LAYER_ETHERNET] = 1;
+    if (PKT__LIKELY(raw == K16(0x0800)))
+        return fast_ipv4(p, data, 1, data + 14, len - 14, options);
+    if (raw == K16(0x86dd))
+        return fast_ipv6(p, data, 1, data + 14, len - 14, options);
+    uint16_t type = pkt__be16_at(data + 12);
+    if (type == 0x0806 && !options && len >= 14 + 28 && pkt__be32_at(data + 14) == 0x00010800u &&
+        pkt__be16_at(data + 18) == 0x0604) {
+        /* ARP for IPv4 over Ethernet: its fields are read on access */
+        REC(&p->recs[1], PKT_LAYER_ARP, 0, data + 14, 28, 0);
+        p->first[PKT_LAYER_ARP] = 2;
+        p->nlayers = 2;
+        p->ip_index = -1;
+        return 0;
+    }
+    if (type <= 1500)
+        return to_ethernet(p, data, len); /* 802.3: LLC */
+    if ((type == 0x8100 || type == 0x88a8) && !(options & PKT_DECODE_STOP_AFTER_LINK))
+        return options ? vlan_options(p, data, len, type, options)
+                       : vlan_plain(p, data, len, type);
+    return to_ethertype(p, 1, type, data + 14, len - 14);
 }
 
 /* GCC's SLP vectoriser turns the record stores into lane shuffles that cost
@@ -210,26 +326,41 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
 {
     if (PKT__UNLIKELY(!p))
         return PKT_ERR_INVAL;
-    reset(p);
+    /* the per-decode state back to "nothing decoded"; nlayers and
+     * ip_index are set by whichever path finishes */
+    p->nanomalies = 0;
+    p->tunnel_depth = 0;
+    p->vlan_tags = 0;
+    p->mpls_labels = 0;
+    p->ext_headers = 0;
+    p->quoted = 0;
+    p->cut = 0;
+    p->fragment = 0;
+    p->deferred = 0;
+    p->nsctp_chunks = 0;
+    p->arena_used = 0;
     if (PKT__UNLIKELY(!data && caplen)) {
         p->nlayers = 0;
+        p->ip_index = -1;
         p->data = NULL;
         p->caplen = 0;
         return PKT_ERR_INVAL;
     }
     p->data = data;
     p->caplen = caplen;
-    p->link_type = link_type & 0xffffu;
     p->options = options;
-    if (PKT__LIKELY(p->link_type == PKT_LINKTYPE_ETHERNET)) {
-        /* the fast path, specialised for no option (the common case) */
-        if (PKT__LIKELY(options == 0))
-            return fast_ethernet(p, data, caplen, 0);
-        if (!(options & ~(unsigned)(PKT_DECODE_STOP_AFTER_LINK | PKT_DECODE_STOP_AFTER_NETWORK |
-                                    PKT_DECODE_STOP_AFTER_TRANSPORT)))
-            return fast_ethernet(p, data, caplen, options);
+    if (PKT__LIKELY(link_type == PKT_LINKTYPE_ETHERNET)) {
+        p->link_type = PKT_LINKTYPE_ETHERNET;
+    } else {
+        p->link_type = link_type & 0xffffu; /* the upper bits are FCS flags */
+        if (p->link_type != PKT_LINKTYPE_ETHERNET)
+            return to_generic(p, data, caplen);
     }
-    p->nlayers = 0;
-    pkt__dispatch_link(p, p->link_type, data, caplen);
-    return 0;
+    /* the fast path, specialised for no option (the common case) */
+    if (PKT__LIKELY(options == 0))
+        return fast_ethernet(p, data, caplen, 0);
+    if (!(options & ~(unsigned)(PKT_DECODE_STOP_AFTER_LINK | PKT_DECODE_STOP_AFTER_NETWORK |
+                                PKT_DECODE_STOP_AFTER_TRANSPORT)))
+        return fast_ethernet(p, data, caplen, options);
+    return to_generic(p, data, caplen);
 }

@@ -10,38 +10,19 @@
 
 void pkt__decode_icmpv4(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
-    pkt__cur c = pkt__cur_make(data, len);
-    const uint8_t *h = pkt__cur_take(&c, 8);
-    if (!h) {
+    if (len < 8) {
         pkt__truncated(p, PKT_LAYER_ICMPV4, data);
         return;
     }
-    pkt_layer *l = pkt__push(p, PKT_LAYER_ICMPV4, data, 8, len - 8);
-    if (!l)
+    const uint8_t *h = data;
+    /* fields on access (pkt__fields_icmpv4) */
+    if (!pkt__push_lazy(p, PKT_LAYER_ICMPV4, data, 8, len - 8, 0))
         return;
-    pkt_icmpv4 *m = &l->u.icmpv4;
-    m->type = h[0];
-    m->code = h[1];
-    m->checksum = pkt__be16_at(h + 2);
-    m->rest = pkt__be32_at(h + 4);
-    m->id = 0;
-    m->seq = 0;
     if ((p->options & PKT_DECODE_VERIFY_CHECKSUMS) && !p->cut && !p->fragment && !p->quoted &&
         pkt__csum_fold(pkt__csum_add(0, data, len)) != 0)
         pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_ICMPV4, PKT_REASON_CHECKSUM_ICMP,
-                     pkt__layer_index(p, l), h + 2, m->checksum);
-    switch (m->type) {
-    case 0:
-    case 8:
-    case 13:
-    case 14:
-    case 15:
-    case 16:
-    case 17:
-    case 18:
-        m->id = pkt__be16_at(h + 4);
-        m->seq = pkt__be16_at(h + 6);
-        break;
+                     (int)p->nlayers - 1, h + 2, pkt__be16_at(h + 2));
+    switch (h[0]) {
     case 3:
     case 4:
     case 5:
@@ -57,4 +38,33 @@ void pkt__decode_icmpv4(pkt_packet *p, const uint8_t *data, uint32_t len)
         break;
     }
     pkt__payload(p, h + 8, len - 8);
+}
+
+void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    (void)p;
+    (void)r;
+    const uint8_t *h = l->contents;
+    pkt_icmpv4 *m = &l->u.icmpv4;
+    m->type = h[0];
+    m->code = h[1];
+    m->checksum = pkt__be16_at(h + 2);
+    m->rest = pkt__be32_at(h + 4);
+    m->id = 0;
+    m->seq = 0;
+    switch (m->type) {
+    case 0:
+    case 8:
+    case 13:
+    case 14:
+    case 15:
+    case 16:
+    case 17:
+    case 18:
+        m->id = pkt__be16_at(h + 4);
+        m->seq = pkt__be16_at(h + 6);
+        break;
+    default:
+        break;
+    }
 }

@@ -74,6 +74,28 @@ static void nd_options(pkt_packet *p, pkt_layer *l, const uint8_t *o, uint32_t n
     }
 }
 
+/* The fields every type has, the others zero. */
+static void fixed_fields(pkt_icmpv6 *m, const uint8_t *h)
+{
+    memset(m, 0, sizeof *m);
+    m->type = h[0];
+    m->code = h[1];
+    m->checksum = pkt__be16_at(h + 2);
+    m->rest = pkt__be32_at(h + 4);
+}
+
+/* The checksum check of the message just recorded (the last layer). */
+static void verify(pkt_packet *p, const uint8_t *data, uint32_t len)
+{
+    if ((p->options & PKT_DECODE_VERIFY_CHECKSUMS) && !p->cut && !p->fragment && !p->quoted) {
+        uint64_t sum;
+        if (pkt__csum_pseudo(p, 58, len, &sum) &&
+            pkt__csum_fold(pkt__csum_add(sum, data, len)) != 0)
+            pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_ICMPV6, PKT_REASON_CHECKSUM_ICMPV6,
+                         (int)p->nlayers - 1, data + 2, pkt__be16_at(data + 2));
+    }
+}
+
 void pkt__decode_icmpv6(pkt_packet *p, const uint8_t *data, uint32_t len)
 {
     pkt__cur c = pkt__cur_make(data, len);
@@ -106,24 +128,22 @@ void pkt__decode_icmpv6(pkt_packet *p, const uint8_t *data, uint32_t len)
         pkt__truncated(p, PKT_LAYER_ICMPV6, data);
         return;
     }
-    pkt_layer *l = pkt__push(p, PKT_LAYER_ICMPV6, data, hlen, len - hlen);
+    const uint8_t *body = data + hlen;
+    uint32_t blen = len - hlen;
+    if (type == 128 || type == 129) {
+        /* echo: fields on access (pkt__fields_icmpv6) */
+        if (!pkt__push_lazy(p, PKT_LAYER_ICMPV6, data, hlen, blen, 0))
+            return;
+        verify(p, data, len);
+        pkt__payload(p, body, blen);
+        return;
+    }
+    pkt_layer *l = pkt__push(p, PKT_LAYER_ICMPV6, data, hlen, blen);
     if (!l)
         return;
     pkt_icmpv6 *m = &l->u.icmpv6;
-    memset(m, 0, sizeof *m);
-    m->type = type;
-    m->code = h[1];
-    m->checksum = pkt__be16_at(h + 2);
-    m->rest = pkt__be32_at(h + 4);
-    if ((p->options & PKT_DECODE_VERIFY_CHECKSUMS) && !p->cut && !p->fragment && !p->quoted) {
-        uint64_t sum;
-        if (pkt__csum_pseudo(p, 58, len, &sum) &&
-            pkt__csum_fold(pkt__csum_add(sum, data, len)) != 0)
-            pkt__anomaly(p, PKT_ANOMALY_BAD_CHECKSUM, PKT_LAYER_ICMPV6, PKT_REASON_CHECKSUM_ICMPV6,
-                         pkt__layer_index(p, l), h + 2, m->checksum);
-    }
-    const uint8_t *body = data + hlen;
-    uint32_t blen = len - hlen;
+    fixed_fields(m, h);
+    verify(p, data, len);
     switch (type) {
     case 1:
     case 2:
@@ -136,11 +156,6 @@ void pkt__decode_icmpv6(pkt_packet *p, const uint8_t *data, uint32_t len)
             pkt__decode_ipv6(p, body, blen);
             return;
         }
-        break;
-    case 128:
-    case 129:
-        m->id = pkt__be16_at(h + 4);
-        m->seq = pkt__be16_at(h + 6);
         break;
     case 130:
     case 131:
@@ -182,4 +197,17 @@ void pkt__decode_icmpv6(pkt_packet *p, const uint8_t *data, uint32_t len)
         break;
     }
     pkt__payload(p, body, blen);
+}
+
+/* Echo request and reply, recorded lazily (the other types fill their
+ * fields while decoding). */
+void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    (void)p;
+    (void)r;
+    const uint8_t *h = l->contents;
+    pkt_icmpv6 *m = &l->u.icmpv6;
+    fixed_fields(m, h);
+    m->id = pkt__be16_at(h + 4);
+    m->seq = pkt__be16_at(h + 6);
 }

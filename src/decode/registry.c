@@ -2,9 +2,10 @@
  * The tables protocol files plug into: application/tunnel hooks by layer
  * type, and the TCP/UDP port table (pkt_decode_register_port).
  *
- * The port table is a bitmap per transport (8 KiB each: "is this port
- * mapped at all?", one cache line touched per lookup) plus a short list of
- * (port, layer) pairs searched only when the bit is set.
+ * The port table is one byte per port and transport (64 KiB each): the
+ * layer type the port maps to, 0 for none, indexed by the port's key (its
+ * two wire bytes as loaded, so the fast path never byte-swaps a port).  A
+ * lookup is one load, and "is either port mapped?" two loads and an OR.
  */
 #include <string.h>
 
@@ -19,25 +20,11 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_NTP] = pkt__decode_ntp,
 };
 
-typedef struct port_entry {
-    uint16_t port;
-    uint8_t layer;
-} port_entry;
+uint8_t pkt__port_type[2][65536];
 
-#define N_DEFAULT 10
-#define N_ENTRIES (N_DEFAULT + PKT_LIMIT_PORT_REGISTRATIONS)
-
-typedef struct port_table {
-    uint64_t *bits; /* pkt__port_bitmap[i] */
-    port_entry e[N_ENTRIES];
-    unsigned n;
-    unsigned user; /* entries added by pkt_decode_register_port */
-} port_table;
-
-uint64_t pkt__port_bitmap[2][65536 / 64];
-
-static port_table tables[2] = {{.bits = pkt__port_bitmap[0]}, /* UDP */
-                               {.bits = pkt__port_bitmap[1]}}; /* TCP */
+/* Ports other than the defaults mapped by pkt_decode_register_port, per
+ * table (PKT_LIMIT_PORT_REGISTRATIONS caps them). */
+static unsigned user_ports[2];
 
 const pkt__fields_fn pkt__fields[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_ETHERNET] = pkt__fields_ethernet,
@@ -47,38 +34,38 @@ const pkt__fields_fn pkt__fields[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_TCP] = pkt__fields_tcp,
     [PKT_LAYER_UDP] = pkt__fields_udp,
     [PKT_LAYER_DNS] = pkt__fields_dns,
+    [PKT_LAYER_ARP] = pkt__fields_arp,
+    [PKT_LAYER_ICMPV4] = pkt__fields_icmpv4,
+    [PKT_LAYER_ICMPV6] = pkt__fields_icmpv6,
 };
 static int initialised;
 
-static port_table *table_for(uint8_t ip_proto)
+/* The table index of a transport: 0 UDP, 1 TCP, -1 neither. */
+static int table_for(uint8_t ip_proto)
 {
     if (ip_proto == PKT_PROTO_UDP)
-        return &tables[0];
+        return 0;
     if (ip_proto == PKT_PROTO_TCP)
-        return &tables[1];
-    return NULL;
+        return 1;
+    return -1;
 }
 
-static void set_bit(port_table *t, uint16_t port, bool on)
-{
-    uint32_t k = pkt__port_key(port);
-    if (on)
-        t->bits[k >> 6] |= 1ull << (k & 63);
-    else
-        t->bits[k >> 6] &= ~(1ull << (k & 63));
-}
+static const struct {
+    uint8_t table;
+    uint16_t port;
+    uint8_t layer;
+} defaults[] = {
+    {0, 53, PKT_LAYER_DNS},      {0, 5353, PKT_LAYER_DNS}, {0, 67, PKT_LAYER_DHCPV4},
+    {0, 68, PKT_LAYER_DHCPV4},   {0, 123, PKT_LAYER_NTP},  {0, 4789, PKT_LAYER_VXLAN},
+    {0, 6081, PKT_LAYER_GENEVE}, {1, 53, PKT_LAYER_DNS},   {1, 5353, PKT_LAYER_DNS},
+};
 
-static void table_put(port_table *t, uint16_t port, uint8_t layer)
+static bool is_default(int t, uint16_t port)
 {
-    for (unsigned i = 0; i < t->n; i++)
-        if (t->e[i].port == port) {
-            t->e[i].layer = layer;
-            return;
-        }
-    t->e[t->n].port = port;
-    t->e[t->n].layer = layer;
-    t->n++;
-    set_bit(t, port, true);
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (defaults[i].table == t && defaults[i].port == port)
+            return true;
+    return false;
 }
 
 static void init_defaults(void)
@@ -86,15 +73,8 @@ static void init_defaults(void)
     if (initialised)
         return;
     initialised = 1;
-    table_put(&tables[0], 53, PKT_LAYER_DNS);
-    table_put(&tables[0], 5353, PKT_LAYER_DNS);
-    table_put(&tables[0], 67, PKT_LAYER_DHCPV4);
-    table_put(&tables[0], 68, PKT_LAYER_DHCPV4);
-    table_put(&tables[0], 123, PKT_LAYER_NTP);
-    table_put(&tables[0], 4789, PKT_LAYER_VXLAN);
-    table_put(&tables[0], 6081, PKT_LAYER_GENEVE);
-    table_put(&tables[1], 53, PKT_LAYER_DNS);
-    table_put(&tables[1], 5353, PKT_LAYER_DNS);
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        pkt__port_type[defaults[i].table][pkt__port_key(defaults[i].port)] = defaults[i].layer;
 }
 
 /* The defaults are set up by a constructor so that lookups on the hot path
@@ -105,51 +85,35 @@ __attribute__((constructor)) static void ports_ctor(void)
     init_defaults();
 }
 
-pkt_layer_type pkt__port_lookup(uint8_t ip_proto, uint16_t port)
-{
-    const port_table *t = ip_proto == PKT_PROTO_UDP ? &tables[0] : &tables[1];
-    if (!pkt__port_mapped(t->bits, pkt__port_key(port)))
-        return PKT_LAYER_NONE;
-    for (unsigned i = 0; i < t->n; i++)
-        if (t->e[i].port == port)
-            return (pkt_layer_type)t->e[i].layer;
-    return PKT_LAYER_NONE;
-}
-
 int pkt_decode_register_port(uint8_t ip_proto, uint16_t port, pkt_layer_type type)
 {
     init_defaults();
-    port_table *t = table_for(ip_proto);
-    if (!t || (unsigned)type >= PKT_LAYER_TYPE_MAX)
+    int t = table_for(ip_proto);
+    if (t < 0 || (unsigned)type >= PKT_LAYER_TYPE_MAX)
         return PKT_ERR_INVAL;
+    uint8_t *slot = &pkt__port_type[t][pkt__port_key(port)];
     if (type == PKT_LAYER_NONE) {
-        for (unsigned i = 0; i < t->n; i++)
-            if (t->e[i].port == port) {
-                t->e[i] = t->e[t->n - 1];
-                t->n--;
-                break;
-            }
-        set_bit(t, port, false);
+        if (*slot != PKT_LAYER_NONE && !is_default(t, port))
+            user_ports[t]--;
+        *slot = PKT_LAYER_NONE;
         return 0;
     }
     if (!pkt__hooks[type])
         return PKT_ERR_INVAL;
-    for (unsigned i = 0; i < t->n; i++)
-        if (t->e[i].port == port) {
-            t->e[i].layer = (uint8_t)type;
-            return 0;
-        }
-    if (t->user >= PKT_LIMIT_PORT_REGISTRATIONS || t->n >= N_ENTRIES)
-        return PKT_ERR_TOO_BIG;
-    t->user++;
-    table_put(t, port, (uint8_t)type);
+    if (*slot == PKT_LAYER_NONE && !is_default(t, port)) {
+        if (user_ports[t] >= PKT_LIMIT_PORT_REGISTRATIONS)
+            return PKT_ERR_TOO_BIG;
+        user_ports[t]++;
+    }
+    *slot = (uint8_t)type;
     return 0;
 }
 
 pkt_layer_type pkt_decode_port_layer(uint8_t ip_proto, uint16_t port)
 {
-    if (!table_for(ip_proto))
+    int t = table_for(ip_proto);
+    if (t < 0)
         return PKT_LAYER_NONE;
     init_defaults();
-    return pkt__port_lookup(ip_proto, port);
+    return (pkt_layer_type)pkt__port_type[t][pkt__port_key(port)];
 }

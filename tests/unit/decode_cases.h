@@ -560,6 +560,67 @@ static inline void case_ppp_link(dcase *c)
     c->payload_layer = PKT_LAYER_UDP;
 }
 
+/* The ICMP / ICMPv6 echo and IPv4 fragment cases the Ethernet fast path
+ * decodes itself. */
+static inline void case_eth_icmp_echo(dcase *c)
+{
+    c->name = "eth/ipv4/icmp-echo-reply";
+    c->link_type = 1;
+    pb *x = &c->x;
+    pb_eth(x, 0x0800);
+    L(c, PKT_LAYER_ETHERNET, 0, 14);
+    size_t ip = pb_ipv4(x, 1);
+    L(c, PKT_LAYER_IPV4, ip, 20);
+    size_t ic = pb_u8(x, 0);
+    pb_u8(x, 0);
+    pb_u16(x, 0);
+    pb_u16(x, 0x1111);
+    pb_u16(x, 9);
+    L(c, PKT_LAYER_ICMPV4, ic, 8);
+    pb_payload(x, 24);
+    pb_plain_csum(x, ic, 2);
+    pb_ipv4_done(x, ip);
+    c->payload_layer = PKT_LAYER_IPV4;
+}
+
+static inline void case_eth_icmpv6_echo(dcase *c)
+{
+    c->name = "eth/ipv6/icmpv6-echo-reply";
+    c->link_type = 1;
+    pb *x = &c->x;
+    pb_eth(x, 0x86dd);
+    L(c, PKT_LAYER_ETHERNET, 0, 14);
+    size_t ip = pb_ipv6(x, 58);
+    L(c, PKT_LAYER_IPV6, ip, 40);
+    size_t ic = pb_u8(x, 129);
+    pb_u8(x, 0);
+    pb_u16(x, 0);
+    pb_u16(x, 3);
+    pb_u16(x, 4);
+    L(c, PKT_LAYER_ICMPV6, ic, 8);
+    pb_payload(x, 12);
+    pb_ipv6_done(x, ip);
+    pb_l4_csum(x, ip, ic, 2, 58);
+    c->payload_layer = PKT_LAYER_IPV6;
+}
+
+/* A later fragment (offset 185 * 8): everything after the header is
+ * payload. */
+static inline void case_ipv4_fragment(dcase *c)
+{
+    c->name = "eth/ipv4-fragment";
+    c->link_type = 1;
+    pb *x = &c->x;
+    pb_eth(x, 0x0800);
+    L(c, PKT_LAYER_ETHERNET, 0, 14);
+    size_t ip = pb_ipv4(x, 17);
+    pb_put16(x, ip + 6, 185);
+    L(c, PKT_LAYER_IPV4, ip, 20);
+    pb_payload(x, 40);
+    pb_ipv4_done(x, ip);
+    c->payload_layer = PKT_LAYER_IPV4;
+}
+
 typedef void (*case_fn)(dcase *c);
 static const case_fn all_cases[] = {
     case_eth_ipv4_tcp, case_ipv4_options_udp, case_qinq_ipv6_udp, case_mpls_icmp,
@@ -567,7 +628,8 @@ static const case_fn all_cases[] = {
     case_null_icmpv6,  case_raw_ipip_udp,     case_6in4_udp,      case_arp,
     case_ipv6_ext_udp, case_ah_tcp,           case_esp,           case_icmp_error,
     case_ns,           case_ptb,              case_igmp3,         case_sctp,
-    case_dns_port,     case_ppp_link,
+    case_dns_port,     case_ppp_link,         case_eth_icmp_echo, case_eth_icmpv6_echo,
+    case_ipv4_fragment,
 };
 #define N_CASES (sizeof all_cases / sizeof all_cases[0])
 

@@ -38,6 +38,14 @@ static int same_fields(const pkt_layer *x, const pkt_layer *y)
                EQ(tcp.urgent) && EQ(tcp.opt_present) && EQ(tcp.mss) && EQ(tcp.wscale) &&
                EQ(tcp.ts_val) && EQ(tcp.ts_ecr) && EQ(tcp.sack_count) && EQ(tcp.options_len) &&
                EQ(tcp.options) && EQ(tcp.mptcp);
+    case PKT_LAYER_ARP:
+        return EQ(arp.htype) && EQ(arp.ptype) && EQ(arp.hlen) && EQ(arp.plen) && EQ(arp.op) &&
+               EQ(arp.sha) && EQ(arp.spa) && EQ(arp.tha) && EQ(arp.tpa);
+    case PKT_LAYER_ICMPV4:
+        return EQ(icmpv4.type) && EQ(icmpv4.code) && EQ(icmpv4.checksum) && EQ(icmpv4.id) &&
+               EQ(icmpv4.seq) && EQ(icmpv4.rest);
+    case PKT_LAYER_ICMPV6:
+        return memcmp(&x->u.icmpv6, &y->u.icmpv6, sizeof x->u.icmpv6) == 0;
     default:
         return 1;
     }

@@ -43,6 +43,23 @@ static void check_bounds(const pkt_packet *p, uint32_t caplen)
     pkt_packet_flow(p, &f);
 }
 
+/* Both results, for the log of a mismatch. */
+static void dump(const char *what, const pkt_packet *p)
+{
+    fprintf(stderr, "  %s:", what);
+    for (unsigned i = 0; i < pkt_packet_layer_count(p); i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        fprintf(stderr, " %s@%u+%u+%u", pkt_layer_type_name(l->type), l->offset, l->contents_len,
+                l->payload_len);
+    }
+    for (unsigned i = 0; i < pkt_packet_anomaly_count(p) && i < PKT_LIMIT_ANOMALIES; i++) {
+        const pkt_anomaly *x = pkt_packet_anomaly_at(p, i);
+        fprintf(stderr, " [%s %s %u @%u]", pkt_anomaly_kind_name(x->kind),
+                pkt_layer_type_name(x->layer), (unsigned)x->reason, x->offset);
+    }
+    fprintf(stderr, "\n");
+}
+
 static int same(const pkt_packet *a, const pkt_packet *b)
 {
     if (pkt_packet_layer_count(a) != pkt_packet_layer_count(b) ||
@@ -97,8 +114,11 @@ static void test_mutations(void **state)
             check_bounds(p, len);
             if (lt == 1 && !(o & PKT_DECODE_VERIFY_CHECKSUMS)) {
                 pkt_decode(q, len ? buf : NULL, len, lt, o | PKT__DECODE_NO_FASTPATH);
-                if (!same(p, q))
+                if (!same(p, q)) {
                     fprintf(stderr, "fast path differs: case %s round %u\n", c.name, round);
+                    dump("fast", p);
+                    dump("generic", q);
+                }
                 assert_true(same(p, q));
                 compared++;
             }
