@@ -1,22 +1,26 @@
 /*
- * The fast path: Ethernet, up to PKT_LIMIT_VLAN_TAGS VLAN tags, IPv4
- * without options or fragmentation / IPv6 without extension headers, and
- * TCP (no options, or the usual NOP NOP timestamps block) / UDP, decoded in
- * one function with the state in registers: the bulk of real traffic at a
- * fraction of the cost of the layer-by-layer chain (calls, frames,
- * re-reading the packet state for every header).
+ * The fast path: Ethernet, VLAN tags (one 802.1Q tag straight on, stacks
+ * out of line), IPv4 without options / IPv6 without extension headers, and
+ * TCP (no options, the usual NOP NOP timestamps block, or a Linux SYN's
+ * option layout) / UDP / ICMP and ICMPv6 echo, plus ARP for IPv4, later
+ * IPv4 fragments and DNS over UDP, decoded in one function with the state
+ * in registers: the bulk of real traffic at a fraction of the cost of the
+ * layer-by-layer chain (calls, frames, re-reading the packet state for
+ * every header).
  *
- * It records exactly what the per-protocol decoders would (the unit test
- * test_decode_fastpath compares both on every test packet), and hands over
- * to them, at the header where it stops, whenever anything is unusual:
- * options, fragments, bad or cut lengths, other protocols, mapped ports.
- * pkt_decode, at the end of this file, inlines it for link type Ethernet
- * twice: a copy for no option at all (the common case, where the option
- * tests fold away) and one for the STOP_AFTER options (it hands over to
- * the generic dispatchers, which apply them, at the layer they name); any
- * other option (VERIFY_CHECKSUMS, internal test bits) takes the generic
- * path.  Every hand-over is a tail call to a small out-of-line function,
- * so the common path needs no stack frame: a straight line of loads,
+ * It records exactly what the per-protocol decoders would (the unit tests
+ * test_decode_fastpath and test_decode_mutate compare both on every test
+ * packet, every cut and random mutations), and hands over to them, at the
+ * header where it stops, whenever anything is unusual: options, first
+ * fragments, bad or cut lengths, other protocols, mapped ports other than
+ * DNS.  pkt_decode, at the end of this file, inlines it for link type
+ * Ethernet twice: a copy for no option at all (the common case, where the
+ * option tests fold away) and one for the STOP_AFTER options (it hands
+ * over to the generic dispatchers, which apply them, at the layer they
+ * name); any other option (VERIFY_CHECKSUMS, internal test bits) takes the
+ * generic path.  Every hand-over is a tail call to a small out-of-line
+ * function that reads its arguments from the records, so the common path
+ * needs no stack frame and sets up no arguments: a straight line of loads,
  * compares and record stores.
  */
 #include "decode/decode_int.h"
@@ -53,31 +57,47 @@ static PKT__COLD int to_ethernet(pkt_packet *p, const uint8_t *data, uint32_t le
     return 0;
 }
 
-static PKT__COLD int to_ethertype(pkt_packet *p, unsigned n, uint16_t type, const uint8_t *h,
-                                  uint32_t rest)
+/*
+ * The hand-overs below take what they need from the records already made
+ * (the header the last one ends at, its payload length), so that the
+ * straight path sets up no arguments for them.
+ */
+
+/* Where the header of record i ends. */
+PKT__INLINE const uint8_t *rec_end(const pkt_packet *p, unsigned i)
+{
+    return p->data + p->recs[i].offset + p->recs[i].hdr_len;
+}
+
+/* The payload of layer n - 1 (Ethernet or a VLAN tag) as EtherType type. */
+static PKT__COLD int to_ethertype(pkt_packet *p, unsigned n, uint16_t type)
 {
     p->nlayers = (uint16_t)n;
     p->ip_index = -1;
-    pkt__dispatch_ethertype(p, (pkt_layer_type)p->recs[n - 1].type, type, h, rest);
+    pkt__dispatch_ethertype(p, (pkt_layer_type)p->recs[n - 1].type, type, rec_end(p, n - 1),
+                            p->recs[n - 1].payload_len);
     return 0;
 }
 
-/* After the IP layer, recorded as layer n - 1. */
-static PKT__COLD int to_ipproto(pkt_packet *p, unsigned n, uint8_t proto, const uint8_t *h,
-                                uint32_t plen)
+/* The payload of the IP layer n - 1 (IPv4 or IPv6 without extension
+ * headers), by its protocol number. */
+static PKT__COLD int to_ipproto(pkt_packet *p, unsigned n)
 {
+    const pkt__lrec *ip = &p->recs[n - 1];
+    const uint8_t *h = p->data + ip->offset;
     p->nlayers = (uint16_t)n;
     p->ip_index = (int16_t)(n - 1);
-    pkt__dispatch_ipproto(p, (pkt_layer_type)p->recs[n - 1].type, proto, h, plen);
+    pkt__dispatch_ipproto(p, (pkt_layer_type)ip->type, ip->type == PKT_LAYER_IPV4 ? h[9] : h[6],
+                          h + ip->hdr_len, ip->payload_len);
     return 0;
 }
 
 /* A mapped TCP port: the generic TCP decoder, then the port dispatch. */
-static PKT__COLD int to_tcp(pkt_packet *p, unsigned n, const uint8_t *h, uint32_t plen)
+static PKT__COLD int to_tcp(pkt_packet *p, unsigned n)
 {
     p->nlayers = (uint16_t)n;
     p->ip_index = (int16_t)(n - 1);
-    pkt__decode_tcp(p, h, plen);
+    pkt__decode_tcp(p, rec_end(p, n - 1), p->recs[n - 1].payload_len);
     return 0;
 }
 
@@ -86,8 +106,10 @@ static PKT__COLD int to_tcp(pkt_packet *p, unsigned n, const uint8_t *h, uint32_
  * message, the usual case, is recorded here as pkt__decode_dns records it
  * when nothing is cut (its names and records are decoded on access): no
  * layer before it can be a DNS layer, no payload follows it. */
-static PKT__COLD int to_ports(pkt_packet *p, unsigned n, const uint8_t *udp, uint32_t ulen)
+static PKT__COLD int to_ports(pkt_packet *p, unsigned n)
 {
+    const uint8_t *udp = p->data + p->recs[n - 1].offset;
+    uint32_t ulen = 8 + p->recs[n - 1].payload_len;
     p->nlayers = (uint16_t)n;
     p->ip_index = (int16_t)(n - 2);
     uint16_t sport = pkt__be16_at(udp), dport = pkt__be16_at(udp + 2);
@@ -128,34 +150,34 @@ PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const ui
 {
     uint32_t hl;
     if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_NETWORK))
-        return to_ipproto(p, n, proto, h, plen);
+        return to_ipproto(p, n);
     if (PKT__LIKELY(proto == 6)) {
         /* no options, or exactly NOP NOP timestamps */
         if (plen < 20)
-            return to_ipproto(p, n, proto, h, plen);
+            return to_ipproto(p, n);
         uint8_t off = h[12] & 0xf0;
         if (!(off == 0x50 || (off == 0x80 && plen >= 32 && pkt__be32_at(h + 20) == 0x0101080au) ||
               (off == 0xa0 && plen >= 40 && linux_syn_options(h + 20))))
-            return to_ipproto(p, n, proto, h, plen);
+            return to_ipproto(p, n);
         const uint8_t *types = pkt__port_type[1];
         if (PKT__UNLIKELY(types[RAW16(h)] | types[RAW16(h + 2)]))
-            return to_tcp(p, n, h, plen);
+            return to_tcp(p, n);
         hl = (uint32_t)off >> 2;
         REC(&p->recs[n], PKT_LAYER_TCP, 0, h, hl, plen - hl);
         p->first[PKT_LAYER_TCP] = (uint8_t)(n + 1);
     } else if (proto == 17) {
         if (plen < 8)
-            return to_ipproto(p, n, proto, h, plen);
+            return to_ipproto(p, n);
         uint32_t ulen = pkt__be16_at(h + 4);
         if (ulen < 8 || ulen > plen)
-            return to_ipproto(p, n, proto, h, plen);
+            return to_ipproto(p, n);
         hl = 8;
         plen = ulen; /* UDP trims to its own length */
         REC(&p->recs[n], PKT_LAYER_UDP, 0, h, 8, plen - 8);
         p->first[PKT_LAYER_UDP] = (uint8_t)(n + 1);
         const uint8_t *types = pkt__port_type[0];
         if (PKT__UNLIKELY(types[RAW16(h)] | types[RAW16(h + 2)]))
-            return to_ports(p, n + 1, h, plen);
+            return to_ports(p, n + 1);
     } else if ((proto == 1 || proto == 58) && !options && plen >= 8 &&
                (proto == 1 ? (h[0] | 8) == 8 : (h[0] | 1) == 129)) {
         /* ICMP or ICMPv6 echo request / reply */
@@ -168,7 +190,7 @@ PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const ui
             p->first[PKT_LAYER_ICMPV6] = (uint8_t)(n + 1);
         }
     } else {
-        return to_ipproto(p, n, proto, h, plen);
+        return to_ipproto(p, n);
     }
     /* (each exit stores constants where n is one) */
     if (plen > hl) {
@@ -186,13 +208,14 @@ PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const ui
  * recorded as layer n: a later fragment is all payload; the first one
  * decodes its transport header knowing its lengths cover more than is
  * here (as pkt__decode_ipv4 ends). */
-static __attribute__((noinline)) int ipv4_fragment(pkt_packet *p, unsigned n, const uint8_t *h,
-                                                   uint32_t plen)
+static __attribute__((noinline)) int ipv4_fragment(pkt_packet *p, unsigned n)
 {
     /* (the STOP options change neither case) */
+    const uint8_t *h = p->data + p->recs[n].offset;
+    uint32_t plen = p->recs[n].payload_len;
     if (!(RAW16(h + 6) & K16(0x1fff))) {
         p->fragment = 1;
-        return to_ipproto(p, n + 1, h[9], h + 20, plen);
+        return to_ipproto(p, n + 1);
     }
     const uint8_t *data = p->data;
     p->ip_index = (int16_t)n;
@@ -211,18 +234,18 @@ PKT__INLINE int fast_ipv4(pkt_packet *p, const uint8_t *data, unsigned n, const 
                           uint32_t rest, unsigned options)
 {
     if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_LINK))
-        return to_ethertype(p, n, 0x0800, h, rest);
+        return to_ethertype(p, n, 0x0800);
     if (rest < 20 || h[0] != 0x45)
-        return to_ethertype(p, n, 0x0800, h, rest);
+        return to_ethertype(p, n, 0x0800);
     uint32_t total = pkt__be16_at(h + 2);
     /* 20 <= total <= rest, and neither MF nor a fragment offset */
     if (total - 20 > rest - 20)
-        return to_ethertype(p, n, 0x0800, h, rest);
+        return to_ethertype(p, n, 0x0800);
     uint32_t plen = total - 20;
     REC(&p->recs[n], PKT_LAYER_IPV4, 0, h, 20, plen);
     p->first[PKT_LAYER_IPV4] = (uint8_t)(n + 1);
     if (PKT__UNLIKELY(RAW16(h + 6) & K16(0x3fff)))
-        return ipv4_fragment(p, n, h, plen);
+        return ipv4_fragment(p, n);
     return fast_l4(p, data, n + 1, h + 20, plen, h[9], options);
 }
 
@@ -231,12 +254,12 @@ PKT__INLINE int fast_ipv6(pkt_packet *p, const uint8_t *data, unsigned n, const 
                           uint32_t rest, unsigned options)
 {
     if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_LINK))
-        return to_ethertype(p, n, 0x86dd, h, rest);
+        return to_ethertype(p, n, 0x86dd);
     if (rest < 40 || (h[0] >> 4) != 6)
-        return to_ethertype(p, n, 0x86dd, h, rest);
+        return to_ethertype(p, n, 0x86dd);
     uint32_t plen = pkt__be16_at(h + 4);
     if (plen - 1 >= rest - 40) /* 1 <= plen <= rest - 40 */
-        return to_ethertype(p, n, 0x86dd, h, rest);
+        return to_ethertype(p, n, 0x86dd);
     REC(&p->recs[n], PKT_LAYER_IPV6, 0, h, 40, plen);
     p->first[PKT_LAYER_IPV6] = (uint8_t)(n + 1);
     return fast_l4(p, data, n + 1, h + 40, plen, h[6], options);
@@ -269,7 +292,7 @@ PKT__INLINE int fast_vlan(pkt_packet *p, const uint8_t *data, uint32_t len, uint
         return fast_ipv4(p, data, n, h, rest, options);
     if (type == 0x86dd)
         return fast_ipv6(p, data, n, h, rest, options);
-    return to_ethertype(p, n, type, h, rest);
+    return to_ethertype(p, n, type);
 }
 
 static __attribute__((noinline)) int vlan_plain(pkt_packet *p, const uint8_t *data,
@@ -298,6 +321,18 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
         return fast_ipv4(p, data, 1, data + 14, len - 14, options);
     if (raw == K16(0x86dd))
         return fast_ipv6(p, data, 1, data + 14, len - 14, options);
+    if (raw == K16(0x8100) && !(options & PKT_DECODE_STOP_AFTER_LINK)) {
+        /* one 802.1Q tag before IPv4 or IPv6, records at constant places */
+        uint32_t inner = RAW16(data + 16);
+        if (inner == K16(0x0800) || inner == K16(0x86dd)) {
+            REC(&p->recs[1], PKT_LAYER_DOT1Q, 0x8100, data + 14, 4, len - 18);
+            p->vlan_tags = 1;
+            p->first[PKT_LAYER_DOT1Q] = 2;
+            if (inner == K16(0x0800))
+                return fast_ipv4(p, data, 2, data + 18, len - 18, options);
+            return fast_ipv6(p, data, 2, data + 18, len - 18, options);
+        }
+    }
     uint16_t type = pkt__be16_at(data + 12);
     if (type == 0x0806 && !options && len >= 14 + 28 && pkt__be32_at(data + 14) == 0x00010800u &&
         pkt__be16_at(data + 18) == 0x0604) {
@@ -313,7 +348,7 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
     if ((type == 0x8100 || type == 0x88a8) && !(options & PKT_DECODE_STOP_AFTER_LINK))
         return options ? vlan_options(p, data, len, type, options)
                        : vlan_plain(p, data, len, type);
-    return to_ethertype(p, 1, type, data + 14, len - 14);
+    return to_ethertype(p, 1, type);
 }
 
 /* GCC's SLP vectoriser turns the record stores into lane shuffles that cost

@@ -604,6 +604,25 @@ static inline void case_eth_icmpv6_echo(dcase *c)
     c->payload_layer = PKT_LAYER_IPV6;
 }
 
+static inline void case_vlan_ipv4_tcp(dcase *c)
+{
+    c->name = "eth/802.1q/ipv4/tcp";
+    c->link_type = 1;
+    pb *x = &c->x;
+    pb_eth(x, 0x8100);
+    L(c, PKT_LAYER_ETHERNET, 0, 14);
+    L(c, PKT_LAYER_DOT1Q, pb_u16(x, 0x6123), 4); /* PCP 3, VID 0x123 */
+    pb_u16(x, 0x0800);
+    size_t ip = pb_ipv4(x, 6);
+    L(c, PKT_LAYER_IPV4, ip, 20);
+    size_t t = pb_tcp(x, 50001, 80, 0x12);
+    L(c, PKT_LAYER_TCP, t, 40);
+    pb_payload(x, 5);
+    pb_tcp_done(x, ip, t);
+    pb_ipv4_done(x, ip);
+    c->payload_layer = PKT_LAYER_IPV4;
+}
+
 /* A later fragment (offset 185 * 8): everything after the header is
  * payload. */
 static inline void case_ipv4_fragment(dcase *c)
@@ -629,7 +648,7 @@ static const case_fn all_cases[] = {
     case_ipv6_ext_udp, case_ah_tcp,           case_esp,           case_icmp_error,
     case_ns,           case_ptb,              case_igmp3,         case_sctp,
     case_dns_port,     case_ppp_link,         case_eth_icmp_echo, case_eth_icmpv6_echo,
-    case_ipv4_fragment,
+    case_ipv4_fragment, case_vlan_ipv4_tcp,
 };
 #define N_CASES (sizeof all_cases / sizeof all_cases[0])
 
