@@ -149,8 +149,22 @@ PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const ui
                         uint32_t plen, uint8_t proto, unsigned options)
 {
     uint32_t hl;
-    if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_NETWORK))
-        return to_ipproto(p, n);
+    if (PKT__UNLIKELY(options & PKT_DECODE_STOP_AFTER_NETWORK)) {
+        /* the IP payload is payload, unless an extension header (network
+         * layer still) comes first */
+        if (!(proto == 6 || proto == 17 || proto == 1 || proto == 58))
+            return to_ipproto(p, n);
+        if (plen) {
+            REC(&p->recs[n], PKT_LAYER_PAYLOAD, 0, h, plen, 0);
+            p->first[PKT_LAYER_PAYLOAD] = (uint8_t)(n + 1);
+            p->counts = PKT__COUNTS(n + 1, n - 1);
+            return 0;
+        }
+        p->counts = PKT__COUNTS(n, n - 1);
+        return 0;
+    }
+    /* with STOP_AFTER_TRANSPORT, a mapped port changes nothing */
+    const bool ports = !(options & PKT_DECODE_STOP_AFTER_TRANSPORT);
     if (PKT__LIKELY(proto == 6)) {
         /* no options, or exactly NOP NOP timestamps */
         if (plen < 20)
@@ -160,7 +174,7 @@ PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const ui
               (off == 0xa0 && plen >= 40 && linux_syn_options(h + 20))))
             return to_ipproto(p, n);
         const uint8_t *types = pkt__port_type[1];
-        if (PKT__UNLIKELY(types[RAW16(h)] | types[RAW16(h + 2)]))
+        if (PKT__UNLIKELY(ports && (types[RAW16(h)] | types[RAW16(h + 2)])))
             return to_tcp(p, n);
         hl = (uint32_t)off >> 2;
         REC(&p->recs[n], PKT_LAYER_TCP, 0, h, hl, plen - hl);
@@ -176,9 +190,9 @@ PKT__INLINE int fast_l4(pkt_packet *p, const uint8_t *data, unsigned n, const ui
         REC(&p->recs[n], PKT_LAYER_UDP, 0, h, 8, plen - 8);
         p->first[PKT_LAYER_UDP] = (uint8_t)(n + 1);
         const uint8_t *types = pkt__port_type[0];
-        if (PKT__UNLIKELY(types[RAW16(h)] | types[RAW16(h + 2)]))
+        if (PKT__UNLIKELY(ports && (types[RAW16(h)] | types[RAW16(h + 2)])))
             return to_ports(p, n + 1);
-    } else if ((proto == 1 || proto == 58) && !options && plen >= 8 &&
+    } else if ((proto == 1 || proto == 58) && plen >= 8 &&
                (proto == 1 ? (h[0] | 8) == 8 : (h[0] | 1) == 129)) {
         /* ICMP or ICMPv6 echo request / reply */
         hl = 8;
@@ -334,7 +348,7 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
         }
     }
     uint16_t type = pkt__be16_at(data + 12);
-    if (type == 0x0806 && !options && len >= 14 + 28 && pkt__be32_at(data + 14) == 0x00010800u &&
+    if (type == 0x0806 && !(options & PKT_DECODE_STOP_AFTER_LINK) && len >= 14 + 28 && pkt__be32_at(data + 14) == 0x00010800u &&
         pkt__be16_at(data + 18) == 0x0604) {
         /* ARP for IPv4 over Ethernet: its fields are read on access */
         REC(&p->recs[1], PKT_LAYER_ARP, 0, data + 14, 28, 0);
