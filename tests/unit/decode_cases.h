@@ -57,6 +57,48 @@ static inline void pb_sctp_crc(pb *x, size_t at)
         x->b[at + 8 + i] = (uint8_t)(crc >> (8 * i));
 }
 
+/* An ICMP / ICMPv6 echo header (checksum 0, set later); its offset. */
+static inline size_t pb_echo(pb *x, uint8_t type, uint16_t id, uint16_t seq)
+{
+    size_t at = pb_u8(x, type);
+    pb_u8(x, 0);
+    pb_u16(x, 0);
+    pb_u16(x, id);
+    pb_u16(x, seq);
+    return at;
+}
+
+/* IPv6 / ICMPv6 echo of the given type with n payload bytes, after the
+ * link layer already in x. */
+static inline void icmpv6_echo_tail(dcase *c, uint8_t type, size_t n)
+{
+    pb *x = &c->x;
+    size_t ip = pb_ipv6(x, 58);
+    L(c, PKT_LAYER_IPV6, ip, 40);
+    size_t ic = pb_echo(x, type, 1, 2);
+    L(c, PKT_LAYER_ICMPV6, ic, 8);
+    pb_payload(x, n);
+    pb_ipv6_done(x, ip);
+    pb_l4_csum(x, ip, ic, 2, 58);
+    c->payload_layer = PKT_LAYER_IPV6;
+}
+
+/* IPv4 / TCP (with pb_tcp's options) / n payload bytes, after the link
+ * layer already in x. */
+static inline void ipv4_tcp_tail(dcase *c, uint16_t sport, uint16_t dport, uint16_t flags,
+                                 size_t n)
+{
+    pb *x = &c->x;
+    size_t ip = pb_ipv4(x, 6);
+    L(c, PKT_LAYER_IPV4, ip, 20);
+    size_t t = pb_tcp(x, sport, dport, flags);
+    L(c, PKT_LAYER_TCP, t, 40);
+    pb_payload(x, n);
+    pb_tcp_done(x, ip, t);
+    pb_ipv4_done(x, ip);
+    c->payload_layer = PKT_LAYER_IPV4;
+}
+
 static inline void case_eth_ipv4_tcp(dcase *c)
 {
     c->name = "eth/ipv4/tcp";
@@ -64,14 +106,7 @@ static inline void case_eth_ipv4_tcp(dcase *c)
     pb *x = &c->x;
     pb_eth(x, 0x0800);
     L(c, PKT_LAYER_ETHERNET, 0, 14);
-    size_t ip = pb_ipv4(x, 6);
-    L(c, PKT_LAYER_IPV4, ip, 20);
-    size_t t = pb_tcp(x, 443, 50000, 0x18);
-    L(c, PKT_LAYER_TCP, t, 40);
-    pb_payload(x, 10);
-    pb_tcp_done(x, ip, t);
-    pb_ipv4_done(x, ip);
-    c->payload_layer = PKT_LAYER_IPV4;
+    ipv4_tcp_tail(c, 443, 50000, 0x18, 10);
 }
 
 static inline void case_ipv4_options_udp(dcase *c)
@@ -125,11 +160,7 @@ static inline void case_mpls_icmp(dcase *c)
     L(c, PKT_LAYER_MPLS, pb_u32(x, (2000u << 12) | (1u << 8) | 63), 4);
     size_t ip = pb_ipv4(x, 1);
     L(c, PKT_LAYER_IPV4, ip, 20);
-    size_t ic = pb_u8(x, 8);
-    pb_u8(x, 0);
-    pb_u16(x, 0);
-    pb_u16(x, 0x4242);
-    pb_u16(x, 7);
+    size_t ic = pb_echo(x, 8, 0x4242, 7);
     L(c, PKT_LAYER_ICMPV4, ic, 8);
     pb_payload(x, 16);
     pb_plain_csum(x, ic, 2);
@@ -239,18 +270,7 @@ static inline void case_null_icmpv6(dcase *c)
     pb *x = &c->x;
     pb_u32(x, 0x1e000000); /* 30 little-endian: macOS AF_INET6 */
     L(c, PKT_LAYER_LOOPBACK, 0, 4);
-    size_t ip = pb_ipv6(x, 58);
-    L(c, PKT_LAYER_IPV6, ip, 40);
-    size_t ic = pb_u8(x, 128);
-    pb_u8(x, 0);
-    pb_u16(x, 0);
-    pb_u16(x, 1);
-    pb_u16(x, 2);
-    L(c, PKT_LAYER_ICMPV6, ic, 8);
-    pb_payload(x, 8);
-    pb_ipv6_done(x, ip);
-    pb_l4_csum(x, ip, ic, 2, 58);
-    c->payload_layer = PKT_LAYER_IPV6;
+    icmpv6_echo_tail(c, 128, 8);
 }
 
 static inline void case_raw_ipip_udp(dcase *c)
@@ -571,11 +591,7 @@ static inline void case_eth_icmp_echo(dcase *c)
     L(c, PKT_LAYER_ETHERNET, 0, 14);
     size_t ip = pb_ipv4(x, 1);
     L(c, PKT_LAYER_IPV4, ip, 20);
-    size_t ic = pb_u8(x, 0);
-    pb_u8(x, 0);
-    pb_u16(x, 0);
-    pb_u16(x, 0x1111);
-    pb_u16(x, 9);
+    size_t ic = pb_echo(x, 0, 0x1111, 9);
     L(c, PKT_LAYER_ICMPV4, ic, 8);
     pb_payload(x, 24);
     pb_plain_csum(x, ic, 2);
@@ -587,21 +603,9 @@ static inline void case_eth_icmpv6_echo(dcase *c)
 {
     c->name = "eth/ipv6/icmpv6-echo-reply";
     c->link_type = 1;
-    pb *x = &c->x;
-    pb_eth(x, 0x86dd);
+    pb_eth(&c->x, 0x86dd);
     L(c, PKT_LAYER_ETHERNET, 0, 14);
-    size_t ip = pb_ipv6(x, 58);
-    L(c, PKT_LAYER_IPV6, ip, 40);
-    size_t ic = pb_u8(x, 129);
-    pb_u8(x, 0);
-    pb_u16(x, 0);
-    pb_u16(x, 3);
-    pb_u16(x, 4);
-    L(c, PKT_LAYER_ICMPV6, ic, 8);
-    pb_payload(x, 12);
-    pb_ipv6_done(x, ip);
-    pb_l4_csum(x, ip, ic, 2, 58);
-    c->payload_layer = PKT_LAYER_IPV6;
+    icmpv6_echo_tail(c, 129, 12);
 }
 
 static inline void case_vlan_ipv4_tcp(dcase *c)
@@ -613,14 +617,7 @@ static inline void case_vlan_ipv4_tcp(dcase *c)
     L(c, PKT_LAYER_ETHERNET, 0, 14);
     L(c, PKT_LAYER_DOT1Q, pb_u16(x, 0x6123), 4); /* PCP 3, VID 0x123 */
     pb_u16(x, 0x0800);
-    size_t ip = pb_ipv4(x, 6);
-    L(c, PKT_LAYER_IPV4, ip, 20);
-    size_t t = pb_tcp(x, 50001, 80, 0x12);
-    L(c, PKT_LAYER_TCP, t, 40);
-    pb_payload(x, 5);
-    pb_tcp_done(x, ip, t);
-    pb_ipv4_done(x, ip);
-    c->payload_layer = PKT_LAYER_IPV4;
+    ipv4_tcp_tail(c, 50001, 80, 0x12, 5);
 }
 
 /* A later fragment (offset 185 * 8): everything after the header is
