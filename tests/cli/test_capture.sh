@@ -103,6 +103,78 @@ for fmt in pcap pcapng; do
 done
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
 
+# --- --anomalies and --checksums on injected frames ------------------------
+# A file of ICMP echo frames from B to A: good ones, ones with a 16-byte IPv4
+# header length (malformed) and ones with a wrong ICMP checksum (an anomaly
+# only with --checksums), replayed from B until the capture in A is done.
+if command -v python3 >/dev/null; then
+python3 - "$TMP" <<'PY'
+import struct, sys
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+def frame(kind):
+    icmp = bytearray(struct.pack("!BBHHH", 8, 0, 0, 0x77, 1) + b"anomaly!")
+    struct.pack_into("!H", icmp, 2, csum(bytes(icmp)) ^ (0x1111 if kind == "csum" else 0))
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                               bytes([10, 78, 0, 2]), bytes([10, 78, 0, 1])))
+    struct.pack_into("!H", ip, 10, csum(bytes(ip)))
+    if kind == "ihl":
+        ip[0] = 0x44
+    eth = bytes.fromhex("020000780001" "020000780002" "0800")
+    return eth + bytes(ip) + bytes(icmp)
+def pcap(path, kinds):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, k in enumerate(kinds):
+            d = frame(k)
+            f.write(struct.pack("<IIII", i, 0, len(d), len(d)) + d)
+pcap(sys.argv[1] + "/ihl.pcap", ["good", "ihl", "good", "good", "ihl"])
+pcap(sys.argv[1] + "/csum.pcap", ["good", "csum", "good"])
+PY
+    for what in ihl csum; do
+        ip netns exec "$B" "$PKT_BIN" inject -i "$VB" --rate 100 --loop 0 "$TMP/$what.pcap" \
+            >/dev/null 2>&1 &
+        SEND_PID=$!
+        extra=; [ $what = csum ] && extra=--checksums
+        timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 3 --anomalies $extra icmp \
+            >"$TMP/an.out" 2>"$TMP/an.err"
+        rc=$?
+        timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 3 --anomalies $extra \
+            -w "$TMP/an.pcap" icmp >/dev/null 2>"$TMP/anw.err"
+        rcw=$?
+        kill "$SEND_PID" 2>/dev/null; wait "$SEND_PID" 2>/dev/null; SEND_PID=
+        [ $rc -eq 0 ] || fail "--anomalies $what: exit $rc: $(cat "$TMP/an.err")"
+        [ $rcw -eq 0 ] || fail "--anomalies -w $what: exit $rcw: $(cat "$TMP/anw.err")"
+        if [ $what = ihl ]; then
+            want="! malformed IPv4: IPv4 header length below 20 bytes"
+        else
+            want="! bad checksum ICMPv4: ICMP checksum wrong"
+        fi
+        n=$(grep -c "^[0-9]" "$TMP/an.out")
+        a=$(grep -Ec "^ +$want" "$TMP/an.out")
+        [ "$n" -eq 3 ] && [ "$a" -eq 3 ] ||
+            fail "--anomalies $what: $n packets, $a with '$want': $(cat "$TMP/an.out")"
+        grep -q "^3 packets kept (with anomalies) of [0-9]* captured" "$TMP/an.err" ||
+            fail "--anomalies $what counts: $(cat "$TMP/an.err")"
+        # the file holds only the bad frames
+        n=$("$PKT_BIN" read "$TMP/an.pcap" | grep -c "^[0-9]")
+        a=$("$PKT_BIN" read $extra --anomalies "$TMP/an.pcap" | grep -Ec "^ +$want")
+        [ "$n" -eq 3 ] && [ "$a" -eq 3 ] ||
+            fail "--anomalies -w $what: $n packets written, $a with '$want'"
+    done
+    # without --checksums a wrong ICMP checksum is no anomaly: nothing kept
+    ip netns exec "$B" "$PKT_BIN" inject -i "$VB" --rate 100 --loop 0 "$TMP/csum.pcap" \
+        >/dev/null 2>&1 &
+    SEND_PID=$!
+    timeout 3 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 1 --anomalies icmp \
+        >"$TMP/an.out" 2>/dev/null
+    kill "$SEND_PID" 2>/dev/null; wait "$SEND_PID" 2>/dev/null; SEND_PID=
+    [ ! -s "$TMP/an.out" ] || fail "--anomalies without --checksums kept: $(cat "$TMP/an.out")"
+fi
+
 # --- the printer's modes on live traffic: --json, -v, -t e --------------
 have_py=0; command -v python3 >/dev/null && have_py=1
 ip netns exec "$B" ping -q -i 0.05 -c 400 10.78.0.1 >/dev/null 2>&1 &

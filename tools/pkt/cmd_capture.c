@@ -34,7 +34,8 @@ static void capture_usage(FILE *f)
     fprintf(f,
             "usage: pkt capture -i DEVICE [-f FILTER] [-c COUNT] [-s SNAPLEN] [--no-promisc]\n"
             "                   [--immediate] [--buffer-size BYTES] [-v|--json|--fields F]\n"
-            "                   [-t FORMAT] [-l] [-w FILE [-C MB] [-G SECONDS]] [-Z USER]\n"
+            "                   [--anomalies] [--checksums] [-t FORMAT] [-l]\n"
+            "                   [-w FILE [-C MB] [-G SECONDS]] [-Z USER]\n"
             "                   [FILTER...]\n"
             "Capture packets from DEVICE ('any' for all; see 'pkt devices') and print them\n"
             "as 'pkt read' does (a summary line each, every layer with -v, JSON Lines with\n"
@@ -43,7 +44,7 @@ static void capture_usage(FILE *f)
             "  -i, --interface DEV   device to capture on\n"
             "  -f, --filter EXPR     BPF filter (pcap-filter(7)); also taken from the\n"
             "                        remaining arguments\n"
-            "  -c, --count N         stop after N packets\n"
+            "  -c, --count N         stop after N packets (printed or written)\n"
             "  -s, --snaplen N       bytes kept per packet (default 262144)\n"
             "      --no-promisc      do not put the device in promiscuous mode\n"
             "      --immediate       hand over every packet at once (no batching)\n"
@@ -51,6 +52,12 @@ static void capture_usage(FILE *f)
             "  -v, --verbose         print every layer with its fields\n"
             "      --json            print JSON Lines (schema: docs/json-schema.md)\n"
             "      --fields LIST     print tshark-style fields, tab-separated\n"
+            "      --anomalies       only packets with anomalies (malformed, truncated,\n"
+            "                        ...; each listed on its own line when printed); with\n"
+            "                        -w, only those are written\n"
+            "      --checksums       verify IPv4, TCP, UDP, ICMP, IGMP, GRE and SCTP\n"
+            "                        checksums (a wrong one is an anomaly; a NIC that\n"
+            "                        offloads checksums makes outgoing ones look wrong)\n"
             "  -t, --time FORMAT     ad|date (default), a|absolute, r|relative, d|delta,\n"
             "                        e|epoch, as in 'pkt read --help'\n"
             "  -l, --line-buffered   flush after every packet (default on a terminal and\n"
@@ -401,19 +408,26 @@ static int capture_run(const struct capture_opts *o)
     }
     pkt_packet *pkt = NULL;
     struct pkt_printer pr;
-    if (!writing) {
+    /* decoded: printed, or written only when it has anomalies */
+    int decoding = !writing || o->out.anomalies_only;
+    if (decoding) {
         pkt = pkt_packet_new();
         if (!pkt) {
             fprintf(stderr, "pkt capture: out of memory\n");
+            if (writing)
+                out_close(&co);
             pkt_handle_close(h);
             return PKT_EXIT_INPUT;
         }
+    }
+    if (!writing) {
         /* Large blocks unless someone watches each packet arrive. */
         if (o->out.line_buffered || o->immediate || isatty(STDOUT_FILENO))
             setvbuf(stdout, NULL, _IOLBF, 0);
         else
             setvbuf(stdout, NULL, _IOFBF, 1u << 20);
         pkt_printer_init(&pr, stdout, o->out.mode, o->out.time_mode);
+        pr.show_anomalies = o->out.anomalies_only;
     }
     capture_handle = h;
     struct sigaction sa;
@@ -423,17 +437,23 @@ static int capture_run(const struct capture_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    uint64_t captured = 0;
+    uint64_t captured = 0, kept = 0; /* kept: printed or written (-c counts them) */
     const uint8_t *data;
     pkt_capture_info ci;
     int r = PKT_TIMEOUT;
-    while (o->count < 0 || captured < (uint64_t)o->count) {
+    while (o->count < 0 || kept < (uint64_t)o->count) {
         r = pkt_zero_copy_read_packet_data(h, &data, &ci);
         if (r == PKT_TIMEOUT)
             continue;
         if (r != PKT_OK_PACKET)
             break;
         captured++;
+        if (decoding) {
+            pkt_decode(pkt, data, ci.caplen, ci.link_type, o->out.decode_options);
+            if (o->out.anomalies_only && pkt_packet_anomaly_count(pkt) == 0)
+                continue;
+        }
+        kept++;
         if (writing) {
             if (out_write(&co, &ci, data) < 0) {
                 status = PKT_EXIT_INPUT;
@@ -441,7 +461,6 @@ static int capture_run(const struct capture_opts *o)
             }
             continue;
         }
-        pkt_decode(pkt, data, ci.caplen, ci.link_type, 0);
         if (o->out.fields)
             pkt_fields_print(stdout, o->out.fields, pkt, &ci);
         else
@@ -469,6 +488,9 @@ static int capture_run(const struct capture_opts *o)
         fprintf(stderr, "pkt capture: cannot write the output\n");
         status = PKT_EXIT_INPUT;
     }
+    if (o->out.anomalies_only)
+        fprintf(stderr, "%" PRIu64 " packets kept (with anomalies) of %" PRIu64 " captured\n", kept,
+                captured);
     if (have_stats)
         fprintf(stderr,
                 "%" PRIu64 " packets captured, %" PRIu64 " received by filter, %" PRIu64

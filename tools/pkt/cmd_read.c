@@ -56,8 +56,6 @@ struct read_opts {
     struct pkt_output_opts out; /* -v, --json, --fields, -t, -l */
     long long count; /* < 0: no limit */
     long long skip;
-    int anomalies_only;
-    unsigned decode_options;
     const char *filter;
     int progress;
 };
@@ -125,7 +123,7 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         }
 #endif
     }
-    pkt_source *src = pkt_source_new(h, o->decode_options);
+    pkt_source *src = pkt_source_new(h, o->out.decode_options);
     if (!src) {
         fprintf(stderr, "pkt read: out of memory\n");
         pkt_handle_close(h);
@@ -147,7 +145,7 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         pkt_progress_update(&pg, ci->offset);
         if (st->seen <= o->skip)
             continue;
-        if (o->anomalies_only && pkt_packet_anomaly_count(p) == 0)
+        if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
             continue;
         if (o->out.fields)
             pkt_fields_print(stdout, o->out.fields, p, ci);
@@ -172,13 +170,11 @@ int pkt_cmd_read(int argc, char **argv)
 {
     struct read_opts o = {.out = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE},
                          .count = -1};
-    enum { OPT_SKIP = 1000, OPT_ANOMALIES, OPT_CHECKSUMS };
+    enum { OPT_SKIP = 1000 };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"filter", required_argument, NULL, 'f'},
                                              {"count", required_argument, NULL, 'c'},
                                              {"skip", required_argument, NULL, OPT_SKIP},
-                                             {"anomalies", no_argument, NULL, OPT_ANOMALIES},
-                                             {"checksums", no_argument, NULL, OPT_CHECKSUMS},
                                              PKT_OUTPUT_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -204,12 +200,6 @@ int pkt_cmd_read(int argc, char **argv)
         case OPT_SKIP:
             if (parse_count("--skip", optarg, &o.skip) < 0)
                 goto usage;
-            break;
-        case OPT_ANOMALIES:
-            o.anomalies_only = 1;
-            break;
-        case OPT_CHECKSUMS:
-            o.decode_options |= PKT_DECODE_VERIFY_CHECKSUMS;
             break;
         default:
             fprintf(stderr, "Try 'pkt read --help'.\n");
@@ -238,7 +228,7 @@ int pkt_cmd_read(int argc, char **argv)
 
     struct read_state st = {.printed = 0};
     pkt_printer_init(&st.pr, stdout, o.out.mode, o.out.time_mode);
-    st.pr.show_anomalies = o.anomalies_only;
+    st.pr.show_anomalies = o.out.anomalies_only;
     int status = PKT_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         if (o.count >= 0 && st.printed >= o.count)

@@ -90,6 +90,12 @@ int pkt_output_option(const char *cmd, int c, const char *arg, struct pkt_output
             return -1;
         }
         return 1;
+    case PKT_OPT_ANOMALIES:
+        o->anomalies_only = 1;
+        return 1;
+    case PKT_OPT_CHECKSUMS:
+        o->decode_options |= PKT_DECODE_VERIFY_CHECKSUMS;
+        return 1;
     case PKT_OPT_FIELDS: {
         char msg[4096];
         pkt_fields_free(o->fields);

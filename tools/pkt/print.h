@@ -37,22 +37,26 @@ struct pkt_printer {
 };
 
 /* The output options `pkt read` and `pkt capture` share: -v, --json,
- * --fields LIST, -t FORMAT, -l. */
+ * --fields LIST, -t FORMAT, -l, --anomalies, --checksums. */
 struct pkt_output_opts {
     enum pkt_print_mode mode;
     enum pkt_time_mode time_mode;
     int line_buffered;
-    pkt_fields *fields; /* --fields: tshark-style columns instead */
+    pkt_fields *fields;      /* --fields: tshark-style columns instead */
+    int anomalies_only;      /* --anomalies: only packets with anomalies */
+    unsigned decode_options; /* --checksums: PKT_DECODE_VERIFY_CHECKSUMS */
 };
 
 /* getopt_long codes of the long-only output options (apart from the
  * commands' own codes: 256.. and 1000..), and the table entries and short
  * option letters to splice into a command's option lists. */
-enum { PKT_OPT_JSON = 900, PKT_OPT_FIELDS = 901 };
+enum { PKT_OPT_JSON = 900, PKT_OPT_FIELDS, PKT_OPT_ANOMALIES, PKT_OPT_CHECKSUMS };
 #define PKT_OUTPUT_LONGOPTS                                                                     \
     {"verbose", no_argument, NULL, 'v'}, {"json", no_argument, NULL, PKT_OPT_JSON},             \
     {"fields", required_argument, NULL, PKT_OPT_FIELDS},                                        \
-    {"time", required_argument, NULL, 't'}, {"line-buffered", no_argument, NULL, 'l'}
+    {"time", required_argument, NULL, 't'}, {"line-buffered", no_argument, NULL, 'l'},          \
+    {"anomalies", no_argument, NULL, PKT_OPT_ANOMALIES},                                        \
+    {"checksums", no_argument, NULL, PKT_OPT_CHECKSUMS}
 #define PKT_OUTPUT_SHORTOPTS "vt:l"
 
 /*
