@@ -237,6 +237,17 @@ for fmt in pcap pcapng; do
     check_series "$TMP/c$fmt/c.$fmt" 60 2000
     [ "$files" -ge 3 ] || fail "-C $fmt: $files files, want >= 3 ($(ls "$TMP/c$fmt"))"
 done
+# -C with -W 3: a ring of three files; the oldest packets were overwritten,
+# the newest are in the last file written
+mkdir -p "$TMP/w3"
+timeout 20 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -c 60 -C 0.002 -W 3 \
+    -w "$TMP/w3/r.pcap" icmp >/dev/null 2>"$TMP/c.err" || fail "-C -W: exit $?: $(cat "$TMP/c.err")"
+ls "$TMP/w3" | sort >"$TMP/w3.ls"
+printf 'r.pcap\nr.pcap1\nr.pcap2\n' | cmp -s - "$TMP/w3.ls" ||
+    fail "-C -W 3: files $(tr '\n' ' ' <"$TMP/w3.ls")"
+sum=0
+for f in "$TMP"/w3/*; do sum=$((sum + $(count_packets "$f"))); done
+[ "$sum" -gt 0 ] && [ "$sum" -lt 60 ] || fail "-C -W 3: $sum packets kept of 60"
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
 
 # --- -G: rotation by time ----------------------------------------------------
@@ -271,6 +282,20 @@ for f in "$TMP"/g/t-*.pcap; do
         fail "-G %s: $f named $name, first packet at $first"
 done
 [ "$files" -ge 2 ] && [ "$sum" -eq 30 ] || fail "-G %s: $sum packets in $files files"
+
+# -G with -W 2: stops by itself (exit 0) once two files are complete
+mkdir -p "$TMP/gw"
+timeout 30 ip netns exec "$A" "$PKT_BIN" capture -i "$VA" -G 1 -W 2 -w "$TMP/gw/g.pcap" icmp \
+    >/dev/null 2>"$TMP/g.err"
+rc=$?
+[ $rc -eq 0 ] || fail "-G -W 2: exit $rc (124: did not stop): $(cat "$TMP/g.err")"
+files=$(ls "$TMP/gw" | wc -l)
+[ "$files" -eq 2 ] || fail "-G -W 2: $files files: $(ls "$TMP/gw")"
+for f in "$TMP"/gw/*; do
+    [ "$(count_packets "$f")" -gt 0 ] || fail "-G -W 2: $f is empty"
+done
+"$PKT_BIN" capture -i "$VA" -W 2 -w "$TMP/x.pcap" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "-W without -C or -G: not a usage error"
 
 # --- -Z: drop privileges -----------------------------------------------------
 if id nobody >/dev/null 2>&1; then

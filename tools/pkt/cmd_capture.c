@@ -35,7 +35,7 @@ static void capture_usage(FILE *f)
             "usage: pkt capture -i DEVICE [-f FILTER] [-c COUNT] [-s SNAPLEN] [--no-promisc]\n"
             "                   [--immediate] [--buffer-size BYTES] [-v|--json|--fields F]\n"
             "                   [--anomalies] [--checksums] [-t FORMAT] [-l]\n"
-            "                   [-w FILE [-C MB] [-G SECONDS]] [-Z USER]\n"
+            "                   [-w FILE [-C MB] [-G SECONDS] [-W N]] [-Z USER]\n"
             "                   [FILTER...]\n"
             "Capture packets from DEVICE ('any' for all; see 'pkt devices') and print them\n"
             "as 'pkt read' does (a summary line each, every layer with -v, JSON Lines with\n"
@@ -70,6 +70,9 @@ static void capture_usage(FILE *f)
             "  -G, --rotate-seconds N  with -w: start a new file every N seconds (by packet\n"
             "                        time); strftime %%-patterns in FILE are expanded\n"
             "                        (local time), otherwise a counter is appended\n"
+            "  -W, --file-count N    with -C alone: keep a ring of N files (FILE ...\n"
+            "                        FILE<N-1>, then FILE again, overwritten); with -G:\n"
+            "                        stop (exit 0) once N files are complete\n"
             "  -Z, --relinquish-privileges USER  after opening the device and the first\n"
             "                        file, switch to USER (groups, group, user); later\n"
             "                        files are created as USER.  Stops if the switch fails\n"
@@ -117,6 +120,7 @@ struct capture_opts {
     /* Rotation of -w files; 0: none. */
     uint64_t rotate_bytes;
     int64_t rotate_ns;
+    unsigned max_files; /* -W: 0 none */
     /* -Z: looked up while parsing the options. */
     const char *user;
     uid_t uid;
@@ -175,6 +179,7 @@ struct capture_out {
     char base[4096];     /* the name before its counter (FILE or FILE expanded) */
     char path[4096 + 24];
     unsigned counter;    /* appended to base when not 0 */
+    unsigned files;      /* files opened so far */
     uint64_t size;       /* the file's size: exact at the last flush plus upper
                             bounds of the records written since */
     uint64_t unflushed;  /* bytes written since the last flush */
@@ -239,6 +244,8 @@ static int out_next_name(struct capture_out *co, int first, int new_period, int6
     }
     if (first || strcmp(nb, co->base) != 0)
         co->counter = 0;
+    else if (co->o->max_files && !co->o->rotate_ns)
+        co->counter = (co->counter + 1) % co->o->max_files; /* -C -W: a ring */
     else
         co->counter++;
     memcpy(co->base, nb, sizeof nb);
@@ -276,6 +283,7 @@ static int out_open(struct capture_out *co)
     }
     co->size = 0;
     co->packets = 0;
+    co->files++;
     if (out_sync(co) < 0)
         goto fail;
     return 0;
@@ -337,7 +345,8 @@ static int out_start(struct capture_out *co, const struct capture_opts *o, pkt_h
 }
 
 /* Write one packet, first starting a new file when -C or -G says so;
- * 0 or -1 (printed). */
+ * 0, 1 when -G -W says the capture is complete (nothing written), or -1
+ * (printed). */
 static int out_write(struct capture_out *co, pkt_capture_info *ci, const uint8_t *data)
 {
     const struct capture_opts *o = co->o;
@@ -350,6 +359,8 @@ static int out_write(struct capture_out *co, pkt_capture_info *ci, const uint8_t
         too_big = co->size + need > o->rotate_bytes;
     }
     if (new_period || too_big) {
+        if (o->max_files && o->rotate_ns && co->files >= o->max_files)
+            return 1;
         if (out_close(co) < 0 || out_next_name(co, 0, new_period, ci->ts_ns) < 0 ||
             out_open(co) < 0)
             return -1;
@@ -455,8 +466,11 @@ static int capture_run(const struct capture_opts *o)
         }
         kept++;
         if (writing) {
-            if (out_write(&co, &ci, data) < 0) {
+            int w = out_write(&co, &ci, data);
+            if (w < 0)
                 status = PKT_EXIT_INPUT;
+            if (w != 0) {
+                kept--; /* not written */
                 break;
             }
             continue;
@@ -534,12 +548,13 @@ int pkt_cmd_capture(int argc, char **argv)
         PKT_OUTPUT_LONGOPTS,
         {"file-size", required_argument, NULL, 'C'},
         {"rotate-seconds", required_argument, NULL, 'G'},
+        {"file-count", required_argument, NULL, 'W'},
         {"relinquish-privileges", required_argument, NULL, 'Z'},
         {NULL, 0, NULL, 0}};
     int c;
     long long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hi:f:c:s:w:C:G:Z:" PKT_OUTPUT_SHORTOPTS, longopts,
+    while ((c = getopt_long(argc, argv, "hi:f:c:s:w:C:G:W:Z:" PKT_OUTPUT_SHORTOPTS, longopts,
                             NULL)) != -1) {
         int out = pkt_output_option("pkt capture", c, optarg, &o.out);
         if (out < 0)
@@ -608,6 +623,15 @@ int pkt_cmd_capture(int argc, char **argv)
             }
             o.rotate_ns = (int64_t)v * PKT_SECOND;
             break;
+        case 'W':
+            if (parse_size(optarg, &v) < 0 || v == 0 || v > 1000000 || strpbrk(optarg, "kKmM")) {
+                fprintf(stderr, "pkt capture: -W needs a number of files (1 to 1000000), not "
+                                "'%s'\n",
+                        optarg);
+                goto usage;
+            }
+            o.max_files = (unsigned)v;
+            break;
         case 'Z':
             if (lookup_user(&o, optarg) < 0)
                 goto usage;
@@ -624,6 +648,10 @@ int pkt_cmd_capture(int argc, char **argv)
     }
     if ((o.rotate_bytes || o.rotate_ns) && (!o.write_path || strcmp(o.write_path, "-") == 0)) {
         fprintf(stderr, "pkt capture: -C and -G rotate the files of -w FILE (not '-')\n");
+        goto usage;
+    }
+    if (o.max_files && !o.rotate_bytes && !o.rotate_ns) {
+        fprintf(stderr, "pkt capture: -W counts the files of -C or -G\n");
         goto usage;
     }
     char *joined = NULL;
