@@ -69,7 +69,11 @@ PKT_API pkt_writer *pkt_writer_open(const char *path, const pkt_writer_options *
  * pkt_writer_open_fd / pkt_writer_open_file — the same on a file
  * descriptor or stdio stream the caller keeps owning (not closed by
  * pkt_writer_close; the stream is fflush'ed by pkt_writer_flush and
- * pkt_writer_close).  Writing starts at the current position.
+ * pkt_writer_close).  Writing starts at the current position.  When the
+ * descriptor is a pipe or socket whose reader went away, the write that
+ * finds it fails with PKT_ERR_IO ("Broken pipe"); the SIGPIPE it raises is
+ * blocked and discarded for the calling thread, so it never ends the
+ * program (a SIGPIPE already pending is left alone).
  * Returns as pkt_writer_open; PKT_ERR_INVAL for a negative fd or NULL fp.
  */
 PKT_API pkt_writer *pkt_writer_open_fd(int fd, const pkt_writer_options *opts, pkt_error *err);

@@ -19,6 +19,7 @@
 #include "core/errbuf.h"
 #include "file/writer_int.h"
 #include "pkt/limits.h"
+#include "util/sigpipe.h"
 
 int pkt__writer_fail(pkt_writer *w, int code, const char *fmt, ...)
 {
@@ -29,28 +30,41 @@ int pkt__writer_fail(pkt_writer *w, int code, const char *fmt, ...)
     return code;
 }
 
-/* Hand n bytes to the sink.  Returns 0 or PKT_ERR_IO (sticky). */
+/* Hand n bytes to the sink.  Returns 0 or PKT_ERR_IO (sticky).  A reader
+ * that went away (a closed pipe or socket) is PKT_ERR_IO too, not a
+ * SIGPIPE (util/sigpipe.h). */
 static int sink_write(pkt_writer *w, const uint8_t *p, size_t n)
 {
-    if (w->fp) {
-        if (n && fwrite(p, 1, n, w->fp) != n) {
-            w->err = PKT_ERR_IO;
-            return pkt__writer_fail(w, PKT_ERR_IO, "%s: write failed: %s", w->name,
-                                    strerror(errno));
-        }
+    if (!n)
         return 0;
-    }
-    while (n) {
-        ssize_t r = write(w->fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            w->err = PKT_ERR_IO;
-            return pkt__writer_fail(w, PKT_ERR_IO, "%s: write failed: %s", w->name,
-                                    r < 0 ? strerror(errno) : "no progress");
+    pkt__sigpipe_guard g;
+    pkt__sigpipe_begin(&g);
+    int err = 0;
+    const char *why = NULL;
+    if (w->fp) {
+        if (fwrite(p, 1, n, w->fp) != n) {
+            err = errno;
+            why = err ? NULL : "short write";
         }
-        p += r;
-        n -= (size_t)r;
+    } else {
+        while (n) {
+            ssize_t r = write(w->fd, p, n);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                err = r < 0 ? errno : 0;
+                why = r < 0 ? NULL : "no progress";
+                break;
+            }
+            p += r;
+            n -= (size_t)r;
+        }
+    }
+    pkt__sigpipe_end(&g, err == EPIPE);
+    if (err || why) {
+        w->err = PKT_ERR_IO;
+        return pkt__writer_fail(w, PKT_ERR_IO, "%s: write failed: %s", w->name,
+                                why ? why : strerror(err));
     }
     return 0;
 }
@@ -352,14 +366,28 @@ int pkt_writer_set_interface_stats(pkt_writer *w, int ifindex, uint64_t ifrecv,
     return 0;
 }
 
+/* fflush a stdio sink, SIGPIPE guarded as sink_write; 0 (also without a
+ * stream) or the errno of the failure (EIO when it set none). */
+static int stream_flush(pkt_writer *w)
+{
+    if (!w->fp)
+        return 0;
+    pkt__sigpipe_guard g;
+    pkt__sigpipe_begin(&g);
+    int e = fflush(w->fp) != 0 ? (errno ? errno : EIO) : 0;
+    pkt__sigpipe_end(&g, e == EPIPE);
+    return e;
+}
+
 int pkt_writer_flush(pkt_writer *w)
 {
     if (!w)
         return PKT_ERR_INVAL;
     int r = flush_buf(w, Z_SYNC_FLUSH);
-    if (r == 0 && w->fp && fflush(w->fp) != 0) {
+    int e;
+    if (r == 0 && (e = stream_flush(w)) != 0) {
         w->err = PKT_ERR_IO;
-        r = pkt__writer_fail(w, PKT_ERR_IO, "%s: flush failed: %s", w->name, strerror(errno));
+        r = pkt__writer_fail(w, PKT_ERR_IO, "%s: flush failed: %s", w->name, strerror(e));
     }
     return r;
 }
@@ -383,7 +411,7 @@ int pkt_writer_close(pkt_writer *w)
         r = w->ops->finish(w);
     if (!r)
         r = flush_buf(w, Z_FINISH);
-    if (!r && w->fp && fflush(w->fp) != 0)
+    if (!r && stream_flush(w) != 0)
         r = PKT_ERR_IO;
     if (!r && w->own_fd) {
         int fd = w->fd;

@@ -4,6 +4,9 @@
  * error paths.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -778,6 +781,50 @@ static void test_write_error(void **state)
     assert_int_equal(pkt_writer_close(w), PKT_ERR_IO);
 }
 
+/* A reader that went away: the write fails with PKT_ERR_IO, "Broken pipe",
+ * instead of the SIGPIPE killing the process (its default action is
+ * restored here so that a leak of it would end the test), and no SIGPIPE
+ * is left pending; a SIGPIPE already pending before is left alone. */
+static void test_closed_pipe(void **state)
+{
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+    sigaction(SIGPIPE, &dfl, &old);
+    for (int pre = 0; pre < 2; pre++) {
+        sigset_t pipe_set, mask, pending;
+        sigemptyset(&pipe_set);
+        sigaddset(&pipe_set, SIGPIPE);
+        if (pre) { /* a SIGPIPE of the caller's, pending while blocked */
+            pthread_sigmask(SIG_BLOCK, &pipe_set, &mask);
+            raise(SIGPIPE);
+        }
+        for (int stdio = 0; stdio < 2; stdio++) {
+            int fds[2];
+            assert_int_equal(pipe(fds), 0);
+            close(fds[0]);
+            FILE *fp = stdio ? fdopen(fds[1], "w") : NULL;
+            pkt_writer *w = stdio ? pkt_writer_open_file(fp, NULL, NULL)
+                                  : pkt_writer_open_fd(fds[1], NULL, NULL);
+            assert_non_null(w);
+            assert_int_equal(pkt_writer_add_interface(w, 1, 0, NULL), 0);
+            assert_int_equal(pkt_writer_flush(w), PKT_ERR_IO);
+            assert_non_null(strstr(pkt_writer_error(w), "Broken pipe"));
+            assert_int_equal(pkt_writer_close(w), PKT_ERR_IO);
+            if (fp)
+                fclose(fp); /* its buffer may still hold bytes: a last failed write */
+            else
+                close(fds[1]);
+        }
+        assert_int_equal(sigpending(&pending), 0);
+        assert_int_equal(sigismember(&pending, SIGPIPE), pre);
+        if (pre) { /* take the caller's signal back and unblock */
+            const struct timespec now = {0, 0};
+            assert_int_equal(sigtimedwait(&pipe_set, NULL, &now), SIGPIPE);
+            pthread_sigmask(SIG_SETMASK, &mask, NULL);
+        }
+    }
+    sigaction(SIGPIPE, &old, NULL);
+}
+
 static void test_pcap_link_type_rules(void **state)
 {
     pkt_writer_options o = PKT_WRITER_OPTIONS_INIT;
@@ -871,6 +918,7 @@ int main(void)
         cmocka_unit_test(test_tools_pcapng_options),
         cmocka_unit_test(test_unwritable_path),
         cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_closed_pipe),
         cmocka_unit_test(test_pcap_link_type_rules),
         cmocka_unit_test(test_bad_arguments),
     };
