@@ -107,8 +107,10 @@ struct pkt_packet {
     uint32_t link_type;
     unsigned options;
 
-    /* Per-decode state (reset by pkt_decode: nlayers and ip_index by
-     * every path, the block from nanomalies to arena_used zeroed at once). */
+    /* Per-decode state, reset by pkt_decode: nlayers and ip_index by each
+     * path where it finishes (never at entry), the fields from nanomalies
+     * to arena_used zeroed at entry (field by field: the compiler merges
+     * the stores), ethertype not at all (set before it is read). */
     union {
         struct {
             uint16_t nlayers;
