@@ -80,4 +80,10 @@
  * defaults). */
 #define PKT_LIMIT_PORT_REGISTRATIONS 64u
 
+/* ---- IPv4 reassembly (pkt/defrag.h). ---- */
+
+/* Largest max_datagrams accepted by pkt_defrag_new (each datagram in
+ * flight has a fixed bookkeeping block of about 1.1 KiB). */
+#define PKT_LIMIT_DEFRAG_DATAGRAMS (1u << 20)
+
 #endif /* PKT_LIMITS_H */

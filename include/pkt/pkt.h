@@ -10,6 +10,7 @@
  *   pkt/writer.h   pcap and pcapng writers
  *   pkt/decode.h   decoding packets into layers, packet source, flows
  *   pkt/craft.h    building packets: serialize layers, lengths, checksums
+ *   pkt/defrag.h   IPv4 fragment reassembly
  */
 #ifndef PKT_PKT_H
 #define PKT_PKT_H
@@ -22,5 +23,6 @@
 #include "pkt/writer.h"
 #include "pkt/decode.h"
 #include "pkt/craft.h"
+#include "pkt/defrag.h"
 
 #endif /* PKT_PKT_H */
