@@ -39,8 +39,9 @@
  *
  * Memory is bounded whatever the input: at most max_datagrams datagrams
  * are in flight, and the payload buffers of the datagrams in flight hold at
- * most max_bytes bytes (a buffer is as large as the highest fragment end
- * seen, so a lone fragment at offset 65528 costs 64 KiB of the budget).
+ * most max_bytes bytes (a buffer covers the highest fragment end seen,
+ * growing by doubling until the last fragment fixes its size, so a lone
+ * fragment at offset 65528 costs 64 KiB of the budget).
  * When a new datagram or a fragment would exceed a cap, the oldest
  * datagrams are dropped first (counted in dropped).  Per datagram there is
  * also a fixed bookkeeping block of about 1.1 KiB (a bitmap of the 8-byte
