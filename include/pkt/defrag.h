@@ -4,12 +4,11 @@
  *
  *     pkt_defrag *d = pkt_defrag_new(NULL, &err);       // defaults
  *     pkt_packet *p = pkt_packet_new(), *p2 = pkt_packet_new();
- *     while (pkt_zero_copy_read_packet_data(h, &data, &ci) == 1) {
+ *     while (pkt_zero_copy_read_packet_data(h, &data, &ci) == PKT_OK_PACKET) {
  *         pkt_decode(p, data, ci.caplen, ci.link_type, 0);
  *         const uint8_t *dg;
  *         uint32_t dglen;
- *         int64_t ts = (int64_t)ci.ts_sec * 1000000000 + ci.ts_nsec;
- *         int r = pkt_defrag_ipv4(d, p, ts, &dg, &dglen);
+ *         int r = pkt_defrag_ipv4(d, p, ci.ts_ns, &dg, &dglen);
  *         if (r == PKT_DEFRAG_COMPLETE) {
  *             pkt_decode(p2, dg, dglen, PKT_LINKTYPE_IPV4, 0);
  *             ... p2 holds the whole datagram's layers ...

@@ -289,4 +289,49 @@ expect_rc 1 "cut-short file on standard input"
 expect_err "(standard input)" "cut-short standard input"
 [ "$(wc -l <"$tmp/out")" -eq 7 ] || fail "cut-short standard input: not 7 lines"
 
+# --defrag: a 3,000-byte UDP datagram in three fragments, the fragments'
+# order shuffled and the middle one sent twice; the last fragment to arrive
+# shows the whole datagram, whose UDP checksum (over all 3,000 bytes) holds.
+python3 - "$tmp/frag.pcap" <<'PY'
+import struct, sys
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+payload = bytes((i * 7) & 0xff for i in range(3000))
+src, dst = bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])
+udp = bytearray(struct.pack("!HHHH", 40000, 9999, 8 + len(payload), 0) + payload)
+c = csum(src + dst + struct.pack("!BBH", 0, 17, len(udp)) + bytes(udp))
+struct.pack_into("!H", udp, 6, c or 0xffff)
+frags = []
+for off in range(0, len(udp), 1480):
+    chunk = bytes(udp[off:off + 1480]); mf = off + 1480 < len(udp)
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(chunk), 0x4242,
+                               (0x2000 if mf else 0) | (off // 8), 64, 17, 0, src, dst))
+    struct.pack_into("!H", ip, 10, csum(bytes(ip)))
+    frags.append(bytes.fromhex("020000000002" "020000000001" "0800") + bytes(ip) + chunk)
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, d in enumerate([frags[2], frags[1], frags[1], frags[0]]):
+        f.write(struct.pack("<IIII", 100 + i, 0, len(d), len(d)) + d)
+PY
+"$PKT_BIN" read "$tmp/frag.pcap" >"$tmp/out" || fail "--defrag: plain read failed"
+grep -q "^4 .* 10.9.0.1.40000 > 10.9.0.2.9999 UDP 1514 len 1472$" "$tmp/out" ||
+    fail "fragments: $(cat "$tmp/out")"
+"$PKT_BIN" read --defrag "$tmp/frag.pcap" >"$tmp/out" || fail "--defrag: exit $?"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--defrag: $(cat "$tmp/out")"
+grep -q "^4 .* 10.9.0.1.40000 > 10.9.0.2.9999 UDP 3028 len 3000$" "$tmp/out" ||
+    fail "--defrag: no whole datagram: $(cat "$tmp/out")"
+if head -n 3 "$tmp/out" | grep -q "UDP 3028"; then fail "--defrag: shown before it was complete"; fi
+"$PKT_BIN" read --defrag --checksums --anomalies "$tmp/frag.pcap" >"$tmp/out" ||
+    fail "--defrag --checksums: exit $?"
+[ ! -s "$tmp/out" ] || fail "--defrag --checksums: anomalies: $(cat "$tmp/out")"
+if command -v tshark >/dev/null; then
+    # tshark reassembles in the same frame, to the same UDP length
+    tshark -r "$tmp/frag.pcap" -o ip.defragment:TRUE -Y udp -T fields -e frame.number \
+        -e udp.length 2>/dev/null | tail -n 1 >"$tmp/ts"
+    [ "$(cat "$tmp/ts")" = "$(printf '4\t3008')" ] || fail "tshark: $(cat "$tmp/ts")"
+fi
+
 echo "1 passed, 0 failed"

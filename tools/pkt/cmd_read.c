@@ -43,6 +43,10 @@ static void read_usage(FILE *f)
             "      --anomalies      only packets with anomalies, each anomaly on a line\n"
             "      --checksums      verify IPv4, TCP, UDP, ICMP, IGMP, GRE and SCTP\n"
             "                       checksums (a wrong one is an anomaly)\n"
+            "      --defrag         reassemble IPv4 fragments: the fragment that completes\n"
+            "                       a datagram is shown as the whole datagram (from its\n"
+            "                       IPv4 header on, LENGTH its length), the others as\n"
+            "                       they are\n"
             "  -l, --line-buffered  flush after every packet (default only on a terminal)\n"
             "  -h, --help           this help\n"
             "Packets are numbered from 1 in each file, after -f.  -c and --skip count over\n"
@@ -63,7 +67,9 @@ struct read_opts {
 struct read_state {
     struct pkt_printer pr;
     long long printed;
-    long long seen; /* packets read over all files (for --skip) */
+    long long seen;     /* packets read over all files (for --skip) */
+    pkt_defrag *defrag; /* --defrag: IPv4 reassembly over all the files */
+    pkt_packet *whole;  /* --defrag: a reassembled datagram, decoded */
 };
 
 static int parse_count(const char *opt, const char *s, long long *out)
@@ -143,6 +149,20 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         frame++;
         st->seen++;
         pkt_progress_update(&pg, ci->offset);
+        /* --defrag: the fragment that completes a datagram is shown as the
+         * whole datagram, decoded from its IPv4 header on */
+        pkt_capture_info whole_ci;
+        const uint8_t *dg;
+        uint32_t dglen;
+        if (st->defrag && pkt_defrag_ipv4(st->defrag, p, ci->ts_ns, &dg, &dglen) ==
+                              PKT_DEFRAG_COMPLETE) {
+            pkt_decode(st->whole, dg, dglen, PKT_LINKTYPE_IPV4, o->out.decode_options);
+            whole_ci = *ci;
+            whole_ci.caplen = whole_ci.len = dglen;
+            whole_ci.link_type = PKT_LINKTYPE_IPV4;
+            p = st->whole;
+            ci = &whole_ci;
+        }
         if (st->seen <= o->skip)
             continue;
         if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
@@ -170,11 +190,13 @@ int pkt_cmd_read(int argc, char **argv)
 {
     struct read_opts o = {.out = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE},
                          .count = -1};
-    enum { OPT_SKIP = 1000 };
+    enum { OPT_SKIP = 1000, OPT_DEFRAG };
+    int defrag = 0;
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"filter", required_argument, NULL, 'f'},
                                              {"count", required_argument, NULL, 'c'},
                                              {"skip", required_argument, NULL, OPT_SKIP},
+                                             {"defrag", no_argument, NULL, OPT_DEFRAG},
                                              PKT_OUTPUT_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -196,6 +218,9 @@ int pkt_cmd_read(int argc, char **argv)
         case 'c':
             if (parse_count("-c", optarg, &o.count) < 0)
                 goto usage;
+            break;
+        case OPT_DEFRAG:
+            defrag = 1;
             break;
         case OPT_SKIP:
             if (parse_count("--skip", optarg, &o.skip) < 0)
@@ -227,6 +252,18 @@ int pkt_cmd_read(int argc, char **argv)
     o.progress = pkt_progress_want();
 
     struct read_state st = {.printed = 0};
+    if (defrag) {
+        pkt_error err;
+        st.defrag = pkt_defrag_new(NULL, &err);
+        st.whole = pkt_packet_new();
+        if (!st.defrag || !st.whole) {
+            fprintf(stderr, "pkt read: out of memory\n");
+            pkt_defrag_free(st.defrag);
+            pkt_packet_free(st.whole);
+            pkt_fields_free(o.out.fields);
+            return PKT_EXIT_INPUT;
+        }
+    }
     pkt_printer_init(&st.pr, stdout, o.out.mode, o.out.time_mode);
     st.pr.show_anomalies = o.out.anomalies_only;
     int status = PKT_EXIT_OK;
@@ -239,6 +276,8 @@ int pkt_cmd_read(int argc, char **argv)
         if (s == PKT_EXIT_USAGE)
             break;
     }
+    pkt_defrag_free(st.defrag);
+    pkt_packet_free(st.whole);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "pkt read: cannot write the output\n");
         if (status < PKT_EXIT_INPUT)
