@@ -108,13 +108,9 @@ kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
 # header length (malformed) and ones with a wrong ICMP checksum (an anomaly
 # only with --checksums), replayed from B until the capture in A is done.
 if command -v python3 >/dev/null; then
-python3 - "$TMP" <<'PY'
+PYTHONPATH="$(cd "$(dirname "$0")" && pwd)/lib" python3 - "$TMP" <<'PY'
 import struct, sys
-def csum(b):
-    if len(b) % 2: b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
+from frames import csum, write_pcap
 def frame(kind):
     icmp = bytearray(struct.pack("!BBHHH", 8, 0, 0, 0x77, 1) + b"anomaly!")
     struct.pack_into("!H", icmp, 2, csum(bytes(icmp)) ^ (0x1111 if kind == "csum" else 0))
@@ -125,14 +121,8 @@ def frame(kind):
         ip[0] = 0x44
     eth = bytes.fromhex("020000780001" "020000780002" "0800")
     return eth + bytes(ip) + bytes(icmp)
-def pcap(path, kinds):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, k in enumerate(kinds):
-            d = frame(k)
-            f.write(struct.pack("<IIII", i, 0, len(d), len(d)) + d)
-pcap(sys.argv[1] + "/ihl.pcap", ["good", "ihl", "good", "good", "ihl"])
-pcap(sys.argv[1] + "/csum.pcap", ["good", "csum", "good"])
+write_pcap(sys.argv[1] + "/ihl.pcap", [frame(k) for k in ["good", "ihl", "good", "good", "ihl"]])
+write_pcap(sys.argv[1] + "/csum.pcap", [frame(k) for k in ["good", "csum", "good"]])
 PY
     for what in ihl csum; do
         ip netns exec "$B" "$PKT_BIN" inject -i "$VB" --rate 100 --loop 0 "$TMP/$what.pcap" \

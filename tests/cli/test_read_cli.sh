@@ -292,13 +292,9 @@ expect_err "(standard input)" "cut-short standard input"
 # --defrag: a 3,000-byte UDP datagram in three fragments, the fragments'
 # order shuffled and the middle one sent twice; the last fragment to arrive
 # shows the whole datagram, whose UDP checksum (over all 3,000 bytes) holds.
-python3 - "$tmp/frag.pcap" <<'PY'
+PYTHONPATH="$lib" python3 - "$tmp/frag.pcap" <<'PY'
 import struct, sys
-def csum(b):
-    if len(b) % 2: b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
+from frames import csum, write_pcap
 payload = bytes((i * 7) & 0xff for i in range(3000))
 src, dst = bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])
 udp = bytearray(struct.pack("!HHHH", 40000, 9999, 8 + len(payload), 0) + payload)
@@ -311,10 +307,7 @@ for off in range(0, len(udp), 1480):
                                (0x2000 if mf else 0) | (off // 8), 64, 17, 0, src, dst))
     struct.pack_into("!H", ip, 10, csum(bytes(ip)))
     frags.append(bytes.fromhex("020000000002" "020000000001" "0800") + bytes(ip) + chunk)
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, d in enumerate([frags[2], frags[1], frags[1], frags[0]]):
-        f.write(struct.pack("<IIII", 100 + i, 0, len(d), len(d)) + d)
+write_pcap(sys.argv[1], [frags[2], frags[1], frags[1], frags[0]], first_sec=100)
 PY
 "$PKT_BIN" read "$tmp/frag.pcap" >"$tmp/out" || fail "--defrag: plain read failed"
 grep -q "^4 .* 10.9.0.1.40000 > 10.9.0.2.9999 UDP 1514 len 1472$" "$tmp/out" ||
