@@ -13,25 +13,23 @@ int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
     if (!p || !f)
         return PKT_ERR_INVAL;
     memset(f, 0, sizeof *f);
-    unsigned i = 0;
-    for (; i < p->nlayers; i++) {
-        const pkt__lrec *r = &p->recs[i];
-        const uint8_t *h = p->data + r->offset;
-        if (r->type == PKT_LAYER_IPV4) {
-            f->family = 4;
-            memcpy(f->src, h + 12, 4);
-            memcpy(f->dst, h + 16, 4);
-            break;
-        }
-        if (r->type == PKT_LAYER_IPV6) {
-            f->family = 6;
-            memcpy(f->src, h + 8, 16);
-            memcpy(f->dst, h + 24, 16);
-            break;
-        }
-    }
-    if (!f->family)
+    /* The outer IP layer: the first IPv4 or IPv6 one, from the index. */
+    unsigned n = p->nlayers;
+    unsigned i4 = pkt__first_valid(p, PKT_LAYER_IPV4, n) ? p->first[PKT_LAYER_IPV4] - 1u : n;
+    unsigned i6 = pkt__first_valid(p, PKT_LAYER_IPV6, n) ? p->first[PKT_LAYER_IPV6] - 1u : n;
+    unsigned i = i4 < i6 ? i4 : i6;
+    if (i == n)
         return PKT_ERR_NOT_FOUND;
+    const uint8_t *ip = p->data + p->recs[i].offset;
+    if (i == i4) {
+        f->family = 4;
+        memcpy(f->src, ip + 12, 4);
+        memcpy(f->dst, ip + 16, 4);
+    } else {
+        f->family = 6;
+        memcpy(f->src, ip + 8, 16);
+        memcpy(f->dst, ip + 24, 16);
+    }
     /* The first transport header after it (IPv6 extension headers may sit
      * in between; anything else ends the search). */
     for (i++; i < p->nlayers; i++) {
@@ -81,9 +79,12 @@ static inline uint64_t load64(const uint8_t *b)
     return v;
 }
 
+/* One endpoint: the address's two halves and the port folded by odd
+ * multipliers (each a bijection of its word), then one finaliser. */
 static inline uint64_t endpoint_hash(const uint8_t *addr, uint16_t port)
 {
-    return mix64(load64(addr) ^ mix64(load64(addr + 8) + port));
+    return mix64(load64(addr) * 0x9e3779b97f4a7c15ull + load64(addr + 8) * 0xc2b2ae3d27d4eb4full +
+                 port);
 }
 
 uint64_t pkt_flow_hash(const pkt_flow *f)
