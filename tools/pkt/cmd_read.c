@@ -43,10 +43,10 @@ static void read_usage(FILE *f)
             "      --anomalies      only packets with anomalies, each anomaly on a line\n"
             "      --checksums      verify IPv4, TCP, UDP, ICMP, IGMP, GRE and SCTP\n"
             "                       checksums (a wrong one is an anomaly)\n"
-            "      --defrag         reassemble IPv4 fragments: the fragment that completes\n"
-            "                       a datagram is shown as the whole datagram (from its\n"
-            "                       IPv4 header on, LENGTH its length), the others as\n"
-            "                       they are\n"
+            "      --defrag         reassemble IPv4 and IPv6 fragments: the fragment that\n"
+            "                       completes a datagram is shown as the whole datagram\n"
+            "                       (from its IP header on, LENGTH its length), the\n"
+            "                       others as they are\n"
             "  -l, --line-buffered  flush after every packet (default only on a terminal)\n"
             "  -h, --help           this help\n"
             "Packets are numbered from 1 in each file, after -f.  -c and --skip count over\n"
@@ -68,7 +68,7 @@ struct read_state {
     struct pkt_printer pr;
     long long printed;
     long long seen;     /* packets read over all files (for --skip) */
-    pkt_defrag *defrag; /* --defrag: IPv4 reassembly over all the files */
+    pkt_defrag *defrag; /* --defrag: IP reassembly over all the files */
     pkt_packet *whole;  /* --defrag: a reassembled datagram, decoded */
 };
 
@@ -150,16 +150,22 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         st->seen++;
         pkt_progress_update(&pg, ci->offset);
         /* --defrag: the fragment that completes a datagram is shown as the
-         * whole datagram, decoded from its IPv4 header on */
+         * whole datagram, decoded from its IPv4 / IPv6 header on */
         pkt_capture_info whole_ci;
         const uint8_t *dg;
         uint32_t dglen;
-        if (st->defrag && pkt_defrag_ipv4(st->defrag, p, ci->ts_ns, &dg, &dglen) ==
-                              PKT_DEFRAG_COMPLETE) {
-            pkt_decode(st->whole, dg, dglen, PKT_LINKTYPE_IPV4, o->out.decode_options);
+        uint32_t dglink = PKT_LINKTYPE_IPV4;
+        int dr = st->defrag ? pkt_defrag_ipv4(st->defrag, p, ci->ts_ns, &dg, &dglen)
+                            : PKT_DEFRAG_INCOMPLETE;
+        if (dr == PKT_DEFRAG_NOT_FRAGMENT) {
+            dr = pkt_defrag_ipv6(st->defrag, p, ci->ts_ns, &dg, &dglen);
+            dglink = PKT_LINKTYPE_IPV6;
+        }
+        if (dr == PKT_DEFRAG_COMPLETE) {
+            pkt_decode(st->whole, dg, dglen, dglink, o->out.decode_options);
             whole_ci = *ci;
             whole_ci.caplen = whole_ci.len = dglen;
-            whole_ci.link_type = PKT_LINKTYPE_IPV4;
+            whole_ci.link_type = dglink;
             p = st->whole;
             ci = &whole_ci;
         }
