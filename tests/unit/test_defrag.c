@@ -1,7 +1,8 @@
-/* IPv4 reassembly (pkt/defrag.h): datagrams built by hand (RFC 791),
- * fragmented here at random 8-byte multiples, fed Ethernet-framed through
- * pkt_decode in random order with duplicates and overlaps; expiry, caps and
- * hostile fragments. */
+/* IPv4 and IPv6 reassembly (pkt/defrag.h): datagrams built by hand
+ * (RFC 791, RFC 8200), fragmented here at random 8-byte multiples, fed
+ * Ethernet-framed through pkt_decode in random order with duplicates and
+ * overlaps; both families in one state; expiry, caps and hostile
+ * fragments. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,13 +331,343 @@ static void test_overlap_first_wins(void **state)
     pkt_defrag_free(d);
 }
 
+/* IPv6: random packets with and without hop-by-hop / destination options
+ * headers before the Fragment header (the destination options up to 80
+ * bytes, longer than the default head room), random cuts, duplicates and
+ * identical overlaps, shuffled.  The reassembled packet must be the
+ * original byte for byte (Fragment header removed, Next Header and Payload
+ * Length restored) and decode to the same layers. */
+static void test_random_reassembly6(void **state)
+{
+    pkt_defrag *d = pkt_defrag_new(NULL, NULL);
+    assert_non_null(d);
+    pkt_packet *p = pkt_packet_new(), *q1 = pkt_packet_new(), *q2 = pkt_packet_new();
+    static uint8_t frame[8192];
+    uint64_t atomics = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        pb dg;
+        int hbh = trial % 2;
+        unsigned dst8 = trial % 4 >= 2 ? 1 + rnd(10) : 0;
+        size_t ulen = build_dgram6(&dg, 100 + rnd(3700), hbh, dst8);
+        assert_int_equal(ulen, 40 + (hbh ? 8 : 0) + dst8 * 8);
+        uint32_t plen = (uint32_t)(dg.n - ulen), id = 0x10000u * (uint32_t)trial + 7u;
+        piece pc[1200];
+        size_t n = cut_random(pc, 1200, plen);
+        const uint8_t *out = NULL;
+        uint32_t out_len = 0;
+        int rc = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t fl = frag6_frame(frame, &dg, ulen, id, pc[i].off, pc[i].len, pc[i].mf, NULL);
+            rc = feed6(d, p, frame, fl, trial * SEC, &out, &out_len);
+            if (pc[i].off == 0 && !pc[i].mf) {
+                /* an overlap piece that is the whole packet: atomic */
+                assert_int_equal(rc, PKT_DEFRAG_COMPLETE);
+                assert_int_equal(out_len, dg.n);
+                assert_memory_equal(out, dg.b, dg.n);
+                atomics++;
+                rc = 0;
+                continue;
+            }
+            if (rc != 0)
+                break;
+            assert_null(out);
+        }
+        assert_int_equal(rc, PKT_DEFRAG_COMPLETE);
+        assert_int_equal(out_len, dg.n);
+        assert_memory_equal(out, dg.b, dg.n);
+        assert_int_equal(pkt_decode(q1, out, out_len, PKT_LINKTYPE_IPV6,
+                                    PKT_DECODE_VERIFY_CHECKSUMS), 0);
+        assert_int_equal(pkt_decode(q2, dg.b, (uint32_t)dg.n, PKT_LINKTYPE_IPV6,
+                                    PKT_DECODE_VERIFY_CHECKSUMS), 0);
+        assert_int_equal(pkt_packet_anomaly_count(q1), 0);
+        assert_non_null(pkt_packet_udp(q1));
+        assert_null(pkt_packet_layer(q1, PKT_LAYER_IPV6_FRAGMENT));
+        assert_int_equal(pkt_packet_layer(q1, PKT_LAYER_IPV6_HOPOPTS) != NULL, hbh);
+        assert_int_equal(pkt_packet_layer(q1, PKT_LAYER_IPV6_DSTOPTS) != NULL, dst8 != 0);
+        same_layers(q1, q2);
+        pkt_defrag_counters s;
+        pkt_defrag_stats(d, &s);
+        assert_int_equal(s.in_flight, 0);
+        assert_int_equal(s.bytes_held, 0);
+    }
+    pkt_defrag_counters s;
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.rejected, 0);
+    assert_int_equal(s.expired, 0);
+    assert_int_equal(s.dropped, 0);
+    assert_int_equal(s.overlap_conflicts, 0);
+    assert_int_equal(s.completed, 300 + atomics);
+    assert_true(s.duplicates + s.overlaps > 0);
+    pkt_packet_free(p);
+    pkt_packet_free(q1);
+    pkt_packet_free(q2);
+    pkt_defrag_free(d);
+}
+
+/* Feeds like pkt read --defrag: IPv4 first, then IPv6. */
+static int feed_any(pkt_defrag *d, pkt_packet *p, const uint8_t *f, size_t n, int64_t ts,
+                    const uint8_t **out, uint32_t *out_len)
+{
+    assert_int_equal(pkt_decode(p, f, (uint32_t)n, PKT_LINKTYPE_ETHERNET, 0), 0);
+    int rc = pkt_defrag_ipv4(d, p, ts, out, out_len);
+    return rc == PKT_DEFRAG_NOT_FRAGMENT ? pkt_defrag_ipv6(d, p, ts, out, out_len) : rc;
+}
+
+/* IPv4 and IPv6 datagrams with the same identification numbers, their
+ * fragments interleaved in one pkt_defrag: each completes on its own. */
+static void test_mixed_families(void **state)
+{
+    pkt_defrag *d = pkt_defrag_new(NULL, NULL);
+    pkt_packet *p = pkt_packet_new();
+    enum { N = 16 };
+    static pb dg[N];
+    size_t ulen[N], npc[N], next[N];
+    static piece pc[N][64];
+    for (int i = 0; i < N; i++) {
+        int v6 = i % 2;
+        if (v6) {
+            ulen[i] = build_dgram6(&dg[i], 300 + rnd(1500), i % 4 == 1, 0);
+        } else {
+            build_dgram(&dg[i], (uint16_t)(i / 2), 300 + rnd(1500), 0);
+            ulen[i] = 20;
+        }
+        uint32_t plen = (uint32_t)(dg[i].n - ulen[i]), off = 0;
+        npc[i] = next[i] = 0;
+        while (off < plen) {
+            uint32_t len = 8u * (1u + rnd(40));
+            if (off + len >= plen)
+                len = off == 0 ? 8u * ((plen - 1) / 8) : plen - off;
+            pc[i][npc[i]++] = (piece){off, len, off + len < plen};
+            off += len;
+        }
+    }
+    static uint8_t f[8192];
+    int done[N] = {0};
+    for (;;) {
+        int left = 0;
+        for (int i = 0; i < N; i++)
+            left += next[i] < npc[i];
+        if (!left)
+            break;
+        int i = (int)rnd(N);
+        while (next[i] >= npc[i])
+            i = (i + 1) % N;
+        const piece *q = &pc[i][next[i]++];
+        size_t fl = i % 2 ? frag6_frame(f, &dg[i], ulen[i], (uint32_t)(i / 2), q->off, q->len,
+                                        q->mf, NULL)
+                          : frag_frame(f, &dg[i], q->off, q->len, q->mf, NULL);
+        /* each family's entry point leaves the other family alone */
+        assert_int_equal(pkt_decode(p, f, (uint32_t)fl, PKT_LINKTYPE_ETHERNET, 0), 0);
+        const uint8_t *out;
+        uint32_t out_len;
+        assert_int_equal(i % 2 ? pkt_defrag_ipv4(d, p, 0, &out, &out_len)
+                               : pkt_defrag_ipv6(d, p, 0, &out, &out_len),
+                         PKT_DEFRAG_NOT_FRAGMENT);
+        int rc = feed_any(d, p, f, fl, 0, &out, &out_len);
+        if (next[i] < npc[i]) {
+            assert_int_equal(rc, 0);
+            continue;
+        }
+        assert_int_equal(rc, PKT_DEFRAG_COMPLETE);
+        assert_int_equal(out_len, dg[i].n);
+        assert_memory_equal(out, dg[i].b, dg[i].n);
+        done[i] = 1;
+    }
+    for (int i = 0; i < N; i++)
+        assert_true(done[i]);
+    pkt_defrag_counters s;
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.completed, N);
+    assert_int_equal(s.in_flight, 0);
+    assert_int_equal(s.bytes_held, 0);
+    assert_int_equal(s.overlaps + s.duplicates + s.rejected, 0);
+    pkt_packet_free(p);
+    pkt_defrag_free(d);
+}
+
+static void test_hostile_fragments6(void **state)
+{
+    pkt_defrag *d = pkt_defrag_new(NULL, NULL);
+    pkt_packet *p = pkt_packet_new();
+    pb dg, hb;
+    size_t ulen = build_dgram6(&dg, 192, 0, 0); /* 200 bytes after the header */
+    size_t hlen = build_dgram6(&hb, 40, 1, 0);
+    static uint8_t f[4096];
+    static uint8_t zeros[64];
+    const uint8_t *out;
+    uint32_t out_len;
+    size_t fl;
+    /* offset + length past 65535 */
+    fl = frag6_frame(f, &dg, ulen, 1, 65528, 16, 1, zeros);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_TOO_BIG);
+    fl = frag6_frame(f, &dg, ulen, 1, 65528, 8, 0, zeros);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_TOO_BIG);
+    /* ends exactly at 65535: held; but with the hop-by-hop header of the
+     * first fragment the Payload Length would be 65543 */
+    fl = frag6_frame(f, &hb, hlen, 2, 65520, 15, 0, zeros);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), 0);
+    fl = frag6_frame(f, &hb, hlen, 2, 0, 16, 1, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_TOO_BIG);
+    /* M set, length not a multiple of 8; M set and empty */
+    fl = frag6_frame(f, &dg, ulen, 3, 0, 12, 1, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_CORRUPT);
+    assert_true(strlen(pkt_defrag_error(d)) > 0);
+    fl = frag6_frame(f, &dg, ulen, 3, 8, 0, 1, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_CORRUPT);
+    /* conflicting ends */
+    fl = frag6_frame(f, &dg, ulen, 4, 192, 8, 0, NULL); /* end 200, right */
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), 0);
+    fl = frag6_frame(f, &dg, ulen, 4, 160, 16, 0, NULL); /* another end: 176 */
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_CORRUPT);
+    fl = frag6_frame(f, &dg, ulen, 4, 192, 16, 1, zeros); /* M, past the end */
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_ERR_CORRUPT);
+    /* cut short by the snaplen */
+    fl = frag6_frame(f, &dg, ulen, 4, 0, 80, 1, NULL);
+    assert_int_equal(feed6(d, p, f, fl - 10, 0, &out, &out_len), PKT_ERR_TRUNCATED);
+    /* an atomic fragment with the same id: whole at once, the datagram in
+     * flight untouched */
+    pkt_defrag_counters s0, s;
+    pkt_defrag_stats(d, &s0);
+    fl = frag6_frame(f, &dg, ulen, 4, 0, (uint32_t)(dg.n - ulen), 0, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_DEFRAG_COMPLETE);
+    assert_int_equal(out_len, dg.n);
+    assert_memory_equal(out, dg.b, dg.n);
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.in_flight, s0.in_flight);
+    assert_int_equal(s.completed, s0.completed + 1);
+    /* the datagram still completes from good fragments */
+    fl = frag6_frame(f, &dg, ulen, 4, 0, 80, 1, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), 0);
+    fl = frag6_frame(f, &dg, ulen, 4, 80, 112, 1, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 0, &out, &out_len), PKT_DEFRAG_COMPLETE);
+    assert_int_equal(out_len, dg.n);
+    assert_memory_equal(out, dg.b, dg.n);
+    /* not fragments: an empty frame (no IPv6 layer), a whole IPv6 packet
+     * without a Fragment header */
+    assert_int_equal(feed6(d, p, dg.b, 0, 0, &out, &out_len), PKT_DEFRAG_NOT_FRAGMENT);
+    pb e;
+    memset(&e, 0, sizeof e);
+    pb_eth(&e, 0x86dd);
+    pb_bytes(&e, dg.b, dg.n);
+    assert_int_equal(feed6(d, p, e.b, e.n, 0, &out, &out_len), PKT_DEFRAG_NOT_FRAGMENT);
+    assert_null(out);
+    assert_int_equal(pkt_defrag_ipv6(NULL, p, 0, &out, &out_len), PKT_ERR_INVAL);
+    assert_int_equal(pkt_defrag_ipv6(d, NULL, 0, &out, &out_len), PKT_ERR_INVAL);
+    assert_int_equal(pkt_defrag_ipv6(d, p, 0, NULL, &out_len), PKT_ERR_INVAL);
+    assert_int_equal(pkt_defrag_ipv6(d, p, 0, &out, NULL), PKT_ERR_INVAL);
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.rejected, 8);
+    assert_int_equal(s.completed, 2);
+    assert_int_equal(s.in_flight, 1); /* the 65520 one */
+    pkt_packet_free(p);
+    pkt_defrag_free(d);
+}
+
+/* Caps and expiry over IPv6 datagrams, mixed with IPv4 ones. */
+static void test_caps_expiry6(void **state)
+{
+    pkt_defrag_options o = {4, 0, 1 * SEC};
+    pkt_defrag *d = pkt_defrag_new(&o, NULL);
+    pkt_packet *p = pkt_packet_new();
+    pb dg[10];
+    size_t ul[10];
+    static uint8_t f[4096];
+    const uint8_t *out;
+    uint32_t out_len;
+    pkt_defrag_counters s;
+    for (int i = 0; i < 10; i++) {
+        size_t fl;
+        if (i % 3 == 0) { /* every third one IPv4 */
+            build_dgram(&dg[i], (uint16_t)(200 + i), 300, 0);
+            ul[i] = 20;
+            fl = frag_frame(f, &dg[i], 0, 160, 1, NULL);
+        } else {
+            ul[i] = build_dgram6(&dg[i], 300, 0, 12); /* 136-byte unfragmentable part */
+            fl = frag6_frame(f, &dg[i], ul[i], (uint32_t)(200 + i), 0, 160, 1, NULL);
+        }
+        assert_int_equal(feed_any(d, p, f, fl, i, &out, &out_len), 0);
+        pkt_defrag_stats(d, &s);
+        assert_true(s.in_flight <= 4);
+    }
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.in_flight, 4);
+    assert_int_equal(s.dropped, 6);
+    for (int i = 6; i < 9; i++) { /* 6 and 9 are IPv4, 7 and 8 IPv6 */
+        uint32_t rest = (uint32_t)(dg[i].n - ul[i]) - 160;
+        size_t fl = i % 3 == 0
+                        ? frag_frame(f, &dg[i], 160, rest, 0, NULL)
+                        : frag6_frame(f, &dg[i], ul[i], (uint32_t)(200 + i), 160, rest, 0, NULL);
+        assert_int_equal(feed_any(d, p, f, fl, 20, &out, &out_len), PKT_DEFRAG_COMPLETE);
+        assert_int_equal(out_len, dg[i].n);
+        assert_memory_equal(out, dg[i].b, dg[i].n);
+    }
+    /* an IPv6 datagram dropped by the cap: its tail alone stays incomplete */
+    uint32_t rest = (uint32_t)(dg[1].n - ul[1]) - 160;
+    size_t fl = frag6_frame(f, &dg[1], ul[1], 201, 160, rest, 0, NULL);
+    assert_int_equal(feed6(d, p, f, fl, 21, &out, &out_len), 0);
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.in_flight, 2); /* 9 and this one */
+    /* expiry: one second and one ns after (first arrival at 21 ns) an IPv4
+     * packet that is no fragment expires the IPv6 datagram and the IPv4 one */
+    pb other;
+    build_dgram(&other, 999, 30, 0);
+    uint8_t g[256];
+    size_t gl = frag_frame(g, &other, 0, (uint32_t)other.n - 20, 0, NULL);
+    assert_int_equal(feed_any(d, p, g, gl, 21 + SEC, &out, &out_len), PKT_DEFRAG_NOT_FRAGMENT);
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.in_flight, 1);
+    assert_int_equal(s.expired, 1);
+    assert_int_equal(feed_any(d, p, g, gl, 22 + SEC, &out, &out_len), PKT_DEFRAG_NOT_FRAGMENT);
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.in_flight, 0);
+    assert_int_equal(s.bytes_held, 0);
+    assert_int_equal(s.expired, 2);
+    pkt_packet_free(p);
+    pkt_defrag_free(d);
+}
+
+/* Never-completing IPv6 datagrams, some with a 2 KiB unfragmentable part:
+ * memory stays within the caps throughout. */
+static void test_hostile_flood6(void **state)
+{
+    pkt_defrag_options o = {64, 1u << 20, 0};
+    pkt_defrag *d = pkt_defrag_new(&o, NULL);
+    pkt_packet *p = pkt_packet_new();
+    static uint8_t f[4096];
+    static uint8_t zeros[64];
+    const uint8_t *out;
+    uint32_t out_len;
+    pkt_defrag_counters s;
+    pb big, small;
+    size_t ubig = build_dgram6(&big, 8, 0, 256), usmall = build_dgram6(&small, 8, 0, 0);
+    assert_int_equal(ubig, 40 + 2048);
+    for (int i = 0; i < 20000; i++) {
+        int k = i % 3;
+        uint32_t off = k == 0 ? 65488u : k == 1 ? 0 : 8u * (uint32_t)rnd(200);
+        size_t fl = k == 1 ? frag6_frame(f, &big, ubig, (uint32_t)i, 0, 8, 1, zeros)
+                           : frag6_frame(f, &small, usmall, (uint32_t)i, off, 8, 1, zeros);
+        assert_int_equal(feed6(d, p, f, fl, i, &out, &out_len), 0);
+        pkt_defrag_stats(d, &s);
+        assert_true(s.in_flight <= o.max_datagrams);
+        assert_true(s.bytes_held <= o.max_bytes);
+    }
+    pkt_defrag_stats(d, &s);
+    assert_int_equal(s.fragments, 20000);
+    assert_int_equal(s.rejected, 0);
+    assert_int_equal(s.dropped + s.in_flight, 20000);
+    pkt_packet_free(p);
+    pkt_defrag_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_reassembly),  cmocka_unit_test(test_not_fragment_and_misuse),
         cmocka_unit_test(test_timeout),            cmocka_unit_test(test_max_datagrams),
         cmocka_unit_test(test_hostile_flood),      cmocka_unit_test(test_hostile_fragments),
-        cmocka_unit_test(test_overlap_first_wins),
+        cmocka_unit_test(test_overlap_first_wins), cmocka_unit_test(test_random_reassembly6),
+        cmocka_unit_test(test_mixed_families),     cmocka_unit_test(test_hostile_fragments6),
+        cmocka_unit_test(test_caps_expiry6),       cmocka_unit_test(test_hostile_flood6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
