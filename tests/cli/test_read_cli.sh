@@ -327,4 +327,44 @@ if command -v tshark >/dev/null; then
     [ "$(cat "$tmp/ts")" = "$(printf '4\t3008')" ] || fail "tshark: $(cat "$tmp/ts")"
 fi
 
+# --defrag over IPv6: a 3,000-byte UDP datagram in three fragments (RFC 8200
+# Fragment headers), shuffled and the middle one sent twice, as above; the
+# last to arrive shows the whole packet (IPv6 header on, Fragment header
+# removed), whose UDP checksum holds.
+PYTHONPATH="$lib" python3 - "$tmp/frag6.pcap" <<'PY'
+import struct, sys
+from frames import csum, write_pcap
+payload = bytes((i * 11) & 0xff for i in range(3000))
+src = bytes.fromhex("20010db8000900000000000000000001")
+dst = bytes.fromhex("20010db8000900000000000000000002")
+udp = bytearray(struct.pack("!HHHH", 40000, 9999, 8 + len(payload), 0) + payload)
+c = csum(src + dst + struct.pack("!IxxxB", len(udp), 17) + bytes(udp))
+struct.pack_into("!H", udp, 6, c or 0xffff)
+frags = []
+for off in range(0, len(udp), 1448):
+    chunk = bytes(udp[off:off + 1448]); mf = off + 1448 < len(udp)
+    ip6 = struct.pack("!IHBB16s16s", 0x60000000, 8 + len(chunk), 44, 64, src, dst)
+    fh = struct.pack("!BBHI", 17, 0, off | (1 if mf else 0), 0x6b6b6b6b)
+    frags.append(bytes.fromhex("020000000002" "020000000001" "86dd") + ip6 + fh + chunk)
+write_pcap(sys.argv[1], [frags[2], frags[1], frags[1], frags[0]], first_sec=100)
+PY
+"$PKT_BIN" read "$tmp/frag6.pcap" >"$tmp/out" || fail "--defrag IPv6: plain read failed"
+grep -q "^4 .* 2001:db8:9::1.40000 > 2001:db8:9::2.9999 UDP 1510 len 1440$" "$tmp/out" ||
+    fail "IPv6 fragments: $(cat "$tmp/out")"
+"$PKT_BIN" read --defrag "$tmp/frag6.pcap" >"$tmp/out" || fail "--defrag IPv6: exit $?"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--defrag IPv6: $(cat "$tmp/out")"
+grep -q "^4 .* 2001:db8:9::1.40000 > 2001:db8:9::2.9999 UDP 3048 len 3000$" "$tmp/out" ||
+    fail "--defrag IPv6: no whole datagram: $(cat "$tmp/out")"
+if head -n 3 "$tmp/out" | grep -q "UDP 3048"; then
+    fail "--defrag IPv6: shown before it was complete"
+fi
+"$PKT_BIN" read --defrag --checksums --anomalies "$tmp/frag6.pcap" >"$tmp/out" ||
+    fail "--defrag IPv6 --checksums: exit $?"
+[ ! -s "$tmp/out" ] || fail "--defrag IPv6 --checksums: anomalies: $(cat "$tmp/out")"
+if command -v tshark >/dev/null; then
+    tshark -r "$tmp/frag6.pcap" -o ipv6.defragment:TRUE -Y udp -T fields -e frame.number \
+        -e udp.length 2>/dev/null | tail -n 1 >"$tmp/ts"
+    [ "$(cat "$tmp/ts")" = "$(printf '4\t3008')" ] || fail "tshark IPv6: $(cat "$tmp/ts")"
+fi
+
 echo "1 passed, 0 failed"
