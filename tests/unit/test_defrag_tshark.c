@@ -1,10 +1,12 @@
 /*
- * IPv4 reassembly cross-checked with tshark: fragments of random UDP
- * datagrams, shuffled within each datagram and with datagrams interleaved,
- * are written to a pcap file; pkt_defrag and tshark (ip.defragment) must
- * complete the same datagrams in the same frames, with the same reassembled
- * length and UDP length, and tshark must find the UDP checksum good (so the
- * bytes it rebuilt are the datagram's).  Skipped (77) without tshark.
+ * IPv4 and IPv6 reassembly cross-checked with tshark: fragments of random
+ * UDP datagrams (IPv6 ones half with a hop-by-hop header before the
+ * Fragment header), shuffled within each datagram and with datagrams
+ * interleaved, are written to a pcap file; pkt_defrag and tshark
+ * (ip.defragment / ipv6.defragment) must complete the same datagrams in the
+ * same frames, with the same reassembled length and UDP length, and tshark
+ * must find the UDP checksum good (so the bytes it rebuilt are the
+ * datagram's).  Skipped (77) without tshark.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -13,9 +15,8 @@
 
 #define NDGRAMS 40
 
-static void test_tshark_defrag(void **state)
+static void run_tshark(int v6)
 {
-    (void)state;
     char path[] = "/tmp/pkt_defrag_tshark_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -28,12 +29,18 @@ static void test_tshark_defrag(void **state)
     pkt_packet *p = pkt_packet_new();
 
     static pb dg[NDGRAMS];
+    static size_t ul[NDGRAMS];
     static piece pc[NDGRAMS][512];
     size_t npc[NDGRAMS], next[NDGRAMS];
     for (int i = 0; i < NDGRAMS; i++) {
-        build_dgram(&dg[i], (uint16_t)(0x4000 + i), 200 + rnd(3500), 0);
+        if (v6) {
+            ul[i] = build_dgram6(&dg[i], 200 + rnd(3500), i % 2, 0);
+        } else {
+            build_dgram(&dg[i], (uint16_t)(0x4000 + i), 200 + rnd(3500), 0);
+            ul[i] = 20;
+        }
         /* tshark treats overlaps its own way: no duplicates/overlaps here. */
-        uint32_t plen = (uint32_t)dg[i].n - 20, off = 0;
+        uint32_t plen = (uint32_t)(dg[i].n - ul[i]), off = 0;
         npc[i] = 0;
         while (off < plen) {
             uint32_t len = 8u * (1u + rnd(100));
@@ -65,7 +72,9 @@ static void test_tshark_defrag(void **state)
         while (next[i] >= npc[i])
             i = (i + 1) % NDGRAMS;
         const piece *q = &pc[i][next[i]++];
-        size_t fl = frag_frame(f, &dg[i], q->off, q->len, q->mf, NULL);
+        size_t fl = v6 ? frag6_frame(f, &dg[i], ul[i], 0x6000u + (uint32_t)i, q->off, q->len,
+                                     q->mf, NULL)
+                       : frag_frame(f, &dg[i], q->off, q->len, q->mf, NULL);
         pkt_capture_info ci;
         memset(&ci, 0, sizeof ci);
         ci.ts_ns = 1700000000LL * 1000000000LL + frame_no * 1000LL;
@@ -75,12 +84,14 @@ static void test_tshark_defrag(void **state)
         frame_no++;
         const uint8_t *out;
         uint32_t out_len;
-        int rc = feed(d, p, f, fl, ci.ts_ns, &out, &out_len);
+        int rc = v6 ? feed6(d, p, f, fl, ci.ts_ns, &out, &out_len)
+                    : feed(d, p, f, fl, ci.ts_ns, &out, &out_len);
         if (rc == PKT_DEFRAG_COMPLETE) {
             assert_int_equal(out_len, dg[i].n);
             assert_true(nexp < NDGRAMS);
+            size_t u = ul[i];
             snprintf(expect[nexp++], sizeof expect[0], "%u\t%u\t%u\t1", frame_no,
-                     out_len - 20, (unsigned)(out[24] << 8 | out[25]));
+                     out_len - (uint32_t)u, (unsigned)(out[u + 4] << 8 | out[u + 5]));
         } else {
             assert_int_equal(rc, 0);
         }
@@ -90,10 +101,10 @@ static void test_tshark_defrag(void **state)
 
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "tshark -n -r '%s' -o ip.defragment:TRUE -o udp.check_checksum:TRUE -Y udp "
-             "-T fields -e frame.number -e ip.reassembled.length -e udp.length "
+             "tshark -n -r '%s' -o %s.defragment:TRUE -o udp.check_checksum:TRUE -Y udp "
+             "-T fields -e frame.number -e %s.reassembled.length -e udp.length "
              "-e udp.checksum.status 2>/dev/null",
-             path);
+             path, v6 ? "ipv6" : "ip", v6 ? "ipv6" : "ip");
     FILE *t = popen(cmd, "r");
     assert_non_null(t);
     char line[256];
@@ -112,12 +123,25 @@ static void test_tshark_defrag(void **state)
     pkt_defrag_free(d);
 }
 
+static void test_tshark_defrag(void **state)
+{
+    (void)state;
+    run_tshark(0);
+}
+
+static void test_tshark_defrag6(void **state)
+{
+    (void)state;
+    run_tshark(1);
+}
+
 int main(void)
 {
     if (!have_command("tshark")) {
         printf("tshark not installed: skipped\n");
         return 77;
     }
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_tshark_defrag)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_tshark_defrag),
+                                       cmocka_unit_test(test_tshark_defrag6)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
