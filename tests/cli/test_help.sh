@@ -29,6 +29,13 @@ for c in $cmds; do
     fi
     grep -q "^\.SH.*\b$c\b\|^\.SS.*\b$c\b\|^\.B pkt $c\|^\.TP.*pkt $c" "$man" ||
         grep -q "pkt $c" "$man" || fail "the man page does not cover pkt $c"
+    # every long option the help names is in the man page, as a whole
+    # word (written \-\-name there)
+    for o in $(grep -oE -- "(^|[ ,[])--[a-z][a-z0-9-]*" <<<"$h" | grep -oE -- "--[a-z0-9-]+" | sort -u); do
+        pat=$(sed 's/-/\\\\-/g' <<<"$o")
+        grep -qE -- "${pat}([^A-Za-z0-9\\]|\\[^-]|\$)" "$man" ||
+            fail "pkt $c --help names $o; the man page does not"
+    done
 done
 for c in capture devices; do
     grep -q "pkt $c" "$man" || fail "the man page does not cover pkt $c"
