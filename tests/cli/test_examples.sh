@@ -48,36 +48,15 @@ if command -v python3 >/dev/null; then
     dx=$PKT_BUILD_DIR/example_defrag
     [ -x "$dx" ] || fail "$dx was not built"
     PYTHONPATH="$PKT_SOURCE_DIR/tests/cli/lib" python3 - "$tmp/frag.pcap" <<'PY'
-import struct, sys
-from frames import csum, write_pcap
-ETH4 = bytes.fromhex("020000000002" "020000000001" "0800")
-ETH6 = bytes.fromhex("020000000002" "020000000001" "86dd")
-def udp(sport, dport, n, pseudo):
-    u = bytearray(struct.pack("!HHHH", sport, dport, 8 + n, 0) + bytes((i * 3) & 0xff for i in range(n)))
-    struct.pack_into("!H", u, 6, csum(pseudo(len(u)) + bytes(u)) or 0xffff)
-    return bytes(u)
-def frags4(ident, sport, dport, n):
-    src, dst = bytes([10, 1, 0, 1]), bytes([10, 1, 0, 2])
-    data = udp(sport, dport, n, lambda l: src + dst + struct.pack("!BBH", 0, 17, l))
-    out = []
-    for off in range(0, len(data), 1000):
-        chunk = data[off:off + 1000]; mf = off + 1000 < len(data)
-        ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(chunk), ident,
-                                   (0x2000 if mf else 0) | off // 8, 64, 17, 0, src, dst))
-        struct.pack_into("!H", ip, 10, csum(bytes(ip)))
-        out.append(ETH4 + bytes(ip) + chunk)
-    return out
-def frags6(ident, sport, dport, n):
-    src, dst = bytes.fromhex("fd00" + "00" * 13 + "01"), bytes.fromhex("fd00" + "00" * 13 + "02")
-    data = udp(sport, dport, n, lambda l: src + dst + struct.pack("!IxxxB", l, 17))
-    out = []
-    for off in range(0, len(data), 1000):
-        chunk = data[off:off + 1000]; m = off + 1000 < len(data)
-        fh = struct.pack("!BBHI", 17, 0, off | (1 if m else 0), ident)
-        ip = struct.pack("!IHBB16s16s", 0x60000000, 8 + len(chunk), 44, 64, src, dst)
-        out.append(ETH6 + ip + fh + chunk)
-    return out
-a, b, c = frags4(7, 1111, 2222, 2500), frags4(8, 3333, 4444, 1500), frags6(9, 5555, 6666, 2100)
+import sys
+from frames import udp, ipv4_fragments, ipv6_fragments, write_pcap
+def data(n):
+    return bytes((i * 3) & 0xff for i in range(n))
+s4, d4 = bytes([10, 1, 0, 1]), bytes([10, 1, 0, 2])
+s6, d6 = bytes.fromhex("fd00" + "00" * 13 + "01"), bytes.fromhex("fd00" + "00" * 13 + "02")
+a = ipv4_fragments(s4, d4, 7, udp(s4, d4, 1111, 2222, data(2500)), 1000)
+b = ipv4_fragments(s4, d4, 8, udp(s4, d4, 3333, 4444, data(1500)), 1000)
+c = ipv6_fragments(s6, d6, 9, udp(s6, d6, 5555, 6666, data(2100)), 1000)
 # a: 3 fragments, b: 2, c: 3 -> order a0 b0 c0 a1 c2 b1 a2 c1
 write_pcap(sys.argv[1], [a[0], b[0], c[0], a[1], c[2], b[1], a[2], c[1]])
 PY

@@ -289,82 +289,48 @@ expect_rc 1 "cut-short file on standard input"
 expect_err "(standard input)" "cut-short standard input"
 [ "$(wc -l <"$tmp/out")" -eq 7 ] || fail "cut-short standard input: not 7 lines"
 
-# --defrag: a 3,000-byte UDP datagram in three fragments, the fragments'
-# order shuffled and the middle one sent twice; the last fragment to arrive
-# shows the whole datagram, whose UDP checksum (over all 3,000 bytes) holds.
-PYTHONPATH="$lib" python3 - "$tmp/frag.pcap" <<'PY'
-import struct, sys
-from frames import csum, write_pcap
-payload = bytes((i * 7) & 0xff for i in range(3000))
-src, dst = bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])
-udp = bytearray(struct.pack("!HHHH", 40000, 9999, 8 + len(payload), 0) + payload)
-c = csum(src + dst + struct.pack("!BBH", 0, 17, len(udp)) + bytes(udp))
-struct.pack_into("!H", udp, 6, c or 0xffff)
-frags = []
-for off in range(0, len(udp), 1480):
-    chunk = bytes(udp[off:off + 1480]); mf = off + 1480 < len(udp)
-    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(chunk), 0x4242,
-                               (0x2000 if mf else 0) | (off // 8), 64, 17, 0, src, dst))
-    struct.pack_into("!H", ip, 10, csum(bytes(ip)))
-    frags.append(bytes.fromhex("020000000002" "020000000001" "0800") + bytes(ip) + chunk)
-write_pcap(sys.argv[1], [frags[2], frags[1], frags[1], frags[0]], first_sec=100)
+# --defrag: a 3,000-byte UDP datagram in three fragments, over IPv4 and over
+# IPv6 (RFC 8200 Fragment headers), the fragments' order shuffled and the
+# middle one sent twice; the last fragment to arrive shows the whole
+# datagram (for IPv6 the Fragment header removed), whose UDP checksum (over
+# all 3,000 bytes) holds.
+PYTHONPATH="$lib" python3 - "$tmp" <<'PY'
+import sys
+from frames import udp, ipv4_fragments, ipv6_fragments, write_pcap
+a4, b4 = bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])
+a6 = bytes.fromhex("20010db8000900000000000000000001")
+b6 = bytes.fromhex("20010db8000900000000000000000002")
+f4 = ipv4_fragments(a4, b4, 0x4242, udp(a4, b4, 40000, 9999, bytes((i * 7) & 0xff for i in range(3000))), 1480)
+f6 = ipv6_fragments(a6, b6, 0x6b6b6b6b, udp(a6, b6, 40000, 9999, bytes((i * 11) & 0xff for i in range(3000))), 1448)
+for name, f in (("frag", f4), ("frag6", f6)):
+    write_pcap(sys.argv[1] + "/" + name + ".pcap", [f[2], f[1], f[1], f[0]], first_sec=100)
 PY
-"$PKT_BIN" read "$tmp/frag.pcap" >"$tmp/out" || fail "--defrag: plain read failed"
-grep -q "^4 .* 10.9.0.1.40000 > 10.9.0.2.9999 UDP 1514 len 1472$" "$tmp/out" ||
-    fail "fragments: $(cat "$tmp/out")"
-"$PKT_BIN" read --defrag "$tmp/frag.pcap" >"$tmp/out" || fail "--defrag: exit $?"
-[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--defrag: $(cat "$tmp/out")"
-grep -q "^4 .* 10.9.0.1.40000 > 10.9.0.2.9999 UDP 3028 len 3000$" "$tmp/out" ||
-    fail "--defrag: no whole datagram: $(cat "$tmp/out")"
-if head -n 3 "$tmp/out" | grep -q "UDP 3028"; then fail "--defrag: shown before it was complete"; fi
-"$PKT_BIN" read --defrag --checksums --anomalies "$tmp/frag.pcap" >"$tmp/out" ||
-    fail "--defrag --checksums: exit $?"
-[ ! -s "$tmp/out" ] || fail "--defrag --checksums: anomalies: $(cat "$tmp/out")"
-if command -v tshark >/dev/null; then
-    # tshark reassembles in the same frame, to the same UDP length
-    tshark -r "$tmp/frag.pcap" -o ip.defragment:TRUE -Y udp -T fields -e frame.number \
-        -e udp.length 2>/dev/null | tail -n 1 >"$tmp/ts"
-    [ "$(cat "$tmp/ts")" = "$(printf '4\t3008')" ] || fail "tshark: $(cat "$tmp/ts")"
-fi
-
-# --defrag over IPv6: a 3,000-byte UDP datagram in three fragments (RFC 8200
-# Fragment headers), shuffled and the middle one sent twice, as above; the
-# last to arrive shows the whole packet (IPv6 header on, Fragment header
-# removed), whose UDP checksum holds.
-PYTHONPATH="$lib" python3 - "$tmp/frag6.pcap" <<'PY'
-import struct, sys
-from frames import csum, write_pcap
-payload = bytes((i * 11) & 0xff for i in range(3000))
-src = bytes.fromhex("20010db8000900000000000000000001")
-dst = bytes.fromhex("20010db8000900000000000000000002")
-udp = bytearray(struct.pack("!HHHH", 40000, 9999, 8 + len(payload), 0) + payload)
-c = csum(src + dst + struct.pack("!IxxxB", len(udp), 17) + bytes(udp))
-struct.pack_into("!H", udp, 6, c or 0xffff)
-frags = []
-for off in range(0, len(udp), 1448):
-    chunk = bytes(udp[off:off + 1448]); mf = off + 1448 < len(udp)
-    ip6 = struct.pack("!IHBB16s16s", 0x60000000, 8 + len(chunk), 44, 64, src, dst)
-    fh = struct.pack("!BBHI", 17, 0, off | (1 if mf else 0), 0x6b6b6b6b)
-    frags.append(bytes.fromhex("020000000002" "020000000001" "86dd") + ip6 + fh + chunk)
-write_pcap(sys.argv[1], [frags[2], frags[1], frags[1], frags[0]], first_sec=100)
-PY
-"$PKT_BIN" read "$tmp/frag6.pcap" >"$tmp/out" || fail "--defrag IPv6: plain read failed"
-grep -q "^4 .* 2001:db8:9::1.40000 > 2001:db8:9::2.9999 UDP 1510 len 1440$" "$tmp/out" ||
-    fail "IPv6 fragments: $(cat "$tmp/out")"
-"$PKT_BIN" read --defrag "$tmp/frag6.pcap" >"$tmp/out" || fail "--defrag IPv6: exit $?"
-[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--defrag IPv6: $(cat "$tmp/out")"
-grep -q "^4 .* 2001:db8:9::1.40000 > 2001:db8:9::2.9999 UDP 3048 len 3000$" "$tmp/out" ||
-    fail "--defrag IPv6: no whole datagram: $(cat "$tmp/out")"
-if head -n 3 "$tmp/out" | grep -q "UDP 3048"; then
-    fail "--defrag IPv6: shown before it was complete"
-fi
-"$PKT_BIN" read --defrag --checksums --anomalies "$tmp/frag6.pcap" >"$tmp/out" ||
-    fail "--defrag IPv6 --checksums: exit $?"
-[ ! -s "$tmp/out" ] || fail "--defrag IPv6 --checksums: anomalies: $(cat "$tmp/out")"
-if command -v tshark >/dev/null; then
-    tshark -r "$tmp/frag6.pcap" -o ipv6.defragment:TRUE -Y udp -T fields -e frame.number \
-        -e udp.length 2>/dev/null | tail -n 1 >"$tmp/ts"
-    [ "$(cat "$tmp/ts")" = "$(printf '4\t3008')" ] || fail "tshark IPv6: $(cat "$tmp/ts")"
-fi
+# check_defrag FILE WHAT FIRST WHOLE TSHARK_OPTION: plain read shows frame 4
+# (the first fragment) as FIRST; --defrag shows it as WHOLE, and no frame
+# before it; nothing anomalous with checksums verified; tshark agrees
+check_defrag() {
+    local f=$1 what=$2 first=$3 whole=$4 opt=$5
+    "$PKT_BIN" read "$f" >"$tmp/out" || fail "--defrag $what: plain read failed"
+    grep -q "^4 .* $first$" "$tmp/out" || fail "$what fragments: $(cat "$tmp/out")"
+    "$PKT_BIN" read --defrag "$f" >"$tmp/out" || fail "--defrag $what: exit $?"
+    [ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--defrag $what: $(cat "$tmp/out")"
+    grep -q "^4 .* $whole$" "$tmp/out" || fail "--defrag $what: no whole datagram: $(cat "$tmp/out")"
+    if head -n 3 "$tmp/out" | grep -q "$whole"; then
+        fail "--defrag $what: shown before it was complete"
+    fi
+    "$PKT_BIN" read --defrag --checksums --anomalies "$f" >"$tmp/out" ||
+        fail "--defrag $what --checksums: exit $?"
+    [ ! -s "$tmp/out" ] || fail "--defrag $what --checksums: anomalies: $(cat "$tmp/out")"
+    if command -v tshark >/dev/null; then
+        # tshark reassembles in the same frame, to the same UDP length
+        tshark -r "$f" -o "$opt:TRUE" -Y udp -T fields -e frame.number -e udp.length \
+            2>/dev/null | tail -n 1 >"$tmp/ts"
+        [ "$(cat "$tmp/ts")" = "$(printf '4\t3008')" ] || fail "tshark $what: $(cat "$tmp/ts")"
+    fi
+}
+check_defrag "$tmp/frag.pcap" IPv4 "10.9.0.1.40000 > 10.9.0.2.9999 UDP 1514 len 1472" \
+    "10.9.0.1.40000 > 10.9.0.2.9999 UDP 3028 len 3000" ip.defragment
+check_defrag "$tmp/frag6.pcap" IPv6 "2001:db8:9::1.40000 > 2001:db8:9::2.9999 UDP 1510 len 1440" \
+    "2001:db8:9::1.40000 > 2001:db8:9::2.9999 UDP 3048 len 3000" ipv6.defragment
 
 echo "1 passed, 0 failed"
