@@ -242,4 +242,102 @@ static inline void pb_dns_rr_end(pb *x, size_t at)
     pb_put16(x, at, (uint16_t)(x->n - at - 2));
 }
 
+/*
+ * The "every record type" response the DNS tests share, in pieces.  The
+ * message starts at m in x and its question name is www.example.com at
+ * message offset 12 (example.com at 16).
+ *
+ * pb_dns_rr_seven: answers A (owner: a pointer to the question),
+ * AAAA, CNAME alias.example.com, NS (owner: a pointer to the A record's
+ * owner pointer, i.e. a pointer to a pointer), PTR with an uncompressed
+ * owner, MX, TXT with two strings; TTLs 300..306.
+ */
+static inline void pb_dns_rr_seven(pb *x, size_t m)
+{
+    size_t a1 = x->n - m;
+    pb_dns_ptr(x, 12);
+    size_t r = pb_dns_rr_begin(x, 1, 1, 300);
+    pb_u32(x, 0x5db8d822); /* 93.184.216.34 */
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 12);
+    r = pb_dns_rr_begin(x, 28, 1, 301);
+    pb_bytes(x, PB_IP6_A, 16);
+    pb_dns_rr_end(x, r);
+    pb_dns_labels(x, "alias");
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 5, 1, 302);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, a1);
+    r = pb_dns_rr_begin(x, 2, 1, 303);
+    pb_dns_labels(x, "ns1");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
+    pb_dns_name(x, "34.216.184.93.in-addr.arpa");
+    r = pb_dns_rr_begin(x, 12, 1, 304);
+    pb_dns_ptr(x, 12);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 15, 1, 305);
+    pb_u16(x, 10);
+    pb_dns_labels(x, "mail");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 16, 1, 306);
+    pb_u8(x, 11);
+    pb_bytes(x, "v=spf1 -all", 11);
+    pb_u8(x, 6);
+    pb_bytes(x, "second", 6);
+    pb_dns_rr_end(x, r);
+}
+
+/* SOA for example.com: ns1 / hostmaster, serial 2024010101, TTL 307. */
+static inline void pb_dns_rr_soa(pb *x)
+{
+    pb_dns_ptr(x, 16);
+    size_t r = pb_dns_rr_begin(x, 6, 1, 307);
+    pb_dns_labels(x, "ns1");
+    pb_dns_ptr(x, 16);
+    pb_dns_labels(x, "hostmaster");
+    pb_dns_ptr(x, 16);
+    pb_u32(x, 2024010101u);
+    pb_u32(x, 7200);
+    pb_u32(x, 3600);
+    pb_u32(x, 1209600);
+    pb_u32(x, 300);
+    pb_dns_rr_end(x, r);
+}
+
+/* SRV _sip._tcp.example.com: 10 60 5060 sip.example.com, TTL 308. */
+static inline void pb_dns_rr_srv(pb *x)
+{
+    pb_dns_labels(x, "_sip._tcp");
+    pb_dns_ptr(x, 16);
+    size_t r = pb_dns_rr_begin(x, 33, 1, 308);
+    pb_u16(x, 10);
+    pb_u16(x, 60);
+    pb_u16(x, 5060);
+    pb_dns_labels(x, "sip");
+    pb_dns_ptr(x, 16);
+    pb_dns_rr_end(x, r);
+}
+
+/* The two additional records: OPT (UDP 1232, extended rcode 1, DO, a
+ * cookie option) and an undecoded type 0xff01, raw "abc". */
+static inline void pb_dns_rr_opt_raw(pb *x)
+{
+    pb_u8(x, 0);
+    size_t r = pb_dns_rr_begin(x, 41, 1232, 0x01008000u);
+    pb_u16(x, 10);
+    pb_u16(x, 8);
+    pb_u32(x, 0x01020304);
+    pb_u32(x, 0x05060708);
+    pb_dns_rr_end(x, r);
+    pb_dns_ptr(x, 16);
+    r = pb_dns_rr_begin(x, 0xff01, 1, 309);
+    pb_bytes(x, "abc", 3);
+    pb_dns_rr_end(x, r);
+}
+
 #endif

@@ -154,85 +154,12 @@ static void build_dns_response(frame *f, size_t *mout)
     pb_dns_name(x, "www.example.com"); /* at 12; "example.com" at 16 */
     pb_u16(x, 1);
     pb_u16(x, 1);
-    /* 1: A, name is a pointer to the question */
-    size_t a1 = x->n - m;
-    pb_dns_ptr(x, 12);
-    size_t r = pb_dns_rr_begin(x, 1, 1, 300);
-    pb_u32(x, 0x5db8d822); /* 93.184.216.34 */
-    pb_dns_rr_end(x, r);
-    /* 2: AAAA */
-    pb_dns_ptr(x, 12);
-    r = pb_dns_rr_begin(x, 28, 1, 301);
-    pb_bytes(x, PB_IP6_A, 16);
-    pb_dns_rr_end(x, r);
-    /* 3: CNAME alias.example.com -> www.example.com */
-    pb_dns_labels(x, "alias");
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 5, 1, 302);
-    pb_dns_ptr(x, 12);
-    pb_dns_rr_end(x, r);
-    /* 4: NS; the owner is a pointer to a pointer (a1 -> 12) */
-    pb_dns_ptr(x, a1);
-    r = pb_dns_rr_begin(x, 2, 1, 303);
-    pb_dns_labels(x, "ns1");
-    pb_dns_ptr(x, 16);
-    pb_dns_rr_end(x, r);
-    /* 5: PTR, uncompressed owner */
-    pb_dns_name(x, "34.216.184.93.in-addr.arpa");
-    r = pb_dns_rr_begin(x, 12, 1, 304);
-    pb_dns_ptr(x, 12);
-    pb_dns_rr_end(x, r);
-    /* 6: MX */
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 15, 1, 305);
-    pb_u16(x, 10);
-    pb_dns_labels(x, "mail");
-    pb_dns_ptr(x, 16);
-    pb_dns_rr_end(x, r);
-    /* 7: TXT, two strings */
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 16, 1, 306);
-    pb_u8(x, 11);
-    pb_bytes(x, "v=spf1 -all", 11);
-    pb_u8(x, 6);
-    pb_bytes(x, "second", 6);
-    pb_dns_rr_end(x, r);
-    /* 8: SOA */
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 6, 1, 307);
-    pb_dns_labels(x, "ns1");
-    pb_dns_ptr(x, 16);
-    pb_dns_labels(x, "hostmaster");
-    pb_dns_ptr(x, 16);
-    pb_u32(x, 2024010101u);
-    pb_u32(x, 7200);
-    pb_u32(x, 3600);
-    pb_u32(x, 1209600);
-    pb_u32(x, 300);
-    pb_dns_rr_end(x, r);
-    /* 9: SRV */
-    pb_dns_labels(x, "_sip._tcp");
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 33, 1, 308);
-    pb_u16(x, 10);
-    pb_u16(x, 60);
-    pb_u16(x, 5060);
-    pb_dns_labels(x, "sip");
-    pb_dns_ptr(x, 16);
-    pb_dns_rr_end(x, r);
-    /* additional 1: OPT, UDP 1232, DO, a cookie option */
-    pb_u8(x, 0);
-    r = pb_dns_rr_begin(x, 41, 1232, 0x01008000u); /* ext rcode 1, version 0, DO */
-    pb_u16(x, 10);
-    pb_u16(x, 8);
-    pb_u32(x, 0x01020304);
-    pb_u32(x, 0x05060708);
-    pb_dns_rr_end(x, r);
-    /* additional 2: an undecoded type, raw */
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 0xff01, 1, 309);
-    pb_bytes(x, "abc", 3);
-    pb_dns_rr_end(x, r);
+    /* answers 1-7: A, AAAA, CNAME, NS, PTR, MX, TXT; 8: SOA; 9: SRV */
+    pb_dns_rr_seven(x, m);
+    pb_dns_rr_soa(x);
+    pb_dns_rr_srv(x);
+    /* additional: OPT, then an undecoded type, raw */
+    pb_dns_rr_opt_raw(x);
     udp_end(f);
 }
 

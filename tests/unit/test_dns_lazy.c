@@ -265,79 +265,14 @@ static void m_response_all(pb *x)
     pb_dns_hdr(x, 0xbeef, 0x8180, 1, 9, 1, 2);
     pb_dns_name(x, "www.example.com"); /* 12; example.com at 16 */
     q(x, 1);
-    size_t a1 = x->n;
-    pb_dns_ptr(x, 12);
-    size_t r = pb_dns_rr_begin(x, 1, 1, 300);
-    pb_u32(x, 0x5db8d822);
-    pb_dns_rr_end(x, r);
-    pb_dns_ptr(x, 12);
-    r = pb_dns_rr_begin(x, 28, 1, 301);
-    pb_bytes(x, PB_IP6_A, 16);
-    pb_dns_rr_end(x, r);
-    pb_dns_labels(x, "alias");
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 5, 1, 302);
-    pb_dns_ptr(x, 12);
-    pb_dns_rr_end(x, r);
-    pb_dns_ptr(x, a1); /* a pointer to a pointer */
-    r = pb_dns_rr_begin(x, 2, 1, 303);
-    pb_dns_labels(x, "ns1");
-    pb_dns_ptr(x, 16);
-    pb_dns_rr_end(x, r);
-    pb_dns_name(x, "34.216.184.93.in-addr.arpa");
-    r = pb_dns_rr_begin(x, 12, 1, 304);
-    pb_dns_ptr(x, 12);
-    pb_dns_rr_end(x, r);
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 15, 1, 305);
-    pb_u16(x, 10);
-    pb_dns_labels(x, "mail");
-    pb_dns_ptr(x, 16);
-    pb_dns_rr_end(x, r);
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 16, 1, 306);
-    pb_u8(x, 11);
-    pb_bytes(x, "v=spf1 -all", 11);
-    pb_u8(x, 6);
-    pb_bytes(x, "second", 6);
-    pb_dns_rr_end(x, r);
-    pb_dns_labels(x, "_sip._tcp");
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 33, 1, 308);
-    pb_u16(x, 10);
-    pb_u16(x, 60);
-    pb_u16(x, 5060);
-    pb_dns_labels(x, "sip");
-    pb_dns_ptr(x, 16);
-    pb_dns_rr_end(x, r);
+    pb_dns_rr_seven(x, 0);
+    pb_dns_rr_srv(x);
     pb_dns_name(x, "c.d"); /* an uncompressed answer name, not a suffix of anything */
-    r = pb_dns_rr_begin(x, 1, 1, 1);
+    size_t r = pb_dns_rr_begin(x, 1, 1, 1);
     pb_u32(x, 0x01020304);
     pb_dns_rr_end(x, r);
-    /* authority: SOA */
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 6, 1, 307);
-    pb_dns_labels(x, "ns1");
-    pb_dns_ptr(x, 16);
-    pb_dns_labels(x, "hostmaster");
-    pb_dns_ptr(x, 16);
-    pb_u32(x, 2024010101u);
-    pb_u32(x, 7200);
-    pb_u32(x, 3600);
-    pb_u32(x, 1209600);
-    pb_u32(x, 300);
-    pb_dns_rr_end(x, r);
-    pb_u8(x, 0);
-    r = pb_dns_rr_begin(x, 41, 1232, 0x01008000u);
-    pb_u16(x, 10);
-    pb_u16(x, 8);
-    pb_u32(x, 0x01020304);
-    pb_u32(x, 0x05060708);
-    pb_dns_rr_end(x, r);
-    pb_dns_ptr(x, 16);
-    r = pb_dns_rr_begin(x, 0xff01, 1, 309);
-    pb_bytes(x, "abc", 3);
-    pb_dns_rr_end(x, r);
+    pb_dns_rr_soa(x); /* authority */
+    pb_dns_rr_opt_raw(x);
 }
 
 static void m_root_escapes(pb *x)
