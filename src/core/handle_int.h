@@ -106,10 +106,10 @@ pkt_handle *pkt__handle_new(const pkt__handle_ops *ops, void *priv);
 int pkt__handle_fail(pkt_handle *h, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Backends' open functions (file readers take over the stream). */
-struct pkt__stream;
-pkt_handle *pkt__pcap_open(struct pkt__stream *s, pkt_error *err);
-pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err);
+/* Backends' open functions (file readers take over the input). */
+struct pkt__input;
+pkt_handle *pkt__pcap_open(struct pkt__input *s, pkt_error *err);
+pkt_handle *pkt__pcapng_open(struct pkt__input *s, pkt_error *err);
 
 /* Convert a timestamp in units of a pcapng if_tsresol byte to
  * nanoseconds (saturating at the int64 range). */

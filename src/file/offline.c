@@ -5,14 +5,14 @@
 
 #include "core/errbuf.h"
 #include "core/handle_int.h"
-#include "util/stream.h"
+#include "util/input.h"
 
 /* Describe the first bytes of a file that is not a capture, so the user
  * can tell what it is (text, an HTML page, an empty file, ...). */
-static void describe_bytes(pkt__stream *s, pkt_error *err)
+static void describe_bytes(pkt__input *s, pkt_error *err)
 {
-    size_t n = pkt__stream_avail(s);
-    const uint8_t *b = pkt__stream_ptr(s);
+    size_t n = pkt__input_avail(s);
+    const uint8_t *b = pkt__input_ptr(s);
     if (n > 8)
         n = 8;
     char hex[64] = "", txt[16] = "";
@@ -24,32 +24,32 @@ static void describe_bytes(pkt__stream *s, pkt_error *err)
     txt[n] = 0;
     pkt__error_set(err, PKT_ERR_FORMAT,
                    "%s: not a pcap or pcapng capture file: it begins with %s (\"%s\")%s",
-                   pkt__stream_name(s), hex, txt,
-                   pkt__stream_compressed(s) ? " after gzip decompression" : "");
+                   pkt__input_name(s), hex, txt,
+                   pkt__input_compressed(s) ? " after gzip decompression" : "");
 }
 
-static pkt_handle *open_stream(pkt__stream *s, pkt_error *err)
+static pkt_handle *open_input(pkt__input *s, pkt_error *err)
 {
     if (!s)
         return NULL;
-    int r = pkt__stream_need(s, 4);
+    int r = pkt__input_need(s, 4);
     if (r < 0) {
-        pkt__error_set(err, r, "%s", pkt__stream_errmsg(s));
-        pkt__stream_close(s);
+        pkt__error_set(err, r, "%s", pkt__input_errmsg(s));
+        pkt__input_close(s);
         return NULL;
     }
     if (r == 0) {
-        if (pkt__stream_avail(s) == 0)
+        if (pkt__input_avail(s) == 0)
             pkt__error_set(err, PKT_ERR_FORMAT, "%s: empty file, not a capture file",
-                           pkt__stream_name(s));
+                           pkt__input_name(s));
         else
             pkt__error_set(err, PKT_ERR_TRUNCATED,
                            "%s: only %zu bytes, too short for a capture file header",
-                           pkt__stream_name(s), pkt__stream_avail(s));
-        pkt__stream_close(s);
+                           pkt__input_name(s), pkt__input_avail(s));
+        pkt__input_close(s);
         return NULL;
     }
-    const uint8_t *b = pkt__stream_ptr(s);
+    const uint8_t *b = pkt__input_ptr(s);
     uint32_t be = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
     switch (be) {
     case 0x0A0D0D0A:
@@ -60,29 +60,29 @@ static pkt_handle *open_stream(pkt__stream *s, pkt_error *err)
         return pkt__pcap_open(s, err);
     default:
         describe_bytes(s, err);
-        pkt__stream_close(s);
+        pkt__input_close(s);
         return NULL;
     }
 }
 
 pkt_handle *pkt_open_offline(const char *path, pkt_error *err)
 {
-    return open_stream(pkt__stream_open_path(path, err), err);
+    return open_input(pkt__input_open_path(path, err), err);
 }
 
 pkt_handle *pkt_open_offline_fd(int fd, pkt_error *err)
 {
-    return open_stream(pkt__stream_open_fd(fd, 0, NULL, err), err);
+    return open_input(pkt__input_open_fd(fd, 0, NULL, err), err);
 }
 
 pkt_handle *pkt_open_offline_file(FILE *fp, pkt_error *err)
 {
-    return open_stream(pkt__stream_open_file(fp, NULL, err), err);
+    return open_input(pkt__input_open_file(fp, NULL, err), err);
 }
 
 pkt_handle *pkt_open_offline_memory(const void *buf, size_t len, pkt_error *err)
 {
-    return open_stream(pkt__stream_open_memory(buf, len, err), err);
+    return open_input(pkt__input_open_memory(buf, len, err), err);
 }
 
 int64_t pkt__ts_to_ns(uint64_t ticks, uint8_t tsresol)

@@ -8,10 +8,10 @@
  * interface ids in packet blocks index the Interface Description Blocks of
  * their own section.
  *
- * The reader walks the file one whole block at a time: pkt__stream_need()
+ * The reader walks the file one whole block at a time: pkt__input_need()
  * on the block's total length, then fixed fields read with the *_at getters
  * after one length check, options through a cursor.  Packet data is handed
- * out zero-copy from the stream window, so memory does not grow with the
+ * out zero-copy from the input window, so memory does not grow with the
  * file: only interface descriptions are kept (capped per section, and older
  * sections' are dropped once many have accumulated).
  *
@@ -46,7 +46,7 @@
 #include "core/handle_int.h"
 #include "pkt/limits.h"
 #include "util/cursor.h"
-#include "util/stream.h"
+#include "util/input.h"
 
 /* Block types. */
 #define NG_SHB 0x0A0D0D0Au
@@ -94,7 +94,7 @@ typedef struct ng_iface {
 } ng_iface;
 
 typedef struct ng_reader {
-    pkt__stream *s;
+    pkt__input *s;
     bool big;             /* current section is big-endian */
     uint32_t section;     /* current section number, from 0 */
     uint32_t sections;    /* sections seen */
@@ -139,7 +139,7 @@ static int ng_corrupt(pkt_handle *h, ng_reader *r, const char *fmt, ...)
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
     pkt__handle_fail(h, PKT_ERR_CORRUPT, "%s: corrupt pcapng file at byte %llu: %s",
-                     pkt__stream_name(r->s), (unsigned long long)pkt__stream_offset(r->s), why);
+                     pkt__input_name(r->s), (unsigned long long)pkt__input_offset(r->s), why);
     return PKT_ERR_READ;
 }
 
@@ -149,23 +149,23 @@ static __attribute__((noinline, cold)) int ng_short(pkt_handle *h, ng_reader *r,
                                                     size_t n, uint32_t type)
 {
     if (rc < 0) {
-        pkt__handle_fail(h, rc, "%s", pkt__stream_errmsg(r->s));
+        pkt__handle_fail(h, rc, "%s", pkt__input_errmsg(r->s));
         return PKT_ERR_READ;
     }
-    size_t have = pkt__stream_avail(r->s);
+    size_t have = pkt__input_avail(r->s);
     if (have == 0)
         return PKT_ERR_EOF;
     if (n == 12)
         pkt__handle_fail(h, PKT_ERR_TRUNCATED,
                          "%s: pcapng file truncated at byte %llu: a block header needs 12 "
                          "bytes, only %zu present",
-                         pkt__stream_name(r->s), (unsigned long long)pkt__stream_offset(r->s),
+                         pkt__input_name(r->s), (unsigned long long)pkt__input_offset(r->s),
                          have);
     else
         pkt__handle_fail(h, PKT_ERR_TRUNCATED,
                          "%s: pcapng file truncated at byte %llu: %s block (type 0x%08x) of "
                          "%zu bytes, only %zu present",
-                         pkt__stream_name(r->s), (unsigned long long)pkt__stream_offset(r->s),
+                         pkt__input_name(r->s), (unsigned long long)pkt__input_offset(r->s),
                          block_name(type), type, n, have);
     return PKT_ERR_READ;
 }
@@ -273,8 +273,8 @@ static int ng_shb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total)
     if (vmaj != 1) {
         pkt__handle_fail(h, PKT_ERR_UNSUPPORTED,
                          "%s: unsupported pcapng version %u.%u at byte %llu: only 1.x is known",
-                         pkt__stream_name(r->s), vmaj, vmin,
-                         (unsigned long long)pkt__stream_offset(r->s));
+                         pkt__input_name(r->s), vmaj, vmin,
+                         (unsigned long long)pkt__input_offset(r->s));
         return PKT_ERR_READ;
     }
     char *comment = NULL;
@@ -284,7 +284,7 @@ static int ng_shb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total)
         if (o.code == OPT_COMMENT && !comment) {
             comment = opt_strdup(&o, NG_COMMENT_MAX);
             if (!comment) {
-                pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory", pkt__stream_name(r->s));
+                pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory", pkt__input_name(r->s));
                 return PKT_ERR_READ;
             }
         }
@@ -335,7 +335,7 @@ static int ng_idb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total)
         ng_iface *ni = realloc(r->ifs, nc * sizeof *ni);
         if (!ni) {
             pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory for interface descriptions",
-                             pkt__stream_name(r->s));
+                             pkt__input_name(r->s));
             return PKT_ERR_READ;
         }
         r->ifs = ni;
@@ -387,7 +387,7 @@ static int ng_idb(pkt_handle *h, ng_reader *r, const uint8_t *b, uint32_t total)
     if (nomem) {
         free(f->name);
         free(f->description);
-        pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory", pkt__stream_name(r->s));
+        pkt__handle_fail(h, PKT_ERR_NOMEM, "%s: out of memory", pkt__input_name(r->s));
         return PKT_ERR_READ;
     }
     f->info.name = f->name;
@@ -474,7 +474,7 @@ static __attribute__((noinline, cold)) int ng_bad_caplen(pkt_handle *h, ng_reade
                       block_name(type), total, caplen);
 }
 
-/* Fill ci for a packet of interface f (the block is at the stream
+/* Fill ci for a packet of interface f (the block is at the input
  * position, so that is its offset). */
 static inline void packet_info(ng_reader *r, ng_iface *f, uint64_t ticks,
                                uint32_t caplen, uint32_t len, uint32_t ifid,
@@ -490,7 +490,7 @@ static inline void packet_info(ng_reader *r, ng_iface *f, uint64_t ticks,
     ci->section = r->section;
     ci->comment = NULL;
     ci->comment_len = 0;
-    ci->offset = pkt__stream_offset(r->s);
+    ci->offset = pkt__input_offset(r->s);
     f->info.packets_seen++;
 }
 
@@ -595,17 +595,17 @@ static __attribute__((noinline, cold)) int ng_bad_total(pkt_handle *h, ng_reader
                       block_name(type), type, total, PKT_LIMIT_PCAPNG_BLOCK);
 }
 
-/* Make the next whole block available at the stream position and check
+/* Make the next whole block available at the input position and check
  * its framing.  Returns 1 with *bp, *typep, *totalp set; PKT_ERR_EOF at a
  * clean end; PKT_ERR_READ with the handle's message set. */
 static inline __attribute__((always_inline)) int ng_frame(pkt_handle *h, ng_reader *r, const uint8_t **bp, uint32_t *typep,
                            uint32_t *totalp)
 {
-    pkt__stream *s = r->s;
-    int rc = pkt__stream_need(s, 12);
+    pkt__input *s = r->s;
+    int rc = pkt__input_need(s, 12);
     if (__builtin_expect(rc != 1, 0))
         return ng_short(h, r, rc, 12, 0);
-    const uint8_t *b = pkt__stream_ptr(s);
+    const uint8_t *b = pkt__input_ptr(s);
     uint32_t type = pkt__u32o_at(b, r->big);
     if (__builtin_expect(type == NG_SHB, 0)) {
         if (!shb_order(b, &r->big))
@@ -617,10 +617,10 @@ static inline __attribute__((always_inline)) int ng_frame(pkt_handle *h, ng_read
     uint32_t total = pkt__u32o_at(b + 4, r->big);
     if (__builtin_expect(total < 12 || (total & 3u) || total > PKT_LIMIT_PCAPNG_BLOCK, 0))
         return ng_bad_total(h, r, type, total);
-    rc = pkt__stream_need(s, total);
+    rc = pkt__input_need(s, total);
     if (__builtin_expect(rc != 1, 0))
         return ng_short(h, r, rc, total, type);
-    b = pkt__stream_ptr(s);
+    b = pkt__input_ptr(s);
     uint32_t trail = pkt__u32o_at(b + total - 4, r->big);
     if (__builtin_expect(trail != total, 0))
         return ng_corrupt(h, r,
@@ -668,7 +668,7 @@ static int ng_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
             rc = ng_control(h, r, b, type, total);
         if (__builtin_expect(rc < 0, 0))
             return rc;
-        pkt__stream_advance(r->s, total);
+        pkt__input_advance(r->s, total);
         if (rc == PKT_OK_PACKET)
             return rc;
     }
@@ -706,7 +706,7 @@ static void ng_close(pkt_handle *h)
     free_ifaces(r, 0, r->nifs);
     free(r->ifs);
     free(r->shb_comment);
-    pkt__stream_close(r->s);
+    pkt__input_close(r->s);
     free(r);
 }
 
@@ -727,19 +727,19 @@ static const pkt__handle_ops pcapng_ops = {
  * A block that fails there is not consumed: the first read meets it again
  * and reports it (there is no packet before it to deliver).
  */
-pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
+pkt_handle *pkt__pcapng_open(struct pkt__input *s, pkt_error *err)
 {
     ng_reader *r = calloc(1, sizeof *r);
     pkt_handle *h = r ? pkt__handle_new(&pcapng_ops, r) : NULL;
     if (!h) {
         free(r);
         pkt__error_set(err, PKT_ERR_NOMEM, "out of memory");
-        pkt__stream_close(s);
+        pkt__input_close(s);
         return NULL;
     }
     r->s = s;
     h->finfo.format = PKT_FORMAT_PCAPNG;
-    h->finfo.compressed = pkt__stream_compressed(s);
+    h->finfo.compressed = pkt__input_compressed(s);
     h->finfo.fcs_len = -1;
 
     const uint8_t *b = NULL;
@@ -756,7 +756,7 @@ pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
         pkt_handle_close(h);
         return NULL;
     }
-    pkt__stream_advance(s, total);
+    pkt__input_advance(s, total);
 
     /* Find the first interface, so the handle's link type and snaplen are
      * known at open (a BPF filter set right after open is compiled for
@@ -770,7 +770,7 @@ pkt_handle *pkt__pcapng_open(struct pkt__stream *s, pkt_error *err)
             break;
         if ((type == NG_SHB ? ng_shb(h, r, b, total) : ng_control(h, r, b, type, total)) < 0)
             break;
-        pkt__stream_advance(s, total);
+        pkt__input_advance(s, total);
     }
     return h;
 }

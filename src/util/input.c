@@ -1,6 +1,6 @@
-/* Input streams: see stream.h. */
+/* Byte inputs of the file readers: see input.h. */
 #define _GNU_SOURCE
-#include "util/stream.h"
+#include "util/input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,8 @@
 
 enum src_kind { SRC_FD, SRC_FILE, SRC_MEMORY };
 
-struct pkt__stream {
-    struct pkt__stream_window w; /* must stay first: see PKT__WIN */
+struct pkt__input {
+    struct pkt__input_window w; /* must stay first: see PKT__WIN */
     enum src_kind kind;
     int fd;
     int own_fd;
@@ -39,10 +39,10 @@ struct pkt__stream {
     char msg[PKT_ERRBUF_SIZE];
 };
 
-static void set_msg(pkt__stream *s, int code, const char *fmt, ...)
+static void set_msg(pkt__input *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void set_msg(pkt__stream *s, int code, const char *fmt, ...)
+static void set_msg(pkt__input *s, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -53,7 +53,7 @@ static void set_msg(pkt__stream *s, int code, const char *fmt, ...)
 
 /* Read up to n raw (possibly compressed) bytes from the source into dst.
  * Returns the count, 0 at the end, negative on error. */
-static ssize_t raw_read(pkt__stream *s, uint8_t *dst, size_t n)
+static ssize_t raw_read(pkt__input *s, uint8_t *dst, size_t n)
 {
     if (s->raw_eof)
         return 0;
@@ -99,7 +99,7 @@ static ssize_t raw_read(pkt__stream *s, uint8_t *dst, size_t n)
 
 /* Produce up to n uncompressed bytes into dst.  Returns the count, 0 at the
  * end, negative on error. */
-static ssize_t produce(pkt__stream *s, uint8_t *dst, size_t n)
+static ssize_t produce(pkt__input *s, uint8_t *dst, size_t n)
 {
     if (!s->gz)
         return raw_read(s, dst, n);
@@ -142,9 +142,9 @@ static ssize_t produce(pkt__stream *s, uint8_t *dst, size_t n)
     return (ssize_t)(n - s->z.avail_out);
 }
 
-int pkt__stream_fill(pkt__stream *s, size_t n)
+int pkt__input_fill(pkt__input *s, size_t n)
 {
-    struct pkt__stream_window *w = &s->w;
+    struct pkt__input_window *w = &s->w;
     if (s->err)
         return s->err;
     if (!s->buf) /* raw memory: everything is already in the window */
@@ -183,9 +183,9 @@ int pkt__stream_fill(pkt__stream *s, size_t n)
     return 1;
 }
 
-static pkt__stream *stream_new(enum src_kind kind, const char *name, pkt_error *err)
+static pkt__input *input_new(enum src_kind kind, const char *name, pkt_error *err)
 {
-    pkt__stream *s = calloc(1, sizeof *s);
+    pkt__input *s = calloc(1, sizeof *s);
     if (!s) {
         pkt__error_set(err, PKT_ERR_NOMEM, "out of memory");
         return NULL;
@@ -198,7 +198,7 @@ static pkt__stream *stream_new(enum src_kind kind, const char *name, pkt_error *
 
 /* Allocate the window buffer, then look at the first bytes: when they are a
  * gzip header, switch to decompressing. */
-static pkt__stream *stream_start(pkt__stream *s, pkt_error *err)
+static pkt__input *input_start(pkt__input *s, pkt_error *err)
 {
     int is_gz = 0;
     if (s->kind == SRC_MEMORY) {
@@ -209,19 +209,19 @@ static pkt__stream *stream_start(pkt__stream *s, pkt_error *err)
             return s;
         }
     }
-    s->cap = PKT__STREAM_CHUNK;
+    s->cap = PKT__INPUT_CHUNK;
     s->buf = malloc(s->cap);
     if (!s->buf) {
         pkt__error_set(err, PKT_ERR_NOMEM, "%s: out of memory", s->name);
-        pkt__stream_close(s);
+        pkt__input_close(s);
         return NULL;
     }
     s->w.data = s->buf;
     if (s->kind != SRC_MEMORY) {
-        int r = pkt__stream_fill(s, 2);
+        int r = pkt__input_fill(s, 2);
         if (r < 0) {
             pkt__error_set(err, r, "%s", s->msg);
-            pkt__stream_close(s);
+            pkt__input_close(s);
             return NULL;
         }
         is_gz = s->w.len >= 2 && s->buf[0] == 0x1f && s->buf[1] == 0x8b;
@@ -232,7 +232,7 @@ static pkt__stream *stream_start(pkt__stream *s, pkt_error *err)
     memset(&s->z, 0, sizeof s->z);
     if (inflateInit2(&s->z, 15 + 32) != Z_OK) { /* gzip or zlib header */
         pkt__error_set(err, PKT_ERR_NOMEM, "%s: cannot start gzip decompression", s->name);
-        pkt__stream_close(s);
+        pkt__input_close(s);
         return NULL;
     }
     s->gz = 1;
@@ -243,13 +243,13 @@ static pkt__stream *stream_start(pkt__stream *s, pkt_error *err)
         s->raw_eof = 1;
     } else {
         /* The bytes read so far are compressed input. */
-        s->zin_cap = PKT__STREAM_CHUNK / 4;
+        s->zin_cap = PKT__INPUT_CHUNK / 4;
         if (s->zin_cap < s->w.len)
             s->zin_cap = s->w.len;
         s->zin = malloc(s->zin_cap);
         if (!s->zin) {
             pkt__error_set(err, PKT_ERR_NOMEM, "%s: out of memory", s->name);
-            pkt__stream_close(s);
+            pkt__input_close(s);
             return NULL;
         }
         memcpy(s->zin, s->buf, s->w.len);
@@ -260,7 +260,7 @@ static pkt__stream *stream_start(pkt__stream *s, pkt_error *err)
     return s;
 }
 
-pkt__stream *pkt__stream_open_fd(int fd, int own_fd, const char *name, pkt_error *err)
+pkt__input *pkt__input_open_fd(int fd, int own_fd, const char *name, pkt_error *err)
 {
     if (fd < 0) {
         pkt__error_set(err, PKT_ERR_INVAL, "invalid file descriptor %d", fd);
@@ -271,7 +271,7 @@ pkt__stream *pkt__stream_open_fd(int fd, int own_fd, const char *name, pkt_error
         snprintf(nbuf, sizeof nbuf, "fd %d", fd);
         name = nbuf;
     }
-    pkt__stream *s = stream_new(SRC_FD, name, err);
+    pkt__input *s = input_new(SRC_FD, name, err);
     if (!s) {
         if (own_fd)
             close(fd);
@@ -282,17 +282,17 @@ pkt__stream *pkt__stream_open_fd(int fd, int own_fd, const char *name, pkt_error
 #ifdef POSIX_FADV_SEQUENTIAL
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-    return stream_start(s, err);
+    return input_start(s, err);
 }
 
-pkt__stream *pkt__stream_open_path(const char *path, pkt_error *err)
+pkt__input *pkt__input_open_path(const char *path, pkt_error *err)
 {
     if (!path) {
         pkt__error_set(err, PKT_ERR_INVAL, "no file name given");
         return NULL;
     }
     if (strcmp(path, "-") == 0)
-        return pkt__stream_open_fd(STDIN_FILENO, 0, "(standard input)", err);
+        return pkt__input_open_fd(STDIN_FILENO, 0, "(standard input)", err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
@@ -300,38 +300,38 @@ pkt__stream *pkt__stream_open_path(const char *path, pkt_error *err)
                        "%s: cannot open: %s", path, strerror(e));
         return NULL;
     }
-    return pkt__stream_open_fd(fd, 1, path, err);
+    return pkt__input_open_fd(fd, 1, path, err);
 }
 
-pkt__stream *pkt__stream_open_file(FILE *fp, const char *name, pkt_error *err)
+pkt__input *pkt__input_open_file(FILE *fp, const char *name, pkt_error *err)
 {
     if (!fp) {
         pkt__error_set(err, PKT_ERR_INVAL, "NULL FILE pointer");
         return NULL;
     }
-    pkt__stream *s = stream_new(SRC_FILE, name ? name : "(FILE stream)", err);
+    pkt__input *s = input_new(SRC_FILE, name ? name : "(FILE stream)", err);
     if (!s)
         return NULL;
     s->fp = fp;
-    return stream_start(s, err);
+    return input_start(s, err);
 }
 
-pkt__stream *pkt__stream_open_memory(const void *buf, size_t len, pkt_error *err)
+pkt__input *pkt__input_open_memory(const void *buf, size_t len, pkt_error *err)
 {
     if (!buf && len) {
         pkt__error_set(err, PKT_ERR_INVAL, "NULL memory buffer");
         return NULL;
     }
     static const uint8_t empty[1];
-    pkt__stream *s = stream_new(SRC_MEMORY, "(memory)", err);
+    pkt__input *s = input_new(SRC_MEMORY, "(memory)", err);
     if (!s)
         return NULL;
     s->mem = buf ? buf : empty;
     s->mem_len = len;
-    return stream_start(s, err);
+    return input_start(s, err);
 }
 
-void pkt__stream_close(pkt__stream *s)
+void pkt__input_close(pkt__input *s)
 {
     if (!s)
         return;
@@ -344,17 +344,17 @@ void pkt__stream_close(pkt__stream *s)
     free(s);
 }
 
-int pkt__stream_compressed(const pkt__stream *s)
+int pkt__input_compressed(const pkt__input *s)
 {
     return s->gz;
 }
 
-const char *pkt__stream_name(const pkt__stream *s)
+const char *pkt__input_name(const pkt__input *s)
 {
     return s->name;
 }
 
-const char *pkt__stream_errmsg(const pkt__stream *s)
+const char *pkt__input_errmsg(const pkt__input *s)
 {
     return s->msg;
 }
