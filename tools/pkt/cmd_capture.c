@@ -476,7 +476,7 @@ static int capture_run(const struct capture_opts *o)
             continue;
         }
         if (o->out.fields)
-            pkt_fields_print(stdout, o->out.fields, pkt, &ci);
+            pkt_fields_print(stdout, o->out.fields, pkt, &ci, NULL);
         else
             pkt_printer_packet(&pr, pkt, &ci, captured, NULL);
     }

@@ -174,7 +174,7 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
             continue;
         if (o->out.fields)
-            pkt_fields_print(stdout, o->out.fields, p, ci);
+            pkt_fields_print(stdout, o->out.fields, p, ci, NULL);
         else
             pkt_printer_packet(&st->pr, p, ci, frame, o->out.mode == PKT_PRINT_JSON ? name : NULL);
         st->printed++;

@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Format the field into buf (room n); return true when the packet has it. */
-typedef bool (*field_fn)(char *buf, size_t n, const pkt_packet *p, const pkt_capture_info *ci);
+/* Format the field into b (room n); return true when the packet has it.
+ * x is the caller's state across packets, NULL when it keeps none. */
+#define FIELD_ARGS \
+    char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci, const pkt_fields_ctx *x
+typedef bool (*field_fn)(FIELD_ARGS);
 
 struct field_def {
     const char *name;
@@ -64,7 +67,7 @@ static bool fmt_hex(char *b, size_t n, uint32_t v, int digits)
 
 /* ---- frame ---- */
 
-static bool f_frame_time_epoch(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_frame_time_epoch(FIELD_ARGS)
 {
     (void)p;
     int64_t t = ci->ts_ns;
@@ -80,13 +83,13 @@ static bool f_frame_time_epoch(char *b, size_t n, const pkt_packet *p, const pkt
     return true;
 }
 
-static bool f_frame_len(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_frame_len(FIELD_ARGS)
 {
     (void)p;
     return fmt_u(b, n, ci->len);
 }
 
-static bool f_frame_cap_len(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_frame_cap_len(FIELD_ARGS)
 {
     (void)p;
     return fmt_u(b, n, ci->caplen);
@@ -94,21 +97,21 @@ static bool f_frame_cap_len(char *b, size_t n, const pkt_packet *p, const pkt_ca
 
 /* ---- Ethernet, VLAN, SLL ---- */
 
-static bool f_eth_src(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_eth_src(FIELD_ARGS)
 {
     (void)ci;
     const pkt_ethernet *e = pkt_packet_ethernet(p);
     return e && fmt_mac(b, n, e->src);
 }
 
-static bool f_eth_dst(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_eth_dst(FIELD_ARGS)
 {
     (void)ci;
     const pkt_ethernet *e = pkt_packet_ethernet(p);
     return e && fmt_mac(b, n, e->dst);
 }
 
-static bool f_eth_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_eth_type(FIELD_ARGS)
 {
     (void)ci;
     EACH_LAYER(l, p, PKT_LAYER_ETHERNET) {
@@ -130,35 +133,35 @@ static const pkt_dot1q *vlan_tag(const pkt_packet *p, bool ad)
     return NULL;
 }
 
-static bool f_vlan_id(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_vlan_id(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dot1q *v = vlan_tag(p, false);
     return v && fmt_u(b, n, v->vid);
 }
 
-static bool f_vlan_priority(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_vlan_priority(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dot1q *v = vlan_tag(p, false);
     return v && fmt_u(b, n, v->pcp);
 }
 
-static bool f_vlan_etype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_vlan_etype(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dot1q *v = vlan_tag(p, false);
     return v && v->type > 1500 && fmt_hex(b, n, v->type, 4);
 }
 
-static bool f_ieee8021ad_id(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_ieee8021ad_id(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dot1q *v = vlan_tag(p, true);
     return v && fmt_u(b, n, v->vid);
 }
 
-static bool f_sll_pkttype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_sll_pkttype(FIELD_ARGS)
 {
     (void)ci;
     /* tshark's sll dissector serves both versions with the same fields;
@@ -192,51 +195,49 @@ static const pkt_arp *arp_ipv4(const pkt_packet *p)
     return NULL;
 }
 
-static bool f_arp_opcode(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_arp_opcode(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = pkt_packet_arp(p);
     return a && fmt_u(b, n, a->op);
 }
 
-static bool f_arp_hw_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_arp_hw_type(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = pkt_packet_arp(p);
     return a && fmt_u(b, n, a->htype);
 }
 
-static bool f_arp_proto_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_arp_proto_type(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = pkt_packet_arp(p);
     return a && fmt_hex(b, n, a->ptype, 4);
 }
 
-static bool f_arp_src_hw_mac(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_arp_src_hw_mac(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = arp_ether(p);
     return a && fmt_mac(b, n, a->sha);
 }
 
-static bool f_arp_dst_hw_mac(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_arp_dst_hw_mac(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = arp_ether(p);
     return a && fmt_mac(b, n, a->tha);
 }
 
-static bool f_arp_src_proto_ipv4(char *b, size_t n, const pkt_packet *p,
-                                 const pkt_capture_info *ci)
+static bool f_arp_src_proto_ipv4(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = arp_ipv4(p);
     return a && fmt_ipv4(b, n, a->spa);
 }
 
-static bool f_arp_dst_proto_ipv4(char *b, size_t n, const pkt_packet *p,
-                                 const pkt_capture_info *ci)
+static bool f_arp_dst_proto_ipv4(FIELD_ARGS)
 {
     (void)ci;
     const pkt_arp *a = arp_ipv4(p);
@@ -247,7 +248,7 @@ static bool f_arp_dst_proto_ipv4(char *b, size_t n, const pkt_packet *p,
 
 /* tshark's IPv6 dissector fills in ip.version too: the first IP header of
  * either version. */
-static bool f_ip_version(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_ip_version(FIELD_ARGS)
 {
     (void)ci;
     const pkt_layer *l4 = pkt_packet_layer(p, PKT_LAYER_IPV4);
@@ -260,7 +261,7 @@ static bool f_ip_version(char *b, size_t n, const pkt_packet *p, const pkt_captu
 }
 
 #define IPV4_FIELD(fname, expr)                                                           \
-    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    static bool fname(FIELD_ARGS) \
     {                                                                                     \
         (void)ci;                                                                         \
         const pkt_ipv4 *ip = pkt_packet_ipv4(p);                                          \
@@ -273,7 +274,7 @@ IPV4_FIELD(f_ip_dsfield_dscp, fmt_u(b, n, ip->tos >> 2))
 IPV4_FIELD(f_ip_dsfield_ecn, fmt_u(b, n, ip->tos & 3u))
 /* A total length of 0 (captured before TSO/BIG TCP segmentation): tshark
  * shows the frame's length from the IP header on. */
-static bool f_ip_len(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_ip_len(FIELD_ARGS)
 {
     const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_IPV4);
     if (!l)
@@ -297,7 +298,7 @@ IPV4_FIELD(f_ip_dst, fmt_ipv4(b, n, ip->dst))
 /* ---- IPv6 ---- */
 
 #define IPV6_FIELD(fname, expr)                                                           \
-    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    static bool fname(FIELD_ARGS) \
     {                                                                                     \
         (void)ci;                                                                         \
         const pkt_ipv6 *ip6 = pkt_packet_ipv6(p);                                         \
@@ -316,7 +317,7 @@ IPV6_FIELD(f_ipv6_dst, fmt_ipv6(b, n, ip6->dst))
 /* ---- TCP ---- */
 
 #define TCP_FIELD(fname, expr)                                                            \
-    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    static bool fname(FIELD_ARGS) \
     {                                                                                     \
         (void)ci;                                                                         \
         const pkt_tcp *t = pkt_packet_tcp(p);                                             \
@@ -349,7 +350,7 @@ TCP_FIELD(f_tcp_options_timestamp_tsecr,
 /* ---- UDP ---- */
 
 #define UDP_FIELD(fname, expr)                                                            \
-    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    static bool fname(FIELD_ARGS) \
     {                                                                                     \
         (void)ci;                                                                         \
         const pkt_udp *u = pkt_packet_udp(p);                                             \
@@ -361,7 +362,7 @@ UDP_FIELD(f_udp_dstport, fmt_u(b, n, u->dst_port))
 UDP_FIELD(f_udp_length, fmt_u(b, n, u->length))
 /* Over IPv4, tshark leaves the checksum out when the UDP length is 0 (TSO
  * captures); over IPv6 (jumbograms) it shows it. */
-static bool f_udp_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_udp_checksum(FIELD_ARGS)
 {
     (void)ci;
     unsigned count = pkt_packet_layer_count(p);
@@ -379,42 +380,42 @@ static bool f_udp_checksum(char *b, size_t n, const pkt_packet *p, const pkt_cap
 
 /* ---- ICMP, ICMPv6 ---- */
 
-static bool f_icmp_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_icmp_type(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv4 *ic = pkt_packet_icmpv4(p);
     return ic && fmt_u(b, n, ic->type);
 }
 
-static bool f_icmp_code(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_icmp_code(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv4 *ic = pkt_packet_icmpv4(p);
     return ic && fmt_u(b, n, ic->code);
 }
 
-static bool f_icmp_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_icmp_checksum(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv4 *ic = pkt_packet_icmpv4(p);
     return ic && fmt_hex(b, n, ic->checksum, 4);
 }
 
-static bool f_icmpv6_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_icmpv6_type(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
     return ic && fmt_u(b, n, ic->type);
 }
 
-static bool f_icmpv6_code(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_icmpv6_code(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
     return ic && fmt_u(b, n, ic->code);
 }
 
-static bool f_icmpv6_checksum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_icmpv6_checksum(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
@@ -424,7 +425,7 @@ static bool f_icmpv6_checksum(char *b, size_t n, const pkt_packet *p, const pkt_
 /* ---- DNS ---- */
 
 #define DNS_FIELD(fname, expr)                                                            \
-    static bool fname(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci) \
+    static bool fname(FIELD_ARGS) \
     {                                                                                     \
         (void)ci;                                                                         \
         const pkt_dns *d = pkt_packet_dns(p);                                             \
@@ -445,7 +446,7 @@ DNS_FIELD(f_dns_count_add_rr, fmt_u(b, n, d->arcount))
 DNS_FIELD(f_dns_qry_type, d->question_count > 0 && fmt_u(b, n, d->questions[0].type))
 DNS_FIELD(f_dns_qry_class, d->question_count > 0 && fmt_hex(b, n, d->questions[0].qclass, 4))
 
-static bool f_dns_qry_name(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_dns_qry_name(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dns *d = pkt_packet_dns(p);
@@ -471,14 +472,14 @@ static const pkt_dns_rr *dns_first_rr(const pkt_packet *p, uint16_t type, uint16
     return NULL;
 }
 
-static bool f_dns_a(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_dns_a(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dns_rr *rr = dns_first_rr(p, 1, 4);
     return rr && fmt_ipv4(b, n, rr->u.a);
 }
 
-static bool f_dns_aaaa(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_dns_aaaa(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dns_rr *rr = dns_first_rr(p, 28, 16);
@@ -487,14 +488,14 @@ static bool f_dns_aaaa(char *b, size_t n, const pkt_packet *p, const pkt_capture
 
 /* ---- Tunnels ---- */
 
-static bool f_gre_proto(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_gre_proto(FIELD_ARGS)
 {
     (void)ci;
     const pkt_gre *g = pkt_packet_gre(p);
     return g && fmt_hex(b, n, g->protocol, 4);
 }
 
-static bool f_vxlan_vni(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_vxlan_vni(FIELD_ARGS)
 {
     (void)ci;
     const pkt_vxlan *v = pkt_packet_vxlan(p);
@@ -503,43 +504,42 @@ static bool f_vxlan_vni(char *b, size_t n, const pkt_packet *p, const pkt_captur
 
 /* ---- More: SCTP, MPLS, IGMP, Geneve, NTP, DHCP, ICMPv6 echo, SLL ---- */
 
-static bool f_sctp_srcport(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_sctp_srcport(FIELD_ARGS)
 {
     (void)ci;
     const pkt_sctp *s = pkt_packet_sctp(p);
     return s && fmt_u(b, n, s->src_port);
 }
 
-static bool f_sctp_dstport(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_sctp_dstport(FIELD_ARGS)
 {
     (void)ci;
     const pkt_sctp *s = pkt_packet_sctp(p);
     return s && fmt_u(b, n, s->dst_port);
 }
 
-static bool f_sctp_verification_tag(char *b, size_t n, const pkt_packet *p,
-                                    const pkt_capture_info *ci)
+static bool f_sctp_verification_tag(FIELD_ARGS)
 {
     (void)ci;
     const pkt_sctp *s = pkt_packet_sctp(p);
     return s && fmt_hex(b, n, s->vtag, 8);
 }
 
-static bool f_mpls_label(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_mpls_label(FIELD_ARGS)
 {
     (void)ci;
     const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_MPLS);
     return l && fmt_u(b, n, l->u.mpls.label);
 }
 
-static bool f_mpls_ttl(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_mpls_ttl(FIELD_ARGS)
 {
     (void)ci;
     const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_MPLS);
     return l && fmt_u(b, n, l->u.mpls.ttl);
 }
 
-static bool f_igmp_type(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_igmp_type(FIELD_ARGS)
 {
     (void)ci;
     const pkt_igmp *g = pkt_packet_igmp(p);
@@ -547,36 +547,35 @@ static bool f_igmp_type(char *b, size_t n, const pkt_packet *p, const pkt_captur
     return g && g->type != 0x13 && g->type != 0x14 && fmt_hex(b, n, g->type, 2);
 }
 
-static bool f_geneve_vni(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_geneve_vni(FIELD_ARGS)
 {
     (void)ci;
     const pkt_geneve *g = pkt_packet_geneve(p);
     return g && fmt_hex(b, n, g->vni, 6); /* BASE_HEX_DEC: the hex form */
 }
 
-static bool f_geneve_proto_type(char *b, size_t n, const pkt_packet *p,
-                                const pkt_capture_info *ci)
+static bool f_geneve_proto_type(FIELD_ARGS)
 {
     (void)ci;
     const pkt_geneve *g = pkt_packet_geneve(p);
     return g && fmt_hex(b, n, g->protocol, 4);
 }
 
-static bool f_ntp_flags_vn(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_ntp_flags_vn(FIELD_ARGS)
 {
     (void)ci;
     const pkt_ntp *t = pkt_packet_ntp(p);
     return t && fmt_u(b, n, t->version);
 }
 
-static bool f_ntp_flags_mode(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_ntp_flags_mode(FIELD_ARGS)
 {
     (void)ci;
     const pkt_ntp *t = pkt_packet_ntp(p);
     return t && fmt_u(b, n, t->mode);
 }
 
-static bool f_ntp_stratum(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_ntp_stratum(FIELD_ARGS)
 {
     (void)ci;
     const pkt_ntp *t = pkt_packet_ntp(p);
@@ -584,30 +583,28 @@ static bool f_ntp_stratum(char *b, size_t n, const pkt_packet *p, const pkt_capt
     return t && t->mode != 6 && t->mode != 7 && fmt_u(b, n, t->stratum);
 }
 
-static bool f_dhcp_option_dhcp(char *b, size_t n, const pkt_packet *p,
-                               const pkt_capture_info *ci)
+static bool f_dhcp_option_dhcp(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dhcpv4 *d = pkt_packet_dhcpv4(p);
     return d && d->msg_type && fmt_u(b, n, d->msg_type);
 }
 
-static bool f_dhcp_ip_your(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_dhcp_ip_your(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dhcpv4 *d = pkt_packet_dhcpv4(p);
     return d && fmt_ipv4(b, n, d->yiaddr);
 }
 
-static bool f_icmpv6_echo_identifier(char *b, size_t n, const pkt_packet *p,
-                                     const pkt_capture_info *ci)
+static bool f_icmpv6_echo_identifier(FIELD_ARGS)
 {
     (void)ci;
     const pkt_icmpv6 *ic = pkt_packet_icmpv6(p);
     return ic && (ic->type == 128 || ic->type == 129) && fmt_hex(b, n, ic->id, 4);
 }
 
-static bool f_sll_hatype(char *b, size_t n, const pkt_packet *p, const pkt_capture_info *ci)
+static bool f_sll_hatype(FIELD_ARGS)
 {
     (void)ci;
     const pkt_layer *l1 = pkt_packet_layer(p, PKT_LAYER_SLL);
@@ -789,14 +786,14 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen)
 }
 
 void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
-                      const pkt_capture_info *ci)
+                      const pkt_capture_info *ci, const pkt_fields_ctx *x)
 {
     char buf[512];
     for (size_t i = 0; i < f->count; i++) {
         if (i)
             fputc('\t', out);
         buf[0] = '\0';
-        if (f->defs[i]->fn(buf, sizeof buf, p, ci))
+        if (f->defs[i]->fn(buf, sizeof buf, p, ci, x))
             fputs(buf, out);
     }
     fputc('\n', out);

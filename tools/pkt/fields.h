@@ -20,6 +20,11 @@
 
 typedef struct pkt_fields pkt_fields;
 
+/* State kept across packets that some fields need (the TCP stream index,
+ * relative sequence numbers...), filled in by the caller for each packet;
+ * NULL where the caller keeps none (those fields then print empty). */
+typedef struct pkt_fields_ctx pkt_fields_ctx;
+
 /*
  * pkt_fields_parse — parse a comma-separated list of tshark field names.
  *
@@ -38,9 +43,10 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen);
  *
  * p:  the packet decoded with ci->link_type.
  * ci: its capture info (frame.* fields).
+ * x:  state across packets for the fields that need it, or NULL.
  */
 void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
-                      const pkt_capture_info *ci);
+                      const pkt_capture_info *ci, const pkt_fields_ctx *x);
 
 /* pkt_fields_free — free a parsed list; NULL is ignored. */
 void pkt_fields_free(pkt_fields *f);
