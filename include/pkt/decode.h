@@ -810,6 +810,23 @@ typedef struct pkt_flow {
 PKT_API int pkt_packet_flow(const pkt_packet *p, pkt_flow *f);
 
 /*
+ * pkt_packet_flow_inner — fill *f with the endpoints of the innermost
+ * packet: the last IP header before any ICMP header (inside IP-in-IP, GRE,
+ * VXLAN, Geneve and other tunnels; an ICMP error's quoted packet is not
+ * one) and the transport header that follows it.  This is the key of TCP
+ * streams and flow records.  Same as pkt_packet_flow without a tunnel.
+ * Returns 0; PKT_ERR_NOT_FOUND when the packet has no IP layer (*f is then
+ * zeroed); PKT_ERR_INVAL for NULL arguments.
+ */
+PKT_API int pkt_packet_flow_inner(const pkt_packet *p, pkt_flow *f);
+
+/*
+ * pkt_packet_vlan_id — the VLAN id (0..4095) of the packet's first
+ * (outermost) 802.1Q / 802.1ad tag; -1 when it has none or p is NULL.
+ */
+PKT_API int pkt_packet_vlan_id(const pkt_packet *p);
+
+/*
  * pkt_flow_hash — a fast hash of a flow that is symmetric: A→B and B→A hash
  * alike (gopacket's FastHash), for spreading flows over threads.
  */

@@ -8,6 +8,9 @@
 
 #include "decode/decode_int.h"
 
+static void flow_addresses(const pkt_packet *p, unsigned i, pkt_flow *f);
+static void flow_transport(const pkt_packet *p, unsigned i, pkt_flow *f);
+
 int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
 {
     if (!p || !f)
@@ -20,8 +23,16 @@ int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
     unsigned i = i4 < i6 ? i4 : i6;
     if (i == n)
         return PKT_ERR_NOT_FOUND;
+    flow_addresses(p, i, f);
+    flow_transport(p, i, f);
+    return 0;
+}
+
+/* Fill f's addresses from IP record i (IPv4 or IPv6). */
+static void flow_addresses(const pkt_packet *p, unsigned i, pkt_flow *f)
+{
     const uint8_t *ip = p->data + p->recs[i].offset;
-    if (i == i4) {
+    if (p->recs[i].type == PKT_LAYER_IPV4) {
         f->family = 4;
         memcpy(f->src, ip + 12, 4);
         memcpy(f->dst, ip + 16, 4);
@@ -30,8 +41,43 @@ int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
         memcpy(f->src, ip + 8, 16);
         memcpy(f->dst, ip + 24, 16);
     }
-    /* The first transport header after it (IPv6 extension headers may sit
-     * in between; anything else ends the search). */
+}
+
+int pkt_packet_flow_inner(const pkt_packet *p, pkt_flow *f)
+{
+    if (!p || !f)
+        return PKT_ERR_INVAL;
+    memset(f, 0, sizeof *f);
+    /* The last IP layer before any ICMP layer: what follows an ICMP header
+     * is a quoted packet, not a tunnel. */
+    unsigned n = p->nlayers, ip = n;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned t = p->recs[i].type;
+        if (t == PKT_LAYER_IPV4 || t == PKT_LAYER_IPV6)
+            ip = i;
+        else if (t == PKT_LAYER_ICMPV4 || t == PKT_LAYER_ICMPV6)
+            break;
+    }
+    if (ip == n)
+        return PKT_ERR_NOT_FOUND;
+    flow_addresses(p, ip, f);
+    flow_transport(p, ip, f);
+    return 0;
+}
+
+int pkt_packet_vlan_id(const pkt_packet *p)
+{
+    if (!p || !pkt__first_valid(p, PKT_LAYER_DOT1Q, p->nlayers))
+        return -1;
+    const uint8_t *tag = p->data + p->recs[p->first[PKT_LAYER_DOT1Q] - 1u].offset;
+    return pkt__be16_at(tag) & 0x0fff;
+}
+
+/* The first transport header after IP record i (IPv6 extension headers
+ * may sit in between; anything else ends the search): f's protocol and
+ * ports. */
+static void flow_transport(const pkt_packet *p, unsigned i, pkt_flow *f)
+{
     for (i++; i < p->nlayers; i++) {
         const pkt__lrec *r = &p->recs[i];
         const uint8_t *h = p->data + r->offset;
@@ -52,13 +98,12 @@ int pkt_packet_flow(const pkt_packet *p, pkt_flow *f)
         case PKT_LAYER_AH:
             continue;
         default:
-            return 0;
+            return;
         }
         f->src_port = pkt__be16_at(h);
         f->dst_port = pkt__be16_at(h + 2);
-        return 0;
+        return;
     }
-    return 0;
 }
 
 static inline uint64_t mix64(uint64_t x)

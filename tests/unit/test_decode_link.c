@@ -42,6 +42,7 @@ static void test_vlan_fields_and_cap(void **state)
             }
             assert_non_null(pkt_packet_udp(p));
             assert_int_equal(pkt_packet_dot1q(p)->vid, 10);
+            assert_int_equal(pkt_packet_vlan_id(p), 10);
         } else {
             const pkt_anomaly *a = anom(p, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_VLAN_TAGS);
             assert_non_null(a);

@@ -252,10 +252,14 @@ static void test_icmpv4(void **state)
     assert_int_equal(inner->u.ipv4.protocol, 17);
     assert_int_equal(pkt_packet_udp(p)->src_port, 33434);
     assert_int_equal(pkt_packet_udp(p)->dst_port, 53000);
-    /* The flow is the outer packet's. */
-    pkt_flow f;
+    /* The flow is the outer packet's, and so is the inner flow: a quote
+     * is not a tunnel. */
+    pkt_flow f, fi;
     assert_int_equal(pkt_packet_flow(p, &f), 0);
     assert_int_equal(f.protocol, 0);
+    assert_int_equal(pkt_packet_flow_inner(p, &fi), 0);
+    assert_memory_equal(&f, &fi, sizeof f);
+    assert_int_equal(pkt_packet_vlan_id(p), -1);
     /* Under STOP_AFTER_TRANSPORT the quote is not followed. */
     dec(p, &c.x, 1, PKT_DECODE_STOP_AFTER_TRANSPORT);
     assert_int_equal(count_layers(p, PKT_LAYER_IPV4), 1);
@@ -435,6 +439,16 @@ static void test_ip_in_ip_depth(void **state)
             assert_int_equal(pkt_packet_anomaly_count(p), 0);
             assert_int_equal(count_layers(p, PKT_LAYER_IPV4), depth + 1);
             assert_non_null(pkt_packet_udp(p));
+            /* the inner flow is the innermost header's, with its ports */
+            pkt_flow fi;
+            assert_int_equal(pkt_packet_flow_inner(p, &fi), 0);
+            assert_int_equal(fi.protocol, 17);
+            assert_int_equal(fi.src_port, 1);
+            assert_int_equal(fi.dst_port, 2);
+            const pkt_layer *last = pkt_packet_layer(p, PKT_LAYER_IPV4);
+            for (const pkt_layer *l = last; l; l = pkt_packet_layer_next(p, l))
+                last = l;
+            assert_memory_equal(fi.src, last->u.ipv4.src, 4);
         } else {
             assert_non_null(anom(p, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_TUNNEL_DEPTH));
             assert_int_equal(count_layers(p, PKT_LAYER_IPV4), PKT_LIMIT_TUNNEL_DEPTH + 1);
@@ -465,11 +479,17 @@ static void test_ip_in_ip_depth(void **state)
     assert_int_equal(count_layers(p, PKT_LAYER_ETHERNET), 2);
     assert_int_equal(pkt_packet_udp(p)->dst_port, 8);
     dec(p, &c.x, 1, PKT_DECODE_VERIFY_CHECKSUMS);
-    /* the flow is the outer IPv4 header with no transport after it */
+    /* the flow is the outer IPv4 header with no transport after it; the
+     * inner flow the IPv6 header with its UDP ports */
     pkt_flow f;
     pkt_packet_flow(p, &f);
     assert_int_equal(f.family, 4);
     assert_int_equal(f.protocol, 0);
+    assert_int_equal(pkt_packet_flow_inner(p, &f), 0);
+    assert_int_equal(f.family, 6);
+    assert_int_equal(f.protocol, 17);
+    assert_int_equal(f.src_port, 3);
+    assert_memory_equal(f.src, pkt_packet_ipv6(p)->src, 16);
     pkt_packet_free(p);
 }
 
