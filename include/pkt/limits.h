@@ -86,4 +86,32 @@
  * flight has a fixed bookkeeping block of about 1.1 KiB). */
 #define PKT_LIMIT_DEFRAG_DATAGRAMS (1u << 20)
 
+/* ---- TCP stream reassembly (pkt/stream.h).  The defaults of
+ * pkt_streams_options and the largest values it accepts. ---- */
+
+/* Bytes of one buffer chunk of the reassembler's pool (its header
+ * included): a buffered segment takes whole chunks. */
+#define PKT_STREAM_CHUNK 2048u
+
+/* Defaults: 64 MiB of out-of-order data in all, 4 MiB per connection,
+ * 131072 connections, 5 minutes idle, 10 s for closing connections and
+ * for holes, 1 s for holes the other side acknowledged. */
+#define PKT_STREAM_DEFAULT_MEMCAP (64ull * 1024u * 1024u)
+#define PKT_STREAM_DEFAULT_CONN_BYTES (4ull * 1024u * 1024u)
+#define PKT_STREAM_DEFAULT_CONNECTIONS 131072u
+#define PKT_STREAM_DEFAULT_IDLE_NS (300LL * 1000000000LL)
+#define PKT_STREAM_DEFAULT_CLOSE_NS (10LL * 1000000000LL)
+#define PKT_STREAM_DEFAULT_HOLE_NS (10LL * 1000000000LL)
+#define PKT_STREAM_DEFAULT_REORDER_NS (1000000000LL)
+
+/* Largest max_connections and memcap accepted (each connection has a
+ * fixed block of a few hundred bytes). */
+#define PKT_LIMIT_STREAM_CONNECTIONS (1u << 24)
+#define PKT_LIMIT_STREAM_MEMCAP (1ull << 40)
+
+/* A segment that starts more than this many bytes after the next expected
+ * sequence number is not buffered (counted as out of window): it would
+ * make a gap no real connection has. */
+#define PKT_LIMIT_STREAM_WINDOW (1u << 30)
+
 #endif /* PKT_LIMITS_H */

@@ -24,5 +24,6 @@
 #include "pkt/decode.h"
 #include "pkt/craft.h"
 #include "pkt/defrag.h"
+#include "pkt/stream.h"
 
 #endif /* PKT_PKT_H */
