@@ -128,11 +128,14 @@ typedef enum pkt_stream_close_reason {
     PKT_STREAM_CLOSE_IDLE = 3,    /* no packet for idle_timeout_ns */
     PKT_STREAM_CLOSE_EVICTED = 4, /* evicted to stay within max_connections */
     PKT_STREAM_CLOSE_END = 5,     /* pkt_streams_flush: the end of the input */
+    PKT_STREAM_CLOSE_REUSED = 6,  /* a new SYN with another sequence number on
+                                     the same addresses and ports started a new
+                                     connection before this one closed */
 } pkt_stream_close_reason;
 
 /*
  * pkt_stream_close_reason_name — "open", "fin", "rst", "idle", "evicted",
- * "end"; "unknown" out of range.  Static string.
+ * "end", "reused"; "unknown" out of range.  Static string.
  */
 PKT_API const char *pkt_stream_close_reason_name(pkt_stream_close_reason r);
 
@@ -194,8 +197,9 @@ typedef struct pkt_stream_callbacks {
      * len is 0 only when a gap at the end of the direction is reported
      * (at its FIN or when the connection closes).  ts_ns is the time of the
      * packet that made the bytes deliverable.  Return 0 to go on,
-     * PKT_STREAM_SKIP to stop this direction.  May be NULL (nothing is
-     * buffered then: only tracking and counters).
+     * PKT_STREAM_SKIP to stop this direction.  May be NULL (the
+     * connections are still tracked and out-of-order data still buffered,
+     * for the counters and the segment flags).
      */
     int (*data)(void *user, pkt_stream *s, int dir, const uint8_t *data, size_t len,
                 uint64_t gap, int64_t ts_ns);
@@ -260,7 +264,7 @@ typedef struct pkt_stream_stats {
     uint64_t tcp_packets;      /* of those, TCP segments tracked */
     uint64_t connections;      /* connections opened */
     uint64_t open_now;         /* tracked now and not closed */
-    uint64_t closed[6];        /* by pkt_stream_close_reason (FIN..END) */
+    uint64_t closed[8];        /* by pkt_stream_close_reason (FIN..REUSED) */
     uint64_t bytes;            /* delivered, both directions */
     uint64_t gaps;             /* gaps reported */
     uint64_t gap_bytes;        /* bytes missing in them */

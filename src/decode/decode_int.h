@@ -396,6 +396,13 @@ void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dhcpv4(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_ntp(pkt_packet *p, const uint8_t *data, uint32_t len);
 
+/* Flows (flow.c): the record index of the innermost IP layer (the last one
+ * before any ICMP layer), -1 when none; the index of the TCP, UDP or SCTP
+ * record right after IP record ip (through IPv6 extension headers and AH),
+ * -1 when none. */
+int pkt__inner_ip(const pkt_packet *p);
+int pkt__transport_after(const pkt_packet *p, unsigned ip);
+
 /* ---- Checksums (checksum.c) ---- */
 
 /* One's-complement sum of len bytes added to sum (not folded). */

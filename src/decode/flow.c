@@ -43,25 +43,52 @@ static void flow_addresses(const pkt_packet *p, unsigned i, pkt_flow *f)
     }
 }
 
+int pkt__inner_ip(const pkt_packet *p)
+{
+    /* The last IP layer before any ICMP layer: what follows an ICMP header
+     * is a quoted packet, not a tunnel. */
+    int ip = -1;
+    for (unsigned i = 0; i < p->nlayers; i++) {
+        unsigned t = p->recs[i].type;
+        if (t == PKT_LAYER_IPV4 || t == PKT_LAYER_IPV6)
+            ip = (int)i;
+        else if (t == PKT_LAYER_ICMPV4 || t == PKT_LAYER_ICMPV6)
+            break;
+    }
+    return ip;
+}
+
+int pkt__transport_after(const pkt_packet *p, unsigned ip)
+{
+    for (unsigned i = ip + 1; i < p->nlayers; i++) {
+        switch (p->recs[i].type) {
+        case PKT_LAYER_TCP:
+        case PKT_LAYER_UDP:
+        case PKT_LAYER_SCTP:
+            return (int)i;
+        case PKT_LAYER_IPV6_HOPOPTS:
+        case PKT_LAYER_IPV6_ROUTING:
+        case PKT_LAYER_IPV6_FRAGMENT:
+        case PKT_LAYER_IPV6_DSTOPTS:
+        case PKT_LAYER_AH:
+            continue;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
+
 int pkt_packet_flow_inner(const pkt_packet *p, pkt_flow *f)
 {
     if (!p || !f)
         return PKT_ERR_INVAL;
     memset(f, 0, sizeof *f);
-    /* The last IP layer before any ICMP layer: what follows an ICMP header
-     * is a quoted packet, not a tunnel. */
-    unsigned n = p->nlayers, ip = n;
-    for (unsigned i = 0; i < n; i++) {
-        unsigned t = p->recs[i].type;
-        if (t == PKT_LAYER_IPV4 || t == PKT_LAYER_IPV6)
-            ip = i;
-        else if (t == PKT_LAYER_ICMPV4 || t == PKT_LAYER_ICMPV6)
-            break;
-    }
-    if (ip == n)
+    int ip = pkt__inner_ip(p);
+    if (ip < 0)
         return PKT_ERR_NOT_FOUND;
-    flow_addresses(p, ip, f);
-    flow_transport(p, ip, f);
+    flow_addresses(p, (unsigned)ip, f);
+    flow_transport(p, (unsigned)ip, f);
     return 0;
 }
 
@@ -78,32 +105,14 @@ int pkt_packet_vlan_id(const pkt_packet *p)
  * ports. */
 static void flow_transport(const pkt_packet *p, unsigned i, pkt_flow *f)
 {
-    for (i++; i < p->nlayers; i++) {
-        const pkt__lrec *r = &p->recs[i];
-        const uint8_t *h = p->data + r->offset;
-        switch (r->type) {
-        case PKT_LAYER_TCP:
-            f->protocol = 6;
-            break;
-        case PKT_LAYER_UDP:
-            f->protocol = 17;
-            break;
-        case PKT_LAYER_SCTP:
-            f->protocol = 132;
-            break;
-        case PKT_LAYER_IPV6_HOPOPTS:
-        case PKT_LAYER_IPV6_ROUTING:
-        case PKT_LAYER_IPV6_FRAGMENT:
-        case PKT_LAYER_IPV6_DSTOPTS:
-        case PKT_LAYER_AH:
-            continue;
-        default:
-            return;
-        }
-        f->src_port = pkt__be16_at(h);
-        f->dst_port = pkt__be16_at(h + 2);
+    int t = pkt__transport_after(p, i);
+    if (t < 0)
         return;
-    }
+    const pkt__lrec *r = &p->recs[t];
+    const uint8_t *h = p->data + r->offset;
+    f->protocol = r->type == PKT_LAYER_TCP ? 6 : r->type == PKT_LAYER_UDP ? 17 : 132;
+    f->src_port = pkt__be16_at(h);
+    f->dst_port = pkt__be16_at(h + 2);
 }
 
 static inline uint64_t mix64(uint64_t x)
