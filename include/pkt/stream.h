@@ -14,7 +14,7 @@
  *     pkt_stream_callbacks cb = {.data = on_data};
  *     pkt_streams *st = pkt_streams_new(NULL, &cb, NULL, &err);   // defaults
  *     while (pkt_source_next(src, &p, &ci) == PKT_OK_PACKET)
- *         pkt_streams_packet(st, p, ci->ts_ns, NULL);
+ *         pkt_streams_packet(st, p, ci, NULL);
  *     pkt_streams_flush(st);          // end of input: close what is open
  *     pkt_streams_free(st);
  *
@@ -76,7 +76,9 @@
  *   starts a new connection (port reuse) with a new index.
  * - Segments whose TCP checksum was verified wrong (PKT_DECODE_VERIFY_
  *   CHECKSUMS and a BAD_CHECKSUM anomaly) are ignored and counted, unless
- *   PKT_STREAMS_ACCEPT_BAD_CHECKSUMS.
+ *   PKT_STREAMS_ACCEPT_BAD_CHECKSUMS.  So are segments in the first
+ *   fragment of an IP datagram that was not reassembled (their length is
+ *   unknown); they still open their connection.
  *
  * Memory is bounded whatever the input: at most max_connections
  * connections (the least recently active one is evicted, with
@@ -89,7 +91,7 @@
  * packet.  Every limit that bites is counted in pkt_stream_stats; nothing
  * is dropped without a count.
  *
- * Time is packet time (the ts_ns given with each packet); live users call
+ * Time is packet time (the ts_ns of each packet's capture info); live users call
  * pkt_streams_expire when no packet comes.  A pkt_streams is used by one
  * thread at a time; callbacks run on that thread, inside
  * pkt_streams_packet, pkt_streams_expire and pkt_streams_flush, and must
@@ -284,6 +286,7 @@ typedef struct pkt_stream_stats {
     uint64_t out_of_window;    /* segments too far from the expected sequence
                                   number to be buffered (PKT_LIMIT_STREAM_WINDOW) */
     uint64_t bad_checksums;    /* segments ignored for a wrong checksum */
+    uint64_t ip_fragments;     /* segments ignored in IP fragments (PKT_SEG_IP_FRAGMENT) */
     uint64_t evictions;        /* connections evicted (== closed[EVICTED]) */
     uint64_t buffered_bytes;   /* bytes held out of order now */
     uint64_t buffered_peak;    /* largest buffered_bytes seen */
@@ -323,6 +326,11 @@ PKT_API void pkt_streams_free(pkt_streams *st);
 #define PKT_SEG_BAD_CHECKSUM 0x20   /* ignored: checksum verified wrong */
 #define PKT_SEG_OUT_OF_WINDOW 0x40  /* ignored: too far from the expected sequence */
 #define PKT_SEG_CLOSED 0x80         /* the connection closed on this packet */
+#define PKT_SEG_IP_FRAGMENT 0x100   /* in the first fragment of an IP datagram
+                                       not reassembled: its length is unknown,
+                                       so it is not used (reassemble with
+                                       pkt/defrag.h first); seq_rel and ack_rel
+                                       are the raw fields, as tshark shows them */
 
 /* What pkt_streams_packet tells about one TCP segment. */
 typedef struct pkt_stream_segment {
@@ -330,13 +338,16 @@ typedef struct pkt_stream_segment {
                             it closed on this packet */
     uint64_t index;      /* the connection's index (tshark's tcp.stream) */
     int dir;             /* PKT_STREAM_DIR_* of this packet */
-    uint32_t len;        /* TCP payload length (tshark's tcp.len) */
+    uint32_t len;        /* TCP payload length the IP header declares, at most
+                            what the frame held on the wire (tshark's tcp.len) */
     uint32_t seq_rel;    /* sequence number relative to the direction's ISN
                             (tshark's relative tcp.seq) */
-    uint32_t ack_rel;    /* acknowledgment number relative to the other
-                            direction's ISN; 0 without ACK flag or before
-                            that direction was seen (tshark's tcp.ack) */
-    uint8_t ack_valid;   /* 1 when ack_rel is meaningful */
+    uint32_t ack_rel;    /* with the ACK flag, the acknowledgment number
+                            relative to the other direction's base (its
+                            SYN's sequence number, else the first
+                            acknowledgment of it minus one); without, the
+                            raw field (both as tshark's tcp.ack) */
+    uint8_t ack_valid;   /* 1 when the ACK flag is set */
     unsigned flags;      /* PKT_SEG_* */
 } pkt_stream_segment;
 
@@ -344,18 +355,22 @@ typedef struct pkt_stream_segment {
  * pkt_streams_packet — feed one decoded packet.  Non-TCP packets are
  * counted and otherwise ignored.  Callbacks for this packet (open, data,
  * close) run before it returns; connections idle past their timeouts are
- * expired first (by ts_ns).
+ * expired first (by ci->ts_ns).
  *
- * st:    the reassembler.
- * p:     a decoded packet; its bytes need not outlive the call (what must
- *        be kept is copied).
- * ts_ns: its time (any epoch, used consistently).
- * seg:   filled in for a TCP segment (may be NULL).
+ * st:  the reassembler.
+ * p:   a decoded packet; its bytes need not outlive the call (what must be
+ *      kept is copied).
+ * ci:  its capture info (pkt_source_next's): ts_ns is its time (any
+ *      epoch, used consistently); len, its length on the wire, tells bytes
+ *      the capture's snaplen cut off (a gap) from an IP length that claims
+ *      more than the frame held (not a gap), as tshark tells them; a len
+ *      of 0 means the captured length.  Other members are not used.
+ * seg: filled in for a TCP segment (may be NULL).
  * Returns 1 for a TCP segment tracked (seg filled in), 0 for a packet that
  * is not one (no TCP layer after the innermost IP header), PKT_ERR_INVAL
- * for a NULL st or p.
+ * for a NULL st, p or ci.
  */
-PKT_API int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, int64_t ts_ns,
+PKT_API int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_info *ci,
                                pkt_stream_segment *seg);
 
 /*

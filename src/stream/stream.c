@@ -86,7 +86,8 @@ void pkt_streams_free(pkt_streams *st)
 
 /* The segment of TCP record t after IP record ip: key, header fields,
  * payload. */
-static void read_segment(const pkt_packet *p, int ip, int t, struct pkt__key *k, struct pkt__seg *g)
+static void read_segment(const pkt_packet *p, uint32_t wire_len, int ip, int t, struct pkt__key *k,
+                         struct pkt__seg *g)
 {
     const pkt__lrec *ir = &p->recs[ip], *tr = &p->recs[t];
     pkt__cur c = pkt__cur_make(p->data + ir->offset, ir->hdr_len);
@@ -123,7 +124,12 @@ static void read_segment(const pkt_packet *p, int ip, int t, struct pkt__key *k,
     g->data = p->data + start;
     g->caplen = tr->payload_len;
     uint64_t ip_end = (uint64_t)ir->offset + ip_len;
-    g->len = ip_len && ip_end > start ? (uint32_t)(ip_end - start) : g->caplen;
+    /* The frame on the wire bounds what the IP length claims; a length
+     * of 0 (TSO, BIG TCP) is the whole frame. */
+    uint64_t wire_end = wire_len > p->caplen ? wire_len : p->caplen;
+    if (!ip_len || ip_end > wire_end)
+        ip_end = wire_end;
+    g->len = ip_end > start ? (uint32_t)(ip_end - start) : 0;
     if (g->len < g->caplen)
         g->len = g->caplen;
 }
@@ -160,6 +166,8 @@ static void relative_numbers(struct pkt_stream *c, int dir, const struct pkt__se
         }
         out->ack_rel = g->ack - o->rel_base;
         out->ack_valid = 1;
+    } else {
+        out->ack_rel = g->ack;
     }
 }
 
@@ -173,6 +181,27 @@ static void handshake(struct pkt_stream *c, int dir, const struct pkt__seg *g)
     else if (f == PKT_TCP_ACK && dir == PKT_STREAM_DIR_CLIENT &&
              (c->handshake & PKT_STREAM_HS_SYNACK) && g->ack == c->d[1].info.isn + 1u)
         c->handshake |= PKT_STREAM_HS_ACK;
+}
+
+/* A new connection for the segment g with key k: its originator is the
+ * sender, unless g is a SYN-ACK.  Sets *dir; calls the open callback. */
+static struct pkt_stream *open_conn(pkt_streams *st, const struct pkt__key *k,
+                                    const struct pkt__seg *g, int *dir)
+{
+    bool synack = (g->flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == (PKT_TCP_SYN | PKT_TCP_ACK);
+    struct pkt_stream *c = pkt__conn_new(st, k, !synack);
+    if (!c)
+        return NULL;
+    *dir = synack ? PKT_STREAM_DIR_SERVER : PKT_STREAM_DIR_CLIENT;
+    c->first_ts = c->last_ts = g->ts;
+    c->touch = st->now;
+    handshake(c, *dir, g);
+    if (st->cb.open) {
+        pkt_stream_info info;
+        pkt_stream_get_info(c, &info);
+        st->cb.open(st->user, c, &info);
+    }
+    return c;
 }
 
 /* After a packet: close the connection when its FINs or RST are reached,
@@ -200,11 +229,12 @@ static bool close_check(pkt_streams *st, struct pkt_stream *c)
     return false;
 }
 
-int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, int64_t ts_ns,
+int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_info *ci,
                        pkt_stream_segment *seg)
 {
-    if (!st || !p)
+    if (!st || !p || !ci)
         return PKT_ERR_INVAL;
+    int64_t ts_ns = ci->ts_ns;
     pkt_stream_segment dummy;
     if (!seg)
         seg = &dummy;
@@ -222,7 +252,7 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, int64_t ts_ns,
         return 0;
     struct pkt__key k;
     struct pkt__seg g;
-    read_segment(p, ip, t, &k, &g);
+    read_segment(p, ci->len, ip, t, &k, &g);
     g.ts = ts_ns;
     k.vlan = (int16_t)pkt_packet_vlan_id(p);
     pkt__key_hash(&k);
@@ -250,6 +280,29 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, int64_t ts_ns,
         }
         return 1;
     }
+    if (p->fragment) {
+        /* Part of an IP datagram: its TCP length is unknown. */
+        st->stats.ip_fragments++;
+        if (!c || c->closed) {
+            if (c)
+                pkt__conn_free(st, c);
+            c = open_conn(st, &k, &g, &dir);
+            if (!c)
+                return 1;
+        }
+        c->packets++;
+        c->touch = st->now;
+        pkt__conn_touch(st, c, c->list == PKT__LIST_CLOSING ? PKT__LIST_CLOSING : PKT__LIST_ACTIVE);
+        seg->flags |= PKT_SEG_IP_FRAGMENT;
+        seg->index = c->index;
+        seg->dir = dir;
+        seg->seq_rel = g.seq;
+        seg->ack_rel = g.ack;
+        seg->ack_valid = (g.flags & PKT_TCP_ACK) != 0;
+        seg->len = 0;
+        seg->stream = c;
+        return 1;
+    }
     if (c && c->closed) {
         st->stats.late_packets++;
         seg->flags = PKT_SEG_AFTER_CLOSE;
@@ -259,20 +312,10 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, int64_t ts_ns,
         return 1;
     }
     if (!c) {
-        /* The originator: the sender, unless this is a SYN-ACK. */
-        bool synack = (g.flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == (PKT_TCP_SYN | PKT_TCP_ACK);
-        c = pkt__conn_new(st, &k, !synack);
+        c = open_conn(st, &k, &g, &dir);
         if (!c)
             return 1;
-        dir = synack ? PKT_STREAM_DIR_SERVER : PKT_STREAM_DIR_CLIENT;
-        c->first_ts = c->last_ts = ts_ns;
         seg->flags |= PKT_SEG_NEW_STREAM;
-        handshake(c, dir, &g);
-        if (st->cb.open) {
-            pkt_stream_info info;
-            pkt_stream_get_info(c, &info);
-            st->cb.open(st->user, c, &info);
-        }
     } else {
         handshake(c, dir, &g);
     }

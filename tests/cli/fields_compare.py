@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare `pkt read --fields` with `tshark -T fields -E occurrence=f`, field by field.
 
-usage: fields_compare.py PKT_BIN FIELDS FILE [LABEL]
+usage: fields_compare.py PKT_BIN FIELDS FILE [LABEL] [--segments=N1,N2,...]
 
 FIELDS is a comma-separated list.  Prints one line per mismatching
 (packet, field):  LABEL <TAB> frame N <TAB> FIELD <TAB> tshark=... <TAB> pkt=...
@@ -9,6 +9,12 @@ and, on stderr, a summary "packets P fields F compared M mismatches".
 Exit status: 0 when both tools ran (whatever the mismatches), 3 when tshark
 cannot read the file, 5 when pkt cannot (and reads nothing), 4 when the packet counts differ (then every extra
 line is reported as a mismatch of field "(packet count)").
+
+--segments: FILE is several capture files one after the other, the k-th
+starting at packet Nk (0-based); tcp.stream, a conversation index, is then
+renumbered from 0 in order of first appearance within each of them (in both
+outputs), so that a conversation one tool sees and the other does not in an
+earlier file does not shift every index after it.
 
 tshark runs without IP reassembly and TCP/DNS desegmentation: libpkt decodes
 packet by packet (only a first fragment carries the transport header), so
@@ -33,9 +39,25 @@ def run_tshark(path, fields):
         r.stderr.decode("utf-8", "backslashreplace")
 
 
+def renumber(lines, col, starts):
+    """Renumber column col of tab-separated lines from 0 in order of first
+    appearance within each segment beginning at the indexes in starts."""
+    out, ids, bounds = [], {}, set(starts)
+    for i, line in enumerate(lines):
+        if i in bounds:
+            ids = {}
+        v = line.split("\t")
+        if col < len(v) and v[col] != "":
+            v[col] = str(ids.setdefault(v[col], len(ids)))
+        out.append("\t".join(v))
+    return out
+
+
 def main():
-    pkt_bin, field_arg, path = sys.argv[1:4]
-    label = sys.argv[4] if len(sys.argv) > 4 else path
+    args = [a for a in sys.argv[1:] if not a.startswith("--segments=")]
+    segs = [a for a in sys.argv[1:] if a.startswith("--segments=")]
+    pkt_bin, field_arg, path = args[0:3]
+    label = args[3] if len(args) > 3 else path
     fields = field_arg.split(",")
     rc, tout, terr = run_tshark(path, fields)
     tlines = tout.split("\n")[:-1] if tout else []
@@ -51,6 +73,11 @@ def main():
         err = r.stderr.decode("utf-8", "backslashreplace").strip()
         print(f"{label}: pkt cannot read it: {err[:200]}", file=sys.stderr)
         return 5
+    if segs and "tcp.stream" in fields:
+        starts = [int(x) for x in segs[0].split("=", 1)[1].split(",") if x]
+        col = fields.index("tcp.stream")
+        tlines = renumber(tlines, col, starts)
+        plines = renumber(plines, col, starts)
     mism = 0
     n = min(len(tlines), len(plines))
     for i in range(n):

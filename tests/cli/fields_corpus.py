@@ -78,8 +78,9 @@ def pcapng_linktypes(path):
     return types
 
 
-def compare(pkt_bin, fields, path):
-    r = subprocess.run([sys.executable, COMPARE, pkt_bin, fields, path, "x"],
+def compare(pkt_bin, fields, path, starts=None):
+    extra = ["--segments=" + ",".join(str(s) for s in starts)] if starts else []
+    r = subprocess.run([sys.executable, COMPARE, pkt_bin, fields, path, "x"] + extra,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = []
     for line in r.stdout.decode("utf-8", "backslashreplace").splitlines():
@@ -133,7 +134,7 @@ def main():
                     for r in recs:
                         f.write(r)
                     count += len(recs)
-            rc, out, compared = compare(pkt_bin, fields, path)
+            rc, out, compared = compare(pkt_bin, fields, path, [first for first, _ in starts])
             if rc == 3:
                 for _, n in starts:
                     skipped["tshark cannot read it"].append(n)

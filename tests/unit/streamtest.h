@@ -197,7 +197,8 @@ static inline int st_feed(pkt_streams *st, pkt_packet *p, const pb *x, int64_t t
                           pkt_stream_segment *seg)
 {
     pkt_decode(p, x->b, (uint32_t)x->n, PKT_LINKTYPE_ETHERNET, 0);
-    return pkt_streams_packet(st, p, ts, seg);
+    pkt_capture_info ci = {.ts_ns = ts, .caplen = (uint32_t)x->n, .len = (uint32_t)x->n};
+    return pkt_streams_packet(st, p, &ci, seg);
 }
 
 /* Build and feed in one go. */

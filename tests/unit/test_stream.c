@@ -796,7 +796,8 @@ static void test_snaplen_cut(void **state)
     st_build(&x, &e, 0, 1, 0, ACK, d, 200);
     pkt_decode(p, x.b, (uint32_t)x.n - 120, PKT_LINKTYPE_ETHERNET, 0); /* 80 captured */
     pkt_stream_segment g;
-    pkt_streams_packet(st, p, 1, &g);
+    pkt_capture_info ci = {.ts_ns = 1, .caplen = (uint32_t)x.n - 120, .len = (uint32_t)x.n};
+    pkt_streams_packet(st, p, &ci, &g);
     assert_int_equal(g.len, 200);
     st_send(st, p, &e, 0, 201, 0, ACK, d + 200, 200, 2, NULL);
     assert_int_equal(r.c[0].d[0].len, 400);
@@ -906,7 +907,8 @@ static void test_bad_checksum(void **state)
         x.b[x.n - 1] ^= 0x40; /* the checksum no longer matches */
         pkt_decode(p, x.b, (uint32_t)x.n, PKT_LINKTYPE_ETHERNET, PKT_DECODE_VERIFY_CHECKSUMS);
         pkt_stream_segment g;
-        assert_int_equal(pkt_streams_packet(st, p, 1, &g), 1);
+        pkt_capture_info ci = {.ts_ns = 1, .caplen = (uint32_t)x.n, .len = (uint32_t)x.n};
+        assert_int_equal(pkt_streams_packet(st, p, &ci, &g), 1);
         pkt_stream_stats s;
         pkt_streams_stats(st, &s);
         if (accept) {
@@ -955,8 +957,10 @@ static void test_options(void **state)
     pkt_stream_info info;
     assert_int_equal(pkt_stream_get_info(g.stream, &info), 0);
     assert_int_equal(info.dir[0].buffered, 3);
-    assert_int_equal(pkt_streams_packet(NULL, p, 0, NULL), PKT_ERR_INVAL);
-    assert_int_equal(pkt_streams_packet(st, NULL, 0, NULL), PKT_ERR_INVAL);
+    pkt_capture_info ci = {0};
+    assert_int_equal(pkt_streams_packet(NULL, p, &ci, NULL), PKT_ERR_INVAL);
+    assert_int_equal(pkt_streams_packet(st, NULL, &ci, NULL), PKT_ERR_INVAL);
+    assert_int_equal(pkt_streams_packet(st, p, NULL, NULL), PKT_ERR_INVAL);
     assert_int_equal(pkt_streams_expire(NULL, 0), PKT_ERR_INVAL);
     assert_int_equal(pkt_stream_get_info(NULL, &info), PKT_ERR_INVAL);
     assert_string_equal(pkt_stream_close_reason_name(PKT_STREAM_CLOSE_RST), "rst");

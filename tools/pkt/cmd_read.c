@@ -13,6 +13,7 @@
 #include "pkt/pkt.h"
 #include "print.h"
 #include "progress.h"
+#include "tcptrack.h"
 
 #if defined(__has_include)
 #if __has_include("pkt/live.h")
@@ -70,6 +71,7 @@ struct read_state {
     long long seen;     /* packets read over all files (for --skip) */
     pkt_defrag *defrag; /* --defrag: IP reassembly over all the files */
     pkt_packet *whole;  /* --defrag: a reassembled datagram, decoded */
+    struct pkt_tcptrack tcp; /* -v, --json, tcp.stream...: TCP analysis */
 };
 
 static int parse_count(const char *opt, const char *s, long long *out)
@@ -169,14 +171,22 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
             p = st->whole;
             ci = &whole_ci;
         }
+        /* A fragment held for reassembly is no segment yet. */
+        const pkt_stream_segment *seg =
+            st->defrag && dr != PKT_DEFRAG_COMPLETE && dr != PKT_DEFRAG_NOT_FRAGMENT
+                ? NULL
+                : pkt_tcptrack_packet(&st->tcp, p, ci);
         if (st->seen <= o->skip)
             continue;
         if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
             continue;
-        if (o->out.fields)
-            pkt_fields_print(stdout, o->out.fields, p, ci, NULL);
-        else
+        if (o->out.fields) {
+            pkt_fields_ctx x = {.tcp = seg};
+            pkt_fields_print(stdout, o->out.fields, p, ci, &x);
+        } else {
+            st->pr.tcp = seg;
             pkt_printer_packet(&st->pr, p, ci, frame, o->out.mode == PKT_PRINT_JSON ? name : NULL);
+        }
         st->printed++;
     }
     pkt_progress_end(&pg);
@@ -270,6 +280,18 @@ int pkt_cmd_read(int argc, char **argv)
             return PKT_EXIT_INPUT;
         }
     }
+    {
+        pkt_error err;
+        int track = o.out.fields ? pkt_fields_need_streams(o.out.fields)
+                                 : o.out.mode != PKT_PRINT_SUMMARY;
+        if (pkt_tcptrack_init(&st.tcp, track, &err) < 0) {
+            fprintf(stderr, "pkt read: %s\n", err.message);
+            pkt_defrag_free(st.defrag);
+            pkt_packet_free(st.whole);
+            pkt_fields_free(o.out.fields);
+            return PKT_EXIT_INPUT;
+        }
+    }
     pkt_printer_init(&st.pr, stdout, o.out.mode, o.out.time_mode);
     st.pr.show_anomalies = o.out.anomalies_only;
     int status = PKT_EXIT_OK;
@@ -284,6 +306,7 @@ int pkt_cmd_read(int argc, char **argv)
     }
     pkt_defrag_free(st.defrag);
     pkt_packet_free(st.whole);
+    pkt_tcptrack_free(&st.tcp);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "pkt read: cannot write the output\n");
         if (status < PKT_EXIT_INPUT)

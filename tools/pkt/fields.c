@@ -347,6 +347,29 @@ TCP_FIELD(f_tcp_options_timestamp_tsval,
 TCP_FIELD(f_tcp_options_timestamp_tsecr,
           (t->opt_present & PKT_TCPOPT_HAS_TIMESTAMP) && fmt_u(b, n, t->ts_ecr))
 
+/* From the stream tracker: tshark's conversation index, the payload
+ * length the headers declare, and relative sequence numbers. */
+static bool f_tcp_stream(FIELD_ARGS)
+{
+    return x && x->tcp && fmt_u(b, n, (uint32_t)x->tcp->index);
+}
+
+static bool f_tcp_len(FIELD_ARGS)
+{
+    /* In a fragment the length is unknown: tshark shows none. */
+    return x && x->tcp && !(x->tcp->flags & PKT_SEG_IP_FRAGMENT) && fmt_u(b, n, x->tcp->len);
+}
+
+static bool f_tcp_seq(FIELD_ARGS)
+{
+    return x && x->tcp && fmt_u(b, n, x->tcp->seq_rel);
+}
+
+static bool f_tcp_ack(FIELD_ARGS)
+{
+    return x && x->tcp && fmt_u(b, n, x->tcp->ack_rel);
+}
+
 /* ---- UDP ---- */
 
 #define UDP_FIELD(fname, expr)                                                            \
@@ -664,6 +687,10 @@ static const struct field_def fields[] = {
     {"ipv6.dst", f_ipv6_dst},
     {"tcp.srcport", f_tcp_srcport},
     {"tcp.dstport", f_tcp_dstport},
+    {"tcp.stream", f_tcp_stream},
+    {"tcp.len", f_tcp_len},
+    {"tcp.seq", f_tcp_seq},
+    {"tcp.ack", f_tcp_ack},
     {"tcp.seq_raw", f_tcp_seq_raw},
     {"tcp.ack_raw", f_tcp_ack_raw},
     {"tcp.hdr_len", f_tcp_hdr_len},
@@ -797,6 +824,16 @@ void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
             fputs(buf, out);
     }
     fputc('\n', out);
+}
+
+int pkt_fields_need_streams(const pkt_fields *f)
+{
+    for (size_t i = 0; f && i < f->count; i++) {
+        field_fn fn = f->defs[i]->fn;
+        if (fn == f_tcp_stream || fn == f_tcp_len || fn == f_tcp_seq || fn == f_tcp_ack)
+            return 1;
+    }
+    return 0;
 }
 
 void pkt_fields_free(pkt_fields *f)

@@ -20,10 +20,14 @@
 
 typedef struct pkt_fields pkt_fields;
 
-/* State kept across packets that some fields need (the TCP stream index,
- * relative sequence numbers...), filled in by the caller for each packet;
- * NULL where the caller keeps none (those fields then print empty). */
-typedef struct pkt_fields_ctx pkt_fields_ctx;
+/* State kept across packets that some fields need, filled in by the
+ * caller for each packet; NULL where the caller keeps none (those fields
+ * then print empty). */
+typedef struct pkt_fields_ctx {
+    /* The packet's TCP segment as the stream tracker saw it (tcp.stream,
+     * tcp.len, relative tcp.seq and tcp.ack); NULL when it is not one. */
+    const pkt_stream_segment *tcp;
+} pkt_fields_ctx;
 
 /*
  * pkt_fields_parse — parse a comma-separated list of tshark field names.
@@ -47,6 +51,10 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen);
  */
 void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
                       const pkt_capture_info *ci, const pkt_fields_ctx *x);
+
+/* pkt_fields_need_streams — 1 when a field of f needs the TCP stream
+ * tracker (pkt_fields_ctx.tcp), else 0. */
+int pkt_fields_need_streams(const pkt_fields *f);
 
 /* pkt_fields_free — free a parsed list; NULL is ignored. */
 void pkt_fields_free(pkt_fields *f);

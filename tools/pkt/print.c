@@ -6,6 +6,7 @@
  * carry the same fields under the same names.
  */
 #include "print.h"
+#include "tcptrack.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -987,6 +988,37 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
     }
 }
 
+/* The stream tracker's view of the TCP segment: its connection, direction,
+ * relative numbers and analysis flags. */
+static void emit_tcp_stream(struct fw *w, const pkt_stream_segment *g)
+{
+    fw_open(w, "stream", 0);
+    fw_uint(w, "index", g->index);
+    fw_str(w, "dir", g->dir == PKT_STREAM_DIR_CLIENT ? "client" : "server");
+    fw_uint(w, "len", g->len);
+    fw_uint(w, "rel_seq", g->seq_rel);
+    if (g->ack_valid)
+        fw_uint(w, "rel_ack", g->ack_rel);
+    fw_open(w, "analysis", 1);
+    const char *name;
+    for (unsigned i = 0; (name = pkt_tcptrack_flag_name(g->flags, i)) != NULL; i++)
+        fw_str(w, "", name);
+    fw_close(w);
+    fw_close(w);
+}
+
+/* Is layer i the TCP layer the stream tracker used (the last TCP layer)? */
+static int is_tracked_tcp(const pkt_packet *p, unsigned i)
+{
+    const pkt_layer *l = pkt_packet_layer_at(p, i);
+    if (l->type != PKT_LAYER_TCP)
+        return 0;
+    for (unsigned k = i + 1; k < pkt_packet_layer_count(p); k++)
+        if (pkt_packet_layer_at(p, k)->type == PKT_LAYER_TCP)
+            return 0;
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* The summary line                                                     */
 /* ------------------------------------------------------------------ */
@@ -1350,6 +1382,8 @@ static void verbose(struct pkt_printer *pr, const pkt_packet *p, const pkt_captu
         fprintf(f, "  %s: offset %u, header %u bytes, payload %u bytes\n",
                 pkt_layer_type_name(l->type), l->offset, l->contents_len, l->payload_len);
         emit_layer_fields(&w, l);
+        if (pr->tcp && is_tracked_tcp(p, i))
+            emit_tcp_stream(&w, pr->tcp);
     }
     anomaly_lines(f, p);
 }
@@ -1397,6 +1431,8 @@ static void json_packet(struct pkt_printer *pr, const pkt_packet *p, const pkt_c
                 l->contents_len, l->payload_len);
         struct fw w = {.f = f, .json = 1};
         emit_layer_fields(&w, l);
+        if (pr->tcp && is_tracked_tcp(p, i))
+            emit_tcp_stream(&w, pr->tcp);
         fputs("}}", f);
     }
     fputs("],\"anomalies\":[", f);

@@ -31,6 +31,10 @@ struct pkt_printer {
     enum pkt_print_mode mode;
     enum pkt_time_mode time_mode;
     int show_anomalies;  /* list each anomaly on its own line (--anomalies) */
+    /* The packet's TCP segment as the stream tracker saw it, set by the
+     * caller before each packet (NULL: not tracked, or not a segment):
+     * -v and --json show it as the `stream` member of the TCP layer. */
+    const pkt_stream_segment *tcp;
     /* State. */
     int have_first;
     int64_t first_ts, prev_ts;

@@ -200,10 +200,15 @@ JSON_FIELDS = [
 ]
 
 
+# The "stream" member of the TCP layer against tshark's TCP analysis.
+STREAM_FIELDS = [("index", "tcp.stream"), ("len", "tcp.len"), ("rel_seq", "tcp.seq"),
+                 ("rel_ack", "tcp.ack")]
+
+
 def check_json(output, capture):
     docs = [json.loads(l) for l in open(output)]
-    tfields = sorted({f[2] for f in JSON_FIELDS} | {"frame.number", "frame.protocols",
-                                                    "frame.len", "frame.cap_len"})
+    tfields = sorted({f[2] for f in JSON_FIELDS} | {f[1] for f in STREAM_FIELDS} |
+                     {"frame.number", "frame.protocols", "frame.len", "frame.cap_len"})
     rows = {int(r["frame.number"]): r for r in tshark_fields(capture, tfields)}
     compared = 0
     for d in docs:
@@ -243,6 +248,19 @@ def check_json(output, capture):
             if first[layer][field] != want:
                 err("packet %d: %s.%s = %r, tshark %s = %r" % (
                     n, layer, field, first[layer][field], tf, want))
+            compared += 1
+        # The stream tracker's view of the (last) TCP layer.
+        tcps = [l["fields"] for l in d["layers"] if l["type"] == "TCP"]
+        sv = tcps[-1].get("stream") if tcps else None
+        if tcps and r["tcp.stream"] != "" and sv is None:
+            err("packet %d: tshark has tcp.stream %s, pkt no stream" % (n, r["tcp.stream"]))
+        for field, tf in STREAM_FIELDS if sv else ():
+            if field not in sv:
+                continue
+            want = num(r[tf]) if r[tf] != "" else None
+            if sv[field] != want:
+                err("packet %d: TCP.stream.%s = %r, tshark %s = %r" % (n, field, sv[field], tf,
+                                                                     want))
             compared += 1
     print("json: %d packets, %d field values compared with tshark" % (len(docs), compared))
 

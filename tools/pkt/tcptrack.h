@@ -1,0 +1,37 @@
+/*
+ * pkt — per-packet TCP analysis for `pkt read` and `pkt capture`: a
+ * reassembler that only tracks (no data callback), numbered as tshark
+ * numbers tcp.stream, for the tcp.stream / tcp.seq / tcp.ack / tcp.len
+ * fields and the analysis flags of -v and --json.
+ */
+#ifndef PKT_CLI_TCPTRACK_H
+#define PKT_CLI_TCPTRACK_H
+
+#include "pkt/pkt.h"
+
+struct pkt_tcptrack {
+    pkt_streams *st;          /* NULL when not tracking */
+    pkt_stream_segment seg;   /* the last packet's segment */
+};
+
+/*
+ * pkt_tcptrack_init — start tracking (on = 1) or not (on = 0).  Timeouts
+ * are as long as they go and the connection table large, so that stream
+ * indexes match tshark's on long captures.  Returns 0, or -1 when out of
+ * memory (err says so).
+ */
+int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err);
+
+/* pkt_tcptrack_packet — feed one decoded packet; the segment info when it
+ * is a TCP segment, else (or when not tracking) NULL. */
+const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_packet *p,
+                                              const pkt_capture_info *ci);
+
+/* pkt_tcptrack_free — stop tracking. */
+void pkt_tcptrack_free(struct pkt_tcptrack *t);
+
+/* pkt_tcptrack_flags — the names of a segment's PKT_SEG_* analysis flags,
+ * one at a time: the i-th set flag's name, NULL past the last. */
+const char *pkt_tcptrack_flag_name(unsigned flags, unsigned i);
+
+#endif
