@@ -23,5 +23,6 @@ int pkt_cmd_bench(int argc, char **argv);
 int pkt_cmd_devices(int argc, char **argv);
 int pkt_cmd_capture(int argc, char **argv);
 int pkt_cmd_inject(int argc, char **argv);
+int pkt_cmd_follow(int argc, char **argv);
 
 #endif

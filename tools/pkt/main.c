@@ -9,6 +9,8 @@ static const struct pkt_cli_command commands[] = {
     {"read", "print the packets of capture files", pkt_cmd_read},
     {"stats", "counts, rates, protocol hierarchy, conversations of capture files",
      pkt_cmd_stats},
+    {"follow", "reassemble TCP streams: tcpflow's files, or one stream as tshark follows it",
+     pkt_cmd_follow},
     {"convert", "convert between pcap and pcapng", pkt_cmd_convert},
     {"bench", "time reading and decoding a capture file in memory", pkt_cmd_bench},
     {"devices", "list capture devices and their addresses", pkt_cmd_devices},
