@@ -262,9 +262,11 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
     int dir = 0;
     struct pkt_stream *c = pkt__conn_find(st, &k, &dir);
     bool syn_only = (g.flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_SYN;
-    if (c && syn_only && c->d[dir].started &&
-        !(c->d[dir].info.syn && g.seq == c->d[dir].info.isn)) {
-        /* A new SYN on these ports: a new connection. */
+    if (c && syn_only && c->d[dir].rel_set && g.seq != c->d[dir].rel_base) {
+        /* A SYN whose sequence number is not this direction's base (its
+         * SYN's, the first one seen minus one, or what the other side
+         * acknowledged first, minus one): a new connection, as tshark
+         * numbers them. */
         if (c->closed)
             pkt__conn_free(st, c);
         else

@@ -777,6 +777,16 @@ static void test_port_reuse(void **state)
     st_send(st, p, &e, 0, 9000, 0, SYN, NULL, 0, 8, &g);
     assert_int_equal(g.index, 2);
     assert_int_equal(r.c[1].close_info.reason, PKT_STREAM_CLOSE_REUSED);
+    /* An ACK seen before the SYN it follows (a reordered capture): the ACK
+     * sets the client's base (as tshark's), so the SYN starts another
+     * connection, as tshark numbers it. */
+    st_ep f = st_ep4(2, 9101, 80);
+    st_send(st, p, &f, 1, 700, 338, ACK, NULL, 0, 9, &g); /* acks 37 bytes of data */
+    assert_int_equal(g.index, 3);
+    st_send(st, p, &f, 0, 300, 0, SYN, NULL, 0, 10, &g);
+    assert_int_equal(g.index, 4);
+    st_send(st, p, &f, 1, 699, 301, SYN | ACK, NULL, 0, 11, &g);
+    assert_int_equal(g.index, 4);
     pkt_streams_free(st);
     pkt_packet_free(p);
     st_rec_free(&r);

@@ -331,25 +331,29 @@ static void print_chunk(struct follow *f, int dir, const uint8_t *d, size_t len,
             printf("%02x", d[i]);
         putchar('\n');
     } else {
+        /* tshark's layout: offset (upper-case hex), 16 bytes in two groups,
+         * the same as text. */
         for (size_t i = 0; i < len; i += 16) {
             size_t n = len - i < 16 ? len - i : 16;
-            printf("%s%08" PRIx64 "  ", tab, f->hex_off[dir] + i);
+            char line[128];
+            int w = snprintf(line, sizeof line, "%08" PRIX64 "  ", f->hex_off[dir] + i);
             for (size_t k = 0; k < 16; k++) {
-                if (k < n)
-                    printf("%02x ", d[i + k]);
-                else
-                    fputs("   ", stdout);
+                w += k < n ? snprintf(line + w, sizeof line - (size_t)w, "%02x ", d[i + k])
+                           : snprintf(line + w, sizeof line - (size_t)w, "   ");
                 if (k == 7)
-                    putchar(' ');
+                    line[w++] = ' ';
             }
-            putchar(' ');
+            line[w++] = ' ';
             for (size_t k = 0; k < n; k++) {
                 unsigned char ch = d[i + k];
-                putchar(ch >= 0x20 && ch < 0x7f ? ch : '.');
-                if (k == 7 && n > 8)
-                    putchar(' ');
+                line[w++] = (char)(ch >= 0x20 && ch < 0x7f ? ch : '.');
+                if (k == 7)
+                    line[w++] = ' ';
             }
-            putchar('\n');
+            if (line[w - 1] == ' ')
+                w--; /* as tshark: one trailing blank (the separator, or a space) goes */
+            line[w] = 0;
+            printf("%s%s\n", tab, line);
         }
         f->hex_off[dir] += len;
     }
