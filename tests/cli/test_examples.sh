@@ -71,4 +71,45 @@ PY
     grep -qx "8 fragments, 3 datagrams completed, 0 expired, 0 dropped, 0 refused, 0 still incomplete" \
         "$tmp/o" || fail "example_defrag: counters"
 fi
+# example_http_requests: pipelined requests cut across segments, the
+# segments reordered and one retransmitted, over IPv4 and IPv6; a request
+# line in the server's data is not a request.
+if command -v python3 >/dev/null; then
+    hx=$PKT_BUILD_DIR/example_http_requests
+    [ -x "$hx" ] || fail "$hx was not built"
+    PYTHONPATH="$PKT_SOURCE_DIR/tests/cli/lib" python3 - "$tmp/http.pcap" <<'PY'
+import sys
+from frames import tcp_frame, write_pcap_ts
+S, A, F, P = 2, 16, 1, 8
+reqs = (b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"POST /form HTTP/1.1\r\nContent-Length: 0\r\n\r\n"
+        b"HEAD /big HTTP/1.0\r\n\r\n")
+resp = b"HTTP/1.1 200 OK\r\nX: GET /not-a-request HTTP/1.1\r\n\r\n"
+out, t = [], 10**9
+def add(fr, late=None):
+    global t
+    out.append((t, fr)); t += 1000
+for c, s in ((bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])),
+             (bytes.fromhex("fd00" + "00" * 13 + "01"), bytes.fromhex("fd00" + "00" * 13 + "02"))):
+    add(tcp_frame(c, s, 40000, 80, 100, 0, S))
+    add(tcp_frame(s, c, 80, 40000, 900, 101, S | A))
+    cuts = [0, 7, 30, 55, 61, len(reqs)]
+    segs = [tcp_frame(c, s, 40000, 80, 101 + a, 901, A | P, reqs[a:b]) for a, b in zip(cuts, cuts[1:])]
+    for i in (1, 0, 3, 2, 2, 4):   # reordered, segment 2 twice
+        add(segs[i])
+    add(tcp_frame(s, c, 80, 40000, 901, 101 + len(reqs), A | P, resp))
+    add(tcp_frame(c, s, 40000, 80, 101 + len(reqs), 901 + len(resp), A | F))
+    add(tcp_frame(s, c, 80, 40000, 901 + len(resp), 102 + len(reqs), A | F))
+write_pcap_ts(sys.argv[1], out)
+PY
+    "$hx" "$tmp/http.pcap" >"$tmp/o" 2>"$tmp/e" || fail "example_http_requests exited $?: $(cat "$tmp/e")"
+    cat "$tmp/o"
+    printf '%s\n' "stream 0 10.9.0.1:40000 > 10.9.0.2:80  GET /index.html HTTP/1.1" \
+        "stream 0 10.9.0.1:40000 > 10.9.0.2:80  POST /form HTTP/1.1" \
+        "stream 0 10.9.0.1:40000 > 10.9.0.2:80  HEAD /big HTTP/1.0" \
+        "stream 1 fd00::1:40000 > fd00::2:80  GET /index.html HTTP/1.1" \
+        "stream 1 fd00::1:40000 > fd00::2:80  POST /form HTTP/1.1" \
+        "stream 1 fd00::1:40000 > fd00::2:80  HEAD /big HTTP/1.0" >"$tmp/want"
+    diff "$tmp/want" "$tmp/o" || fail "example_http_requests: not the six request lines"
+fi
 echo "ok"
