@@ -350,19 +350,13 @@ int pkt_streams_expire(pkt_streams *st, int64_t now_ns)
     return pkt__expire_due(st);
 }
 
-static int by_index(const void *a, const void *b)
-{
-    const struct pkt_stream *x = *(struct pkt_stream *const *)a, *y = *(struct pkt_stream *const *)b;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
 void pkt_streams_flush(pkt_streams *st)
 {
     if (!st)
         return;
     /* Closed connections kept for late packets go; closing ones close for
      * their FINs or RST; open ones for the end of the input, in order of
-     * first appearance. */
+     * first appearance (the creation list). */
     while (st->cls_head != PKT__NIL) {
         struct pkt_stream *c = pkt__conn(st, st->cls_head);
         pkt__conn_close(st, c,
@@ -370,22 +364,8 @@ void pkt_streams_flush(pkt_streams *st)
                                                                    : PKT_STREAM_CLOSE_FIN,
                         false);
     }
-    size_t n = 0;
-    for (uint32_t i = st->act_head; i != PKT__NIL; i = pkt__conn(st, i)->next)
-        n++;
-    struct pkt_stream **v = n ? malloc(n * sizeof *v) : NULL;
-    if (v) {
-        n = 0;
-        for (uint32_t i = st->act_head; i != PKT__NIL; i = pkt__conn(st, i)->next)
-            v[n++] = pkt__conn(st, i);
-        qsort(v, n, sizeof *v, by_index);
-        for (size_t i = 0; i < n; i++)
-            pkt__conn_close(st, v[i], PKT_STREAM_CLOSE_END, false);
-        free(v);
-    }
-    /* Out of memory for the sort: list order, least recent first. */
-    while (st->act_head != PKT__NIL)
-        pkt__conn_close(st, pkt__conn(st, st->act_head), PKT_STREAM_CLOSE_END, false);
+    while (st->all_head != PKT__NIL)
+        pkt__conn_close(st, pkt__conn(st, st->all_head), PKT_STREAM_CLOSE_END, false);
 }
 
 void pkt_streams_stats(const pkt_streams *st, pkt_stream_stats *s)

@@ -69,6 +69,7 @@ struct pkt_stream {
     uint32_t hnext;        /* next in the hash bucket */
     uint32_t prev, next;   /* the active or the closing list */
     uint32_t bprev, bnext; /* the list of connections holding chunks */
+    uint32_t aprev, anext; /* every connection, in order of creation (index) */
     uint32_t chunks;       /* chunks held, both directions */
     uint8_t list;          /* PKT__LIST_* */
     uint8_t in_blist;
@@ -101,6 +102,7 @@ struct pkt_streams {
     uint32_t act_head, act_tail; /* open connections, least recent first */
     uint32_t cls_head, cls_tail; /* closed or closing ones, least recent first */
     uint32_t buf_head, buf_tail; /* connections holding chunks */
+    uint32_t all_head, all_tail; /* every connection, oldest first */
     uint64_t next_index;
     int64_t now;                 /* the largest packet time seen */
     bool now_set;

@@ -33,6 +33,7 @@ int pkt__streams_alloc(pkt_streams *st)
     st->act_head = st->act_tail = PKT__NIL;
     st->cls_head = st->cls_tail = PKT__NIL;
     st->buf_head = st->buf_tail = PKT__NIL;
+    st->all_head = st->all_tail = PKT__NIL;
     st->stats.chunks_total = st->nchunks;
     return 0;
 }
@@ -233,6 +234,13 @@ struct pkt_stream *pkt__conn_new(pkt_streams *st, const struct pkt__key *k, bool
     memcpy(c->addr[1 - s], k->dst, 16);
     c->port[1 - s] = k->dport;
     c->prev = c->next = c->bprev = c->bnext = PKT__NIL;
+    c->aprev = st->all_tail;
+    c->anext = PKT__NIL;
+    if (st->all_tail != PKT__NIL)
+        pkt__conn(st, st->all_tail)->anext = id;
+    else
+        st->all_head = id;
+    st->all_tail = id;
     for (int d = 0; d < 2; d++)
         c->d[d].head = c->d[d].tail = PKT__NIL;
     c->index = st->next_index++;
@@ -255,6 +263,14 @@ void pkt__conn_free(pkt_streams *st, struct pkt_stream *c)
         *link = c->hnext;
     list_unlink(st, c);
     blist_unlink(st, c);
+    if (c->aprev != PKT__NIL)
+        pkt__conn(st, c->aprev)->anext = c->anext;
+    else
+        st->all_head = c->anext;
+    if (c->anext != PKT__NIL)
+        pkt__conn(st, c->anext)->aprev = c->aprev;
+    else
+        st->all_tail = c->aprev;
     if (!c->closed)
         st->stats.open_now--;
     c->owner = NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "decode_cases.h"
+#include "streamtest.h"
 #include "testutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -126,11 +127,80 @@ static void test_source_no_allocation(void **state)
     tbuf_free(&b);
 }
 
+static int count_bytes(void *user, pkt_stream *s, int dir, const uint8_t *data, size_t len,
+                       uint64_t gap, int64_t ts)
+{
+    *(uint64_t *)user += len + gap;
+    return 0;
+}
+
+/* TCP reassembly allocates nothing per packet: 3,000 connections through a
+ * table of 64 (so most are evicted), each a handshake, 6 data segments
+ * sent out of order with a duplicate and a loss, and FINs (or none); the pool is
+ * small enough for the memcap to bite too. */
+static void test_stream_no_allocation(void **state)
+{
+    enum { CONNS = 3000, PER = 11 };
+    pb *x = __libc_calloc((size_t)CONNS * PER, sizeof *x);
+    assert_non_null(x);
+    uint8_t data[600];
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7);
+    static const int order[6] = {1, 0, 3, 3, 5, 4}; /* 2 lost, 3 twice */
+    size_t n = 0;
+    for (unsigned c = 0; c < CONNS; c++) {
+        st_ep e = st_ep4((uint8_t)c, (uint16_t)(1024 + c), 80);
+        e.b[3] = (uint8_t)(c >> 8);
+        uint32_t ci = c * 100000u, si = c * 7777u;
+        st_build(&x[n++], &e, 0, ci, 0, PKT_TCP_SYN, NULL, 0);
+        st_build(&x[n++], &e, 1, si, ci + 1, PKT_TCP_SYN | PKT_TCP_ACK, NULL, 0);
+        st_build(&x[n++], &e, 0, ci + 1, si + 1, PKT_TCP_ACK, NULL, 0);
+        for (int k = 0; k < 6; k++)
+            st_build(&x[n++], &e, 0, ci + 1 + (uint32_t)order[k] * 100, si + 1, PKT_TCP_ACK,
+                     data + order[k] * 100, 100);
+        /* odd connections never close: they are evicted */
+        uint16_t fin = c & 1 ? 0 : PKT_TCP_FIN;
+        st_build(&x[n++], &e, 0, ci + 601, si + 1, fin | PKT_TCP_ACK, NULL, 0);
+        st_build(&x[n++], &e, 1, si + 1, ci + 602, fin | PKT_TCP_ACK, NULL, 0);
+    }
+    pkt_streams_options o = {0};
+    o.max_connections = 64;
+    o.memcap = 40 * PKT_STREAM_CHUNK;
+    uint64_t bytes = 0;
+    pkt_stream_callbacks cb = {NULL, count_bytes, NULL};
+    pkt_streams *st = pkt_streams_new(&o, &cb, &bytes, NULL);
+    assert_non_null(st);
+    pkt_packet *p = pkt_packet_new();
+    allocs = 0;
+    counting = 1;
+    /* interleave connections 8 at a time so that many are open at once */
+    for (size_t base = 0; base < CONNS; base += 8)
+        for (unsigned k = 0; k < PER; k++)
+            for (size_t c = base; c < base + 8 && c < CONNS; c++)
+                st_feed(st, p, &x[c * PER + k], (int64_t)(c * PER + k) * 1000, NULL);
+    pkt_streams_flush(st);
+    counting = 0;
+    pkt_stream_stats s;
+    pkt_streams_stats(st, &s);
+    printf("%zu segments, %llu connections, %llu evicted, %llu memcap gaps: %lu allocations\n", n,
+           (unsigned long long)s.connections, (unsigned long long)s.evictions,
+           (unsigned long long)s.gaps_memcap, allocs);
+    assert_int_equal(s.connections, CONNS);
+    assert_true(s.evictions > CONNS / 4);
+    assert_int_equal(bytes, (uint64_t)CONNS * 600);
+    assert_int_equal(s.gap_bytes, (uint64_t)CONNS * 100);
+    assert_int_equal(allocs, 0);
+    pkt_streams_free(st);
+    pkt_packet_free(p);
+    __libc_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_allocation),
         cmocka_unit_test(test_source_no_allocation),
+        cmocka_unit_test(test_stream_no_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
