@@ -402,7 +402,8 @@ static void text_dir(const char *who, const pkt_stream_dir_info *d)
 {
     printf(", %s %" PRIu64 " bytes", who, d->bytes);
     if (d->gap_bytes)
-        printf(" (%" PRIu64 " missing in %" PRIu64 " gaps)", d->gap_bytes, d->gaps);
+        printf(" (%" PRIu64 " missing in %" PRIu64 " gap%s)", d->gap_bytes, d->gaps,
+               d->gaps == 1 ? "" : "s");
 }
 
 /* INDEX CLIENT > SERVER: REASON, client N bytes (M missing in G gaps), server ... */
