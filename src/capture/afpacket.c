@@ -170,7 +170,8 @@ static int device_exists(const afp *A)
 static int afp_wait(pkt_handle *h, int64_t deadline)
 {
     afp *A = h->priv;
-    if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+    if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
+        __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
         return PKT_ERR_BREAK;
     int wait = AFP_POLL_SLICE_MS;
     if (A->timeout_ns > 0) {

@@ -407,7 +407,8 @@ static int live_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
         if (r < 0)
             return live_read_error(h, pcap_geterr(L->p));
         /* Nothing buffered: wait. */
-        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+        if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
+            __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
             return PKT_ERR_BREAK;
         int wait = LIVE_POLL_SLICE_MS;
         if (L->timeout_ns > 0) {

@@ -88,7 +88,8 @@ static inline int pkt__handle_read_open(pkt_handle *h, const uint8_t **data,
 {
     for (;;) {
         /* pkt_handle_break: one break interrupts one read. */
-        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+        if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
+            __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
             return PKT_ERR_BREAK;
         int r = h->ops->next(h, data, ci);
         if (r == PKT_ERR_READ || r == PKT_ERR_EOF) {
