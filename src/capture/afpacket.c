@@ -45,8 +45,6 @@
 #include "capture/live_int.h"
 #include "core/errbuf.h"
 
-/* Longest single wait in poll(), as in live.c. */
-#define AFP_POLL_SLICE_MS 100
 /* Bytes reserved in front of each frame for a VLAN tag. */
 #define AFP_VLAN_LEN 4
 /* Largest frame the ring is sized for: a 64 KiB (GSO) packet, its Ethernet
@@ -82,19 +80,13 @@ typedef struct afp {
     uint64_t packets, drops, freezes;
     uint64_t ifdrop_base;
     int err_polls;
+    int down;           /* the device went down (ENETDOWN) and is not seen up since */
 } afp;
 
 static int afp_fail(pkt_handle *h, int code, const char *what, int e)
 {
     afp *A = h->priv;
     return pkt__handle_fail(h, code, "%s on '%s': %s", what, A->device, strerror(e));
-}
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* ---- The interface's drop count (rtnetlink, in the socket's namespace) */
@@ -167,64 +159,49 @@ static int device_exists(const afp *A)
 
 /* Wait for the current block: 1 when it may be ready, PKT_TIMEOUT,
  * PKT_ERR_BREAK or PKT_ERR_READ. */
+static int afp_gone(pkt_handle *h)
+{
+    afp *A = h->priv;
+    pkt__handle_fail(h, PKT_ERR_NO_SUCH_DEVICE, "device '%s' went away: the interface disappeared",
+                     A->device);
+    return PKT_ERR_READ;
+}
+
 static int afp_wait(pkt_handle *h, int64_t deadline)
 {
     afp *A = h->priv;
-    if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
-        __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
-        return PKT_ERR_BREAK;
-    int wait = AFP_POLL_SLICE_MS;
-    if (A->timeout_ns > 0) {
-        int64_t left = deadline - mono_ns();
-        if (left <= 0)
-            return PKT_TIMEOUT;
-        int64_t ms = left / 1000000 + (left % 1000000 != 0);
-        if (ms < wait)
-            wait = (int)ms;
+    short revents;
+    /* A device taken down reports ENETDOWN once, while it still exists;
+     * removing it afterwards reports nothing.  So while it is down, every
+     * wait (at most 100 ms) asks whether it is still there. */
+    if (A->down && !device_exists(A))
+        return afp_gone(h);
+    int w = pkt__live_wait(h, A->fd, A->efd, A->timeout_ns, deadline, A->device, &revents);
+    if (w != 1)
+        return w;
+    if (!(revents & (POLLERR | POLLHUP | POLLNVAL))) {
+        A->err_polls = 0;
+        return 1;
     }
-    struct pollfd pfd[2] = {{A->fd, POLLIN, 0}, {A->efd, POLLIN, 0}};
-    int pr = poll(pfd, 2, wait);
-    if (pr < 0) {
-        if (errno == EINTR)
-            return 1;
-        pkt__handle_fail(h, PKT_ERR_READ, "poll on '%s' failed: %s", A->device, strerror(errno));
-        return PKT_ERR_READ;
-    }
-    if (pfd[1].revents & POLLIN) {
-        uint64_t v;
-        ssize_t n = read(A->efd, &v, sizeof v); /* drain; the flag decides */
-        (void)n;
-    }
-    if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-        int soerr = 0;
-        socklen_t sl = sizeof soerr;
-        if (getsockopt(A->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-            soerr = errno;
-        if (soerr == ENETDOWN || soerr == 0) {
-            /* Down is not an error (it captures again once it is up);
-             * gone is. */
-            if (!device_exists(A)) {
-                pkt__handle_fail(h, PKT_ERR_NO_SUCH_DEVICE,
-                                 "device '%s' went away: the interface disappeared", A->device);
-                return PKT_ERR_READ;
-            }
-            if (soerr == 0 && ++A->err_polls > 2 && (pfd[0].revents & (POLLHUP | POLLNVAL))) {
-                pkt__handle_fail(h, PKT_ERR_READ, "read error on '%s': the capture socket was "
-                                                  "closed (device gone?)",
-                                 A->device);
-                return PKT_ERR_READ;
-            }
-            if (soerr == ENETDOWN) {
-                /* wait for it to come back without spinning */
-                struct timespec ts = {0, 10 * 1000000};
-                nanosleep(&ts, NULL);
-            }
-            return 1;
-        }
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (getsockopt(A->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+        soerr = errno;
+    if (soerr != ENETDOWN && soerr != 0) {
         pkt__handle_fail(h, PKT_ERR_READ, "read error on '%s': %s", A->device, strerror(soerr));
         return PKT_ERR_READ;
     }
-    A->err_polls = 0;
+    /* Down is not an error (it captures again once it is up); gone is. */
+    if (!device_exists(A))
+        return afp_gone(h);
+    if (soerr == ENETDOWN)
+        A->down = 1;
+    if (soerr == 0 && ++A->err_polls > 2 && (revents & (POLLHUP | POLLNVAL))) {
+        pkt__handle_fail(h, PKT_ERR_READ,
+                         "read error on '%s': the capture socket was closed (device gone?)",
+                         A->device);
+        return PKT_ERR_READ;
+    }
     return 1;
 }
 
@@ -239,7 +216,7 @@ static int afp_corrupt(pkt_handle *h, const char *what)
 static int afp_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
 {
     afp *A = h->priv;
-    int64_t deadline = A->timeout_ns > 0 ? mono_ns() + A->timeout_ns : 0;
+    int64_t deadline = A->timeout_ns > 0 ? pkt__mono_ns() + A->timeout_ns : 0;
     for (;;) {
         if (!A->bd) {
             struct tpacket_block_desc *bd =
@@ -252,6 +229,7 @@ static int afp_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
                 continue;
             }
             A->bd = bd;
+            A->down = 0; /* packets again: it is up */
             A->left = bd->hdr.bh1.num_pkts;
             A->off = bd->hdr.bh1.offset_to_first_pkt;
         }
@@ -487,11 +465,7 @@ static int afp_set_filter(pkt_handle *h, void *program)
 static void afp_wakeup(pkt_handle *h)
 {
     afp *A = h->priv;
-    int saved = errno;
-    uint64_t one = 1;
-    ssize_t n = write(A->efd, &one, sizeof one);
-    (void)n;
-    errno = saved;
+    pkt__live_wake(A->efd);
 }
 
 static int afp_selectable_fd(const pkt_handle *h)

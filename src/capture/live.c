@@ -358,7 +358,7 @@ static int live_fail_pcap(pkt_handle *h, int code, const char *what)
     return pkt__handle_fail(h, code, "%s on '%s': %s", what, L->device, pcap_geterr(L->p));
 }
 
-static int64_t now_ns(void)
+int64_t pkt__mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -385,7 +385,7 @@ static int live_read_error(pkt_handle *h, const char *pmsg)
 static int live_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
 {
     live *L = h->priv;
-    int64_t deadline = L->timeout_ns > 0 ? now_ns() + L->timeout_ns : 0;
+    int64_t deadline = L->timeout_ns > 0 ? pkt__mono_ns() + L->timeout_ns : 0;
     for (;;) {
         struct pcap_pkthdr *hdr;
         const u_char *d;
@@ -407,31 +407,11 @@ static int live_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
         if (r < 0)
             return live_read_error(h, pcap_geterr(L->p));
         /* Nothing buffered: wait. */
-        if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
-            __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
-            return PKT_ERR_BREAK;
-        int wait = LIVE_POLL_SLICE_MS;
-        if (L->timeout_ns > 0) {
-            int64_t left = deadline - now_ns();
-            if (left <= 0)
-                return PKT_TIMEOUT;
-            int64_t ms = left / 1000000 + (left % 1000000 != 0);
-            if (ms < wait)
-                wait = (int)ms;
-        }
-        struct pollfd pfd[2] = {{L->fd, POLLIN, 0}, {L->efd, POLLIN, 0}};
-        int pr = poll(pfd, 2, wait);
-        if (pr < 0) {
-            if (errno == EINTR)
-                continue;
-            return pkt__handle_fail(h, PKT_ERR_READ, "poll on '%s' failed: %s", L->device,
-                                    strerror(errno));
-        }
-        if (pfd[1].revents & POLLIN) {
-            uint64_t v;
-            ssize_t n = read(L->efd, &v, sizeof v); /* drain; the flag decides */
-            (void)n;
-        }
+        short revents;
+        int w = pkt__live_wait(h, L->fd, L->efd, L->timeout_ns, deadline, L->device, &revents);
+        if (w != 1)
+            return w;
+        struct pollfd pfd[1] = {{L->fd, POLLIN, revents}};
         if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
             /* libpcap reports the error on its next read; if it does not,
              * ask the socket so that we never spin. */
@@ -539,15 +519,52 @@ static int live_set_filter(pkt_handle *h, void *prog)
     return 0;
 }
 
-static void live_wakeup(pkt_handle *h)
+void pkt__live_wake(int efd)
 {
     /* Async-signal-safe: write(2) on an eventfd; errno preserved. */
-    live *L = h->priv;
     int saved = errno;
     uint64_t one = 1;
-    ssize_t n = write(L->efd, &one, sizeof one);
+    ssize_t n = write(efd, &one, sizeof one);
     (void)n;
     errno = saved;
+}
+
+int pkt__live_wait(pkt_handle *h, int fd, int efd, int64_t timeout_ns, int64_t deadline,
+                   const char *dev, short *revents)
+{
+    *revents = 0;
+    if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
+        __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+        return PKT_ERR_BREAK;
+    int wait = LIVE_POLL_SLICE_MS;
+    if (timeout_ns > 0) {
+        int64_t left = deadline - pkt__mono_ns();
+        if (left <= 0)
+            return PKT_TIMEOUT;
+        int64_t ms = left / 1000000 + (left % 1000000 != 0);
+        if (ms < wait)
+            wait = (int)ms;
+    }
+    struct pollfd pfd[2] = {{fd, POLLIN, 0}, {efd, POLLIN, 0}};
+    int pr = poll(pfd, 2, wait);
+    if (pr < 0) {
+        if (errno == EINTR)
+            return 1; /* *revents 0: the caller looks again */
+        return pkt__handle_fail(h, PKT_ERR_READ, "poll on '%s' failed: %s", dev, strerror(errno));
+    }
+    if (pfd[1].revents & POLLIN) {
+        uint64_t v;
+        ssize_t n = read(efd, &v, sizeof v); /* drain; the flag decides */
+        (void)n;
+    }
+    *revents = pfd[0].revents;
+    return 1;
+}
+
+static void live_wakeup(pkt_handle *h)
+{
+    live *L = h->priv;
+    pkt__live_wake(L->efd);
 }
 
 static int live_selectable_fd(const pkt_handle *h)

@@ -44,4 +44,20 @@ pkt_handle *pkt__afpacket_activate(pkt_inactive *in, pkt_error *err);
  * libpcap's own words. */
 int pkt__live_error(int status, const char *dev, const char *detail, char *msg);
 
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t pkt__mono_ns(void);
+
+/* The wait of both backends' reads when nothing is buffered: a pending
+ * pkt_handle_break, then poll() on the capture descriptor fd and the
+ * eventfd efd for at most 100 ms or until `deadline` (pkt__mono_ns time;
+ * only when timeout_ns > 0).  Returns 1 with fd's poll revents in
+ * *revents (0 when a signal interrupted the wait); PKT_TIMEOUT (0) at the
+ * deadline; PKT_ERR_BREAK; PKT_ERR_READ (recorded on h, naming dev). */
+int pkt__live_wait(pkt_handle *h, int fd, int efd, int64_t timeout_ns, int64_t deadline,
+                   const char *dev, short *revents);
+
+/* pkt_handle_break's wakeup: one write(2) to the eventfd; async-signal-safe,
+ * errno preserved. */
+void pkt__live_wake(int efd);
+
 #endif

@@ -17,25 +17,14 @@ for c in ip tcpreplay python3; do
 done
 FLOWSPY=$PKT_SOURCE_DIR/tests/cli/lib/flows.py
 A=pktwka$$; B=pktwkb$$; VA=pwa$$; VB=pwb$$
+. "$PKT_SOURCE_DIR/tests/cli/capture_lib.sh"
 TMP=$(mktemp -d)
 CAP_PID=
-cleanup() {
-    [ -n "$CAP_PID" ] && kill "$CAP_PID" 2>/dev/null
-    ip netns del "$A" 2>/dev/null; ip netns del "$B" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap '[ -n "$CAP_PID" ] && kill "$CAP_PID" 2>/dev/null; ip netns del "$A" 2>/dev/null
+      ip netns del "$B" 2>/dev/null; rm -rf "$TMP"' EXIT
 if ! ip netns add "$A" 2>/dev/null; then echo "SKIPPED: 'ip netns add' fails here"; exit 77; fi
-set -e
-ip netns add "$B"
-ip link add "$VA" address 02:00:00:80:00:01 netns "$A" type veth peer name "$VB" \
-    address 02:00:00:80:00:02 netns "$B"
-for nd in "$A:$VA" "$B:$VB"; do
-    ns=${nd%%:*}; dev=${nd#*:}
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip -n "$ns" link set "$dev" up
-    ip netns exec "$ns" ethtool -K "$dev" tso off gso off gro off >/dev/null 2>&1 || true
-done
+veth_pair "$A" "$VA" 02:00:00:80:00:01 "$B" "$VB" 02:00:00:80:00:02 ||
+    { echo "FAIL: cannot make the veth pair"; exit 1; }
 set +e
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
