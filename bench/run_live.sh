@@ -93,7 +93,7 @@ run_one() {
     pps=$(sed -n 's/.*Rated: .*, \([0-9.]*\) pps.*/\1/p' "$TMP/replay.out")
     if [ "$tool" != tcpdump ]; then
         captured=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$TMP/cap.err")
-        dropped=$(sed -n 's/.*, \([0-9]*\) dropped by kernel.*/\1/p' "$TMP/cap.err")
+        dropped=$(sed -n 's/^[0-9]* packets captured, .*, \([0-9]*\) dropped by kernel$/\1/p' "$TMP/cap.err")
     else
         captured=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$TMP/cap.err")
         dropped=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$TMP/cap.err")
@@ -103,23 +103,26 @@ run_one() {
     local infile=0 f
     for f in "${out/\%n/0}" "${out/\%n/1}"; do
         [ -e "$f" ] || continue
-        infile=$((infile + $(tcpdump -n -r "$f" 2>/dev/null | wc -l)))
+        infile=$((infile + $(tcpdump -n -r "$f" 2>"$TMP/count.err" | wc -l)))
         [ "$out" = "${out/\%n/}" ] && break
     done
     echo "$sent ${pps%.*} $captured $dropped $cpu $infile"
+    [ -n "${DEBUG:-}" ] && cat "$TMP/count.err" >&2
     rm -f "$TMP"/pkt*.pcap "$TMP/tcpdump.pcap"
 }
 
 # consumer_one WORKERS BACKEND live|drain: one capture_flows run; prints
 # its total line and the replay's rate
 consumer_one() {
-    local n=$1 be=$2 how=$3 before pid
-    before=$(packet_sockets)
+    local n=$1 be=$2 how=$3 pid
     ip netns exec "$B" "$CAPTURE_FLOWS" -i "$VB" -n "$n" --backend "$be" -B "${BUF:-268435456}" \
         $([ "$how" = drain ] && echo --drain) >"$TMP/cf.out" 2>"$TMP/cf.err" &
     pid=$!
-    for _ in $(seq 200); do [ "$(packet_sockets)" -ge $((before + n)) ] && break; sleep 0.05; done
-    sleep 0.5
+    # every worker in its fanout group before the traffic starts: a member
+    # joining later changes where flows go (the hash is taken modulo the
+    # members there are)
+    for _ in $(seq 400); do grep -q "ready" "$TMP/cf.err" 2>/dev/null && break; sleep 0.05; done
+    sleep 0.2
     ip netns exec "$A" tcpreplay --topspeed --loop="$LOOPS" -i "$VA" "$TMP/flows.pcap" \
         >"$TMP/replay.out" 2>&1
     local pps
@@ -140,6 +143,7 @@ if [ "${MODE:-}" = consumer ]; then
     [ -x "$CAPTURE_FLOWS" ] || { echo "build capture_flows first (cmake --build build --target capture_flows)" >&2; exit 1; }
     LOOPS=${1:-3}
     python3 tests/cli/lib/flows.py gen "$TMP/flows.pcap" 200000 2 02:00:00:79:00:02
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     for run in $(seq "$RUNS"); do
         for how in live drain; do
             for cfg in "1 pcap" "1 afpacket" "2 afpacket"; do
