@@ -17,7 +17,8 @@
 // was done and that both peers see the same packets).  Mode "load" only loads
 // the packets; with -once, a mode runs exactly one pass and prints no timing
 // worth reading, which is what callgrind measures (run with
-// GODEBUG=asyncpreemptoff=1 so the runtime sends no preemption signals).
+// GODEBUG=asyncpreemptoff=1 so the runtime sends no preemption signals, and
+// cpu.rdtscp=off: valgrind does not emulate RDTSCP on AMD hosts).
 //
 // usage: gopacket_decode [-mode all|dlp|newpacket|load] [-once] [-n N] [-repeats R] FILE.pcap
 package main

@@ -63,6 +63,10 @@ typedef struct pkt_capture_info {
     uint32_t comment_len;
     uint64_t offset;     /* byte offset of the packet's record in the
                             (uncompressed) file; 0 for live captures */
+    uint64_t frame;      /* the packet's number, from 1: its record number in
+                            the file, counting records a BPF filter skipped
+                            (tshark's and tcpdump -#'s frame number); for live
+                            handles, packets the handle received */
 } pkt_capture_info;
 
 /* Capture file formats. */

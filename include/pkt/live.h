@@ -192,6 +192,84 @@ PKT_API int pkt_inactive_set_timestamp_precision(pkt_inactive *in, int precision
  * after activation). */
 PKT_API int pkt_inactive_set_direction(pkt_inactive *in, pkt_direction dir);
 
+/* Capture backends (pkt_inactive_set_backend). */
+typedef enum pkt_backend {
+    PKT_BACKEND_PCAP = 0,     /* libpcap (the default) */
+    PKT_BACKEND_AFPACKET = 1, /* libpkt's own AF_PACKET TPACKET_V3 socket (Linux) */
+} pkt_backend;
+
+/* Kernel buffer (ring) size used when pkt_inactive_set_buffer_size was not
+ * called: libpcap's default, for both backends. */
+#define PKT_DEFAULT_BUFFER_SIZE (2 * 1024 * 1024)
+
+/*
+ * pkt_inactive_set_backend — which code captures for this handle.
+ *
+ * PKT_BACKEND_PCAP (the default): libpcap, exactly as the seed's pcap
+ * package; every device kind libpcap knows ("any", monitor mode, USB,
+ * netfilter, ...), and what users of libpcap expect byte for byte.
+ * PKT_BACKEND_AFPACKET: a native AF_PACKET socket with a TPACKET_V3 ring
+ * mapped into the process (Linux only).  It adds PACKET_FANOUT
+ * (pkt_inactive_set_fanout), packet directions in pkt_capture_info.flags
+ * and the ring's freeze count in pkt_stats; it captures on one named
+ * device of an Ethernet, loopback or raw-IP type (others, and "any", fail
+ * at activation with PKT_ERR_UNSUPPORTED) and has no monitor mode.  Reads,
+ * timeouts, breaks, filters, statistics and injection behave as with
+ * libpcap (tests/unit/test_live.c runs the same tests on both).
+ * The ring: its block size is the buffer size / 8 rounded down to a power
+ * of two, at least what one frame of the snaplen needs (capped at 64 KiB +
+ * headers) and at most 1 MiB (unless a frame needs more); as many blocks as
+ * fit the buffer size (at least 2); a block is handed over when full or
+ * after the timeout's absolute value (1 ms in immediate mode, the kernel's
+ * default for a timeout of 0).
+ * Zero-copy reads point into the ring: the data stays valid until the next
+ * read on the handle (the read that moves past the packet's ring block gives
+ * the block back to the kernel) or pkt_handle_close.
+ * Returns 0; PKT_ERR_INVAL for a NULL handle or an unknown backend;
+ * PKT_ERR_UNSUPPORTED when the system has no AF_PACKET;
+ * PKT_ERR_ALREADY_ACTIVATED.
+ */
+PKT_API int pkt_inactive_set_backend(pkt_inactive *in, pkt_backend backend);
+
+/* PACKET_FANOUT modes (the kernel's PACKET_FANOUT_* values). */
+typedef enum pkt_fanout_mode {
+    PKT_FANOUT_HASH = 0,     /* by the flow hash: both directions of a TCP/UDP
+                                connection go to one member (the kernel's
+                                symmetric hash of addresses and ports) */
+    PKT_FANOUT_LB = 1,       /* round robin */
+    PKT_FANOUT_CPU = 2,      /* by the CPU the packet arrived on */
+    PKT_FANOUT_ROLLOVER = 3, /* fill one member, then the next */
+    PKT_FANOUT_RND = 4,      /* random */
+    PKT_FANOUT_QM = 5,       /* by the NIC's receive queue (skb queue mapping) */
+} pkt_fanout_mode;
+
+/* Fanout flags, or-ed into `flags` of pkt_inactive_set_fanout. */
+#define PKT_FANOUT_FLAG_ROLLOVER 0x1000u /* a full member's packets go to the next */
+#define PKT_FANOUT_FLAG_DEFRAG 0x8000u   /* reassemble IP fragments before hashing
+                                            (members then see whole datagrams) */
+
+/*
+ * pkt_inactive_set_fanout — make the handle a member of a PACKET_FANOUT
+ * group: every packet of the device goes to exactly one member of the
+ * group (sockets of one network namespace, same device, same mode and
+ * flags, joined with the same group_id), spread by `mode`.  Open one handle
+ * per thread or process with the same arguments; each reads its share.
+ * Needs the AF_PACKET backend (pkt_inactive_set_backend): activating a
+ * libpcap-backend handle with a fanout fails with PKT_ERR_UNSUPPORTED.
+ * A member joins with a drop-all filter in place, so no packet reaches it
+ * outside the group while it joins; a packet is never seen twice.
+ *
+ * group_id: any 16-bit number shared by the members (e.g. the process id).
+ * mode:     a pkt_fanout_mode.
+ * flags:    0 or PKT_FANOUT_FLAG_ROLLOVER | PKT_FANOUT_FLAG_DEFRAG.
+ * Returns 0; PKT_ERR_INVAL for a NULL handle, an unknown mode or flag;
+ * PKT_ERR_ALREADY_ACTIVATED.  Activation fails with PKT_ERR_IO when the
+ * kernel refuses to join (e.g. a group of that id exists with another mode:
+ * the message says so).
+ */
+PKT_API int pkt_inactive_set_fanout(pkt_inactive *in, uint16_t group_id, int mode,
+                                    unsigned flags);
+
 /*
  * pkt_inactive_supported_timestamps — the timestamp sources the device
  * offers (the seed's SupportedTimestamps).
@@ -229,11 +307,17 @@ PKT_API const char *pkt_inactive_error(const pkt_inactive *in);
 typedef struct pkt_stats {
     uint64_t received;   /* packets that passed the filter */
     uint64_t dropped;    /* dropped by the kernel: no room in the buffer */
-    uint64_t ifdropped;  /* dropped by the interface or its driver */
+    uint64_t ifdropped;  /* dropped by the interface or its driver (since the
+                            handle was opened: the device's count, the same
+                            for every handle on it) */
+    uint64_t frozen;     /* AF_PACKET backend: times the ring was full and the
+                            kernel froze it (tp_freeze_q_cnt); 0 with libpcap */
 } pkt_stats;
 
 /*
- * pkt_handle_stats — the handle's counters since it was opened.
+ * pkt_handle_stats — the handle's counters since it was opened, cumulative
+ * as libpcap's: received counts every packet the kernel filter passed,
+ * dropped ones included (tcpdump's "received by filter").
  * Returns 0; PKT_ERR_INVAL for NULL; PKT_ERR_UNSUPPORTED for a file handle;
  * PKT_ERR_PCAP when libpcap fails (message in pkt_handle_error).
  */
@@ -296,6 +380,13 @@ PKT_API int64_t pkt_handle_timestamp_resolution_ns(const pkt_handle *h);
  * reader, then close.  Returns 0, or PKT_ERR_INVAL for NULL.
  */
 PKT_API int pkt_handle_break(pkt_handle *h);
+
+/*
+ * pkt_handle_backend — which backend captures for a live handle.
+ * Returns PKT_BACKEND_PCAP or PKT_BACKEND_AFPACKET; PKT_ERR_INVAL for NULL;
+ * PKT_ERR_UNSUPPORTED for a file handle.
+ */
+PKT_API int pkt_handle_backend(const pkt_handle *h);
 
 /*
  * pkt_handle_selectable_fd — a descriptor that becomes readable when a live

@@ -53,9 +53,8 @@ struct pkt_bpf {
     pkt_bpf_insn *pub;      /* the same program in the public shape */
 };
 
-/* Compile expr for link_type/snaplen into *prog (pcap_freecode it). */
-static int compile_dead(const char *expr, uint32_t link_type, int snaplen,
-                        struct bpf_program *prog, pkt_error *err)
+int pkt__bpf_compile_dead(const char *expr, uint32_t link_type, int snaplen, uint32_t netmask,
+                          void *prog, pkt_error *err)
 {
     if (!expr) {
         pkt__error_set(err, PKT_ERR_INVAL, "no filter expression given");
@@ -68,7 +67,7 @@ static int compile_dead(const char *expr, uint32_t link_type, int snaplen,
         pkt__error_set(err, PKT_ERR_NOMEM, "cannot compile filter '%s': out of memory", expr);
         return PKT_ERR_NOMEM;
     }
-    if (pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+    if (pcap_compile(p, prog, expr, 1, netmask) < 0) {
         const char *lt = pkt_linktype_name(link_type);
         pkt__error_set(err, PKT_ERR_FILTER,
                        "bad filter expression '%s' for link type %s (%u): %s; see pcap-filter(7) "
@@ -164,7 +163,7 @@ int pkt_bpf_compile(const char *expr, uint32_t link_type, int snaplen, pkt_bpf_i
         return PKT_ERR_INVAL;
     }
     struct bpf_program prog;
-    int r = compile_dead(expr, link_type, snaplen, &prog, err);
+    int r = pkt__bpf_compile_dead(expr, link_type, snaplen, PCAP_NETMASK_UNKNOWN, &prog, err);
     if (r < 0)
         return r;
     size_t n = prog.bf_len;
@@ -188,7 +187,7 @@ int pkt_bpf_compile(const char *expr, uint32_t link_type, int snaplen, pkt_bpf_i
 pkt_bpf *pkt_bpf_new(const char *expr, uint32_t link_type, int snaplen, pkt_error *err)
 {
     struct bpf_program prog;
-    if (compile_dead(expr, link_type, snaplen, &prog, err) < 0)
+    if (pkt__bpf_compile_dead(expr, link_type, snaplen, PCAP_NETMASK_UNKNOWN, &prog, err) < 0)
         return NULL;
     pkt_bpf *f = bpf_from_insns(prog.bf_insns, prog.bf_len, link_type, err);
     pcap_freecode(&prog);

@@ -24,20 +24,12 @@
 
 #include "core/errbuf.h"
 #include "core/handle_int.h"
+#include "capture/live_int.h"
 #include "pkt/live.h"
 
 /* Longest single wait in poll(); the eventfd wakes the reader at once, this
  * only bounds the damage should a wakeup ever be lost. */
 #define LIVE_POLL_SLICE_MS 100
-
-struct pkt_inactive {
-    pcap_t *p;       /* NULL once handed to an active handle */
-    char *device;
-    int spent;       /* pkt_inactive_activate was called */
-    int64_t timeout_ns;
-    int direction;   /* -1: not set */
-    char err[PKT_ERRBUF_SIZE];
-};
 
 typedef struct live {
     pcap_t *p;
@@ -53,8 +45,9 @@ typedef struct live {
 /* ---- Messages ------------------------------------------------------ */
 
 /* Map a libpcap activation (or can_set_rfmon) status to a code and a
- * message that says what to do. */
-static int activation_error(int status, const char *dev, const char *pcap_msg, char *msg)
+ * message that says what to do (the AF_PACKET backend maps its errors to
+ * the same statuses, so both say the same). */
+int pkt__live_error(int status, const char *dev, const char *pcap_msg, char *msg)
 {
     switch (status) {
     case PCAP_ERROR_NO_SUCH_DEVICE:
@@ -156,6 +149,9 @@ pkt_inactive *pkt_inactive_new(const char *device, pkt_error *err)
     }
     in->direction = -1;
     in->timeout_ns = PKT_BLOCK_FOREVER;
+    in->snaplen = PKT_DEFAULT_SNAPLEN;
+    in->tstamp_source = -1;
+    in->tstamp_precision = PKT_TSTAMP_PRECISION_NANO;
     pcap_set_snaplen(in->p, PKT_DEFAULT_SNAPLEN);
     pcap_set_timeout(in->p, timeout_ms(in->timeout_ns));
     /* Nanoseconds wherever the system gives them; microseconds otherwise. */
@@ -185,6 +181,7 @@ int pkt_inactive_set_snaplen(pkt_inactive *in, int snaplen)
         return r;
     if (pcap_set_snaplen(in->p, snaplen <= 0 ? PKT_DEFAULT_SNAPLEN : snaplen) != 0)
         return in_fail(in, PKT_ERR_PCAP, "cannot set snaplen %d", snaplen);
+    in->snaplen = snaplen <= 0 ? PKT_DEFAULT_SNAPLEN : snaplen;
     return 0;
 }
 
@@ -195,6 +192,7 @@ int pkt_inactive_set_promisc(pkt_inactive *in, int promisc)
         return r;
     if (pcap_set_promisc(in->p, promisc != 0) != 0)
         return in_fail(in, PKT_ERR_PCAP, "cannot set promiscuous mode");
+    in->promisc = promisc != 0;
     return 0;
 }
 
@@ -212,12 +210,13 @@ int pkt_inactive_set_rfmon(pkt_inactive *in, int rfmon)
                            in->device);
         if (can < 0) {
             char msg[PKT_ERRBUF_SIZE];
-            int code = activation_error(can, in->device, pcap_geterr(in->p), msg);
+            int code = pkt__live_error(can, in->device, pcap_geterr(in->p), msg);
             return in_fail(in, code, "%s", msg);
         }
     }
     if (pcap_set_rfmon(in->p, rfmon != 0) != 0)
         return in_fail(in, PKT_ERR_PCAP, "cannot set monitor mode on '%s'", in->device);
+    in->rfmon = rfmon != 0;
     return 0;
 }
 
@@ -241,6 +240,7 @@ int pkt_inactive_set_buffer_size(pkt_inactive *in, int bytes)
         return in_fail(in, PKT_ERR_INVAL, "buffer size must be positive, not %d", bytes);
     if (pcap_set_buffer_size(in->p, bytes) != 0)
         return in_fail(in, PKT_ERR_PCAP, "cannot set the buffer size to %d", bytes);
+    in->buffer_size = bytes;
     return 0;
 }
 
@@ -251,6 +251,7 @@ int pkt_inactive_set_immediate_mode(pkt_inactive *in, int immediate)
         return r;
     if (pcap_set_immediate_mode(in->p, immediate != 0) != 0)
         return in_fail(in, PKT_ERR_PCAP, "cannot set immediate mode");
+    in->immediate = immediate != 0;
     return 0;
 }
 
@@ -263,8 +264,10 @@ int pkt_inactive_set_timestamp_source(pkt_inactive *in, int source)
     if (!name)
         return in_fail(in, PKT_ERR_INVAL, "unknown timestamp source %d", source);
     r = pcap_set_tstamp_type(in->p, source);
-    if (r == 0)
+    if (r == 0) {
+        in->tstamp_source = source;
         return 0;
+    }
     if (r == PCAP_WARNING_TSTAMP_TYPE_NOTSUP || r == PCAP_ERROR_CANTSET_TSTAMP_TYPE)
         return in_fail(in, PKT_ERR_UNSUPPORTED,
                        "'%s' does not offer timestamp source '%s'; "
@@ -287,6 +290,7 @@ int pkt_inactive_set_timestamp_precision(pkt_inactive *in, int precision)
     if (r != 0)
         return in_fail(in, PKT_ERR_UNSUPPORTED, "'%s' cannot give %s timestamps", in->device,
                        precision == PKT_TSTAMP_PRECISION_NANO ? "nanosecond" : "microsecond");
+    in->tstamp_precision = precision;
     return 0;
 }
 
@@ -298,6 +302,33 @@ int pkt_inactive_set_direction(pkt_inactive *in, pkt_direction dir)
     if (dir != PKT_DIRECTION_INOUT && dir != PKT_DIRECTION_IN && dir != PKT_DIRECTION_OUT)
         return in_fail(in, PKT_ERR_INVAL, "unknown direction %d", (int)dir);
     in->direction = (int)dir;
+    return 0;
+}
+
+int pkt_inactive_set_backend(pkt_inactive *in, pkt_backend backend)
+{
+    int r = in_usable(in);
+    if (r < 0)
+        return r;
+    if (backend != PKT_BACKEND_PCAP && backend != PKT_BACKEND_AFPACKET)
+        return in_fail(in, PKT_ERR_INVAL, "unknown capture backend %d", (int)backend);
+    in->backend = (int)backend;
+    return 0;
+}
+
+int pkt_inactive_set_fanout(pkt_inactive *in, uint16_t group_id, int mode, unsigned flags)
+{
+    int r = in_usable(in);
+    if (r < 0)
+        return r;
+    if (mode < PKT_FANOUT_HASH || mode > PKT_FANOUT_QM)
+        return in_fail(in, PKT_ERR_INVAL, "unknown fanout mode %d", mode);
+    if (flags & ~(PKT_FANOUT_FLAG_ROLLOVER | PKT_FANOUT_FLAG_DEFRAG))
+        return in_fail(in, PKT_ERR_INVAL, "unknown fanout flags 0x%x", flags);
+    in->fanout_set = 1;
+    in->fanout_group = group_id;
+    in->fanout_mode = mode;
+    in->fanout_flags = flags;
     return 0;
 }
 
@@ -327,7 +358,7 @@ static int live_fail_pcap(pkt_handle *h, int code, const char *what)
     return pkt__handle_fail(h, code, "%s on '%s': %s", what, L->device, pcap_geterr(L->p));
 }
 
-static int64_t now_ns(void)
+int64_t pkt__mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -354,7 +385,7 @@ static int live_read_error(pkt_handle *h, const char *pmsg)
 static int live_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
 {
     live *L = h->priv;
-    int64_t deadline = L->timeout_ns > 0 ? now_ns() + L->timeout_ns : 0;
+    int64_t deadline = L->timeout_ns > 0 ? pkt__mono_ns() + L->timeout_ns : 0;
     for (;;) {
         struct pcap_pkthdr *hdr;
         const u_char *d;
@@ -376,30 +407,11 @@ static int live_next(pkt_handle *h, const uint8_t **data, pkt_capture_info *ci)
         if (r < 0)
             return live_read_error(h, pcap_geterr(L->p));
         /* Nothing buffered: wait. */
-        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
-            return PKT_ERR_BREAK;
-        int wait = LIVE_POLL_SLICE_MS;
-        if (L->timeout_ns > 0) {
-            int64_t left = deadline - now_ns();
-            if (left <= 0)
-                return PKT_TIMEOUT;
-            int64_t ms = left / 1000000 + (left % 1000000 != 0);
-            if (ms < wait)
-                wait = (int)ms;
-        }
-        struct pollfd pfd[2] = {{L->fd, POLLIN, 0}, {L->efd, POLLIN, 0}};
-        int pr = poll(pfd, 2, wait);
-        if (pr < 0) {
-            if (errno == EINTR)
-                continue;
-            return pkt__handle_fail(h, PKT_ERR_READ, "poll on '%s' failed: %s", L->device,
-                                    strerror(errno));
-        }
-        if (pfd[1].revents & POLLIN) {
-            uint64_t v;
-            ssize_t n = read(L->efd, &v, sizeof v); /* drain; the flag decides */
-            (void)n;
-        }
+        short revents;
+        int w = pkt__live_wait(h, L->fd, L->efd, L->timeout_ns, deadline, L->device, &revents);
+        if (w != 1)
+            return w;
+        struct pollfd pfd[1] = {{L->fd, POLLIN, revents}};
         if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
             /* libpcap reports the error on its next read; if it does not,
              * ask the socket so that we never spin. */
@@ -507,15 +519,52 @@ static int live_set_filter(pkt_handle *h, void *prog)
     return 0;
 }
 
-static void live_wakeup(pkt_handle *h)
+void pkt__live_wake(int efd)
 {
     /* Async-signal-safe: write(2) on an eventfd; errno preserved. */
-    live *L = h->priv;
     int saved = errno;
     uint64_t one = 1;
-    ssize_t n = write(L->efd, &one, sizeof one);
+    ssize_t n = write(efd, &one, sizeof one);
     (void)n;
     errno = saved;
+}
+
+int pkt__live_wait(pkt_handle *h, int fd, int efd, int64_t timeout_ns, int64_t deadline,
+                   const char *dev, short *revents)
+{
+    *revents = 0;
+    if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
+        __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+        return PKT_ERR_BREAK;
+    int wait = LIVE_POLL_SLICE_MS;
+    if (timeout_ns > 0) {
+        int64_t left = deadline - pkt__mono_ns();
+        if (left <= 0)
+            return PKT_TIMEOUT;
+        int64_t ms = left / 1000000 + (left % 1000000 != 0);
+        if (ms < wait)
+            wait = (int)ms;
+    }
+    struct pollfd pfd[2] = {{fd, POLLIN, 0}, {efd, POLLIN, 0}};
+    int pr = poll(pfd, 2, wait);
+    if (pr < 0) {
+        if (errno == EINTR)
+            return 1; /* *revents 0: the caller looks again */
+        return pkt__handle_fail(h, PKT_ERR_READ, "poll on '%s' failed: %s", dev, strerror(errno));
+    }
+    if (pfd[1].revents & POLLIN) {
+        uint64_t v;
+        ssize_t n = read(efd, &v, sizeof v); /* drain; the flag decides */
+        (void)n;
+    }
+    *revents = pfd[0].revents;
+    return 1;
+}
+
+static void live_wakeup(pkt_handle *h)
+{
+    live *L = h->priv;
+    pkt__live_wake(L->efd);
 }
 
 static int live_selectable_fd(const pkt_handle *h)
@@ -544,6 +593,8 @@ static const pkt__handle_ops live_ops = {
     .wakeup = live_wakeup,
     .selectable_fd = live_selectable_fd,
     .ts_precision = live_ts_precision,
+    .backend = PKT_BACKEND_PCAP,
+    .backend_name = "libpcap",
 };
 
 pkt_handle *pkt_inactive_activate(pkt_inactive *in, pkt_error *err)
@@ -558,10 +609,29 @@ pkt_handle *pkt_inactive_activate(pkt_inactive *in, pkt_error *err)
         return NULL;
     }
     in->spent = 1;
+    if (in->backend == PKT_BACKEND_AFPACKET) {
+        pkt_error e;
+        pkt_handle *h = pkt__afpacket_activate(in, &e);
+        pcap_close(in->p);
+        in->p = NULL;
+        if (!h) {
+            in_fail(in, e.code, "%s", e.message);
+            pkt__error_set(err, e.code, "%s", e.message);
+        }
+        return h;
+    }
+    if (in->fanout_set) {
+        int code = in_fail(in, PKT_ERR_UNSUPPORTED,
+                           "cannot join fanout group %u on '%s': fanout needs the AF_PACKET "
+                           "backend (pkt_inactive_set_backend(in, PKT_BACKEND_AFPACKET))",
+                           in->fanout_group, in->device);
+        pkt__error_set(err, code, "%s", in->err);
+        return NULL;
+    }
     int status = pcap_activate(in->p);
     if (status < 0) {
         char msg[PKT_ERRBUF_SIZE];
-        int code = activation_error(status, in->device, pcap_geterr(in->p), msg);
+        int code = pkt__live_error(status, in->device, pcap_geterr(in->p), msg);
         in_fail(in, code, "%s", msg);
         pkt__error_set(err, code, "%s", msg);
         return NULL;
@@ -710,6 +780,15 @@ int pkt_handle_break(pkt_handle *h)
     if (h->ops->wakeup)
         h->ops->wakeup(h);
     return 0;
+}
+
+int pkt_handle_backend(const pkt_handle *h)
+{
+    if (!h)
+        return PKT_ERR_INVAL;
+    if (!h->ops->backend_name)
+        return PKT_ERR_UNSUPPORTED;
+    return h->ops->backend;
 }
 
 int pkt_handle_selectable_fd(const pkt_handle *h)

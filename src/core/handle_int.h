@@ -43,6 +43,9 @@ typedef struct pkt__handle_ops {
     void (*wakeup)(pkt_handle *h);
     int (*selectable_fd)(const pkt_handle *h);
     int (*ts_precision)(const pkt_handle *h);
+    /* Live handles: the pkt_backend; ignored for files (name NULL = file). */
+    int backend;
+    const char *backend_name; /* NULL for files */
 } pkt__handle_ops;
 
 enum pkt__hstate {
@@ -65,6 +68,7 @@ struct pkt_handle {
     int (*filter_match)(void *filter, const uint8_t *data, const pkt_capture_info *ci);
     void (*filter_free)(void *filter);
     volatile sig_atomic_t break_flag; /* set by pkt_handle_break */
+    uint64_t records;       /* packets the backend returned (ci->frame) */
     /* pkt_read_packet_data's packet kept back when the buffer was small. */
     int held;
     const uint8_t *held_data;
@@ -84,7 +88,8 @@ static inline int pkt__handle_read_open(pkt_handle *h, const uint8_t **data,
 {
     for (;;) {
         /* pkt_handle_break: one break interrupts one read. */
-        if (h->break_flag && __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
+        if (__atomic_load_n(&h->break_flag, __ATOMIC_RELAXED) &&
+            __atomic_exchange_n(&h->break_flag, 0, __ATOMIC_ACQ_REL))
             return PKT_ERR_BREAK;
         int r = h->ops->next(h, data, ci);
         if (r == PKT_ERR_READ || r == PKT_ERR_EOF) {
@@ -92,7 +97,10 @@ static inline int pkt__handle_read_open(pkt_handle *h, const uint8_t **data,
             h->sticky = r;
             return r;
         }
-        if (r != PKT_OK_PACKET || !h->filter_match)
+        if (r != PKT_OK_PACKET)
+            return r;
+        ci->frame = ++h->records; /* filtered-out records count too */
+        if (!h->filter_match)
             return r;
         if (h->filter_match(h->filter, *data, ci))
             return r;
@@ -119,5 +127,12 @@ int64_t pkt__ts_to_ns(uint64_t ticks, uint8_t tsresol);
  * (they differ for a few, e.g. DLT_RAW 12 vs LINKTYPE_RAW 101). */
 uint32_t pkt__dlt_to_linktype(int dlt);
 int pkt__linktype_to_dlt(uint32_t link_type);
+
+/* Compile expr with libpcap for a link type and snaplen (a pcap_open_dead
+ * handle), netmask as pcap_compile's; fills *prog (struct bpf_program *,
+ * pcap_freecode it).  0, or PKT_ERR_INVAL / PKT_ERR_NOMEM / PKT_ERR_FILTER
+ * with *err filled. */
+int pkt__bpf_compile_dead(const char *expr, uint32_t link_type, int snaplen, uint32_t netmask,
+                          void *prog, pkt_error *err);
 
 #endif

@@ -44,3 +44,16 @@ else:
 sys.exit("file has fewer than %d packets" % (k + 1))
 PY
 }
+
+# veth_pair NS_A DEV_A MAC_A NS_B DEV_B MAC_B: a veth pair DEV_A (in the
+# existing namespace NS_A) to DEV_B (in NS_B, made here), both up, offloads
+# off (wire-sized frames) and IPv6 off (no chatter in the counts).
+veth_pair() {
+    ip netns add "$4" &&
+        ip link add "$2" address "$3" netns "$1" type veth peer name "$5" address "$6" netns "$4" &&
+        for nd in "$1:$2" "$4:$5"; do
+            ip netns exec "${nd%%:*}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 &&
+                ip -n "${nd%%:*}" link set "${nd#*:}" up || return 1
+            ip netns exec "${nd%%:*}" ethtool -K "${nd#*:}" tso off gso off gro off >/dev/null 2>&1
+        done
+}

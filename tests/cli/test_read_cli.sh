@@ -207,6 +207,40 @@ else
     expect_rc 0 "-f tcp"
     want=$(grep -c ' TCP ' "$tmp/all")
     [ "$(wc -l <"$tmp/out")" -eq "$want" ] || fail "-f tcp: $(wc -l <"$tmp/out") lines, want $want"
+    # the numbers are the packets' frame numbers in the file (records the
+    # filter skipped count), as tshark numbers them.  tcpdump -# numbers
+    # only the packets that passed its filter (1..N), so the oracle is
+    # tcpdump's own lines: where each line of 'tcpdump -r F EXPR' stands in
+    # the unfiltered 'tcpdump -# -r F'.
+    if command -v tcpdump >/dev/null; then
+        for f in "$in" "$tmp/mixed.pcap"; do
+            tcpdump -# -n -r "$f" 2>/dev/null >"$tmp/all.tcpdump"
+            for expr in udp tcp 'not tcp' 'icmp or arp'; do
+                run_pkt read -f "$expr" "$f"
+                expect_rc 0 "-f '$expr' $f"
+                cut -d' ' -f1 "$tmp/out" >"$tmp/nums.pkt"
+                tcpdump -n -r "$f" "$expr" 2>/dev/null | python3 -c '
+import sys
+numbered = [l.rstrip("\n").lstrip().split("  ", 1) for l in open(sys.argv[1])]
+i = 0
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    while numbered[i][1] != line:
+        i += 1
+    print(numbered[i][0])
+    i += 1
+' "$tmp/all.tcpdump" >"$tmp/nums.tcpdump"
+                cmp -s "$tmp/nums.pkt" "$tmp/nums.tcpdump" ||
+                    fail "-f '$expr' $f: numbers $(head -c 200 "$tmp/nums.pkt" | tr '\n' ' ') vs tcpdump's frames $(head -c 200 "$tmp/nums.tcpdump" | tr '\n' ' ')"
+            done
+        done
+        # and tshark agrees where its display filter means the same
+        if command -v tshark >/dev/null; then
+            run_pkt read -f 'tcp' "$in"
+            tshark -r "$in" -Y tcp -T fields -e frame.number 2>/dev/null >"$tmp/nums.tshark"
+            cut -d' ' -f1 "$tmp/out" | cmp -s - "$tmp/nums.tshark" || fail "-f tcp: numbers differ from tshark -Y tcp's frame.number"
+        fi
+    fi
     run_pkt read -f 'tcp and and' "$in"
     expect_rc 2 "bad filter"
     expect_err "tcp and and" "bad filter names the expression"

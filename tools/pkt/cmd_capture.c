@@ -3,13 +3,15 @@
  * optionally as another user after the device is open (-Z).  SIGINT/SIGTERM
  * stop it cleanly through pkt_handle_break; the counts go to stderr at the
  * end, like tcpdump. */
-#define _DEFAULT_SOURCE /* initgroups, fchown, seteuid */
+#define _GNU_SOURCE /* initgroups, fchown, seteuid, pthread_setaffinity_np, CPU_* */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ static void capture_usage(FILE *f)
             "                   [--immediate] [--buffer-size BYTES] [-v|--json|--fields F]\n"
             "                   [--anomalies] [--checksums] [-t FORMAT] [-l]\n"
             "                   [-w FILE [-C MB] [-G SECONDS] [-W N]] [-Z USER]\n"
+            "                   [--workers N [--pin] [--fanout MODE]] [--backend NAME]\n"
             "                   [FILTER...]\n"
             "Capture packets from DEVICE ('any' for all; see 'pkt devices') and print them\n"
             "as 'pkt read' does (a summary line each, every layer with -v, JSON Lines with\n"
@@ -76,18 +79,36 @@ static void capture_usage(FILE *f)
             "  -Z, --relinquish-privileges USER  after opening the device and the first\n"
             "                        file, switch to USER (groups, group, user); later\n"
             "                        files are created as USER.  Stops if the switch fails\n"
+            "      --workers N       capture with N threads (1 to 64), each reading its share\n"
+            "                        of the device's packets (one PACKET_FANOUT group; both\n"
+            "                        directions of a connection go to one worker); with -w,\n"
+            "                        %%n in FILE is the worker's number (0, 1, ...): one file\n"
+            "                        series per worker; without %%n they share one file.\n"
+            "                        Counts per worker and in total at the end\n"
+            "      --pin             run worker i on the i-th CPU pkt may use\n"
+            "      --fanout MODE     how --workers share the packets: hash (default: by flow),\n"
+            "                        lb (round robin), cpu, rollover, random, qm (NIC queue)\n"
+            "      --backend NAME    pcap (libpcap; the default with one worker) or afpacket\n"
+            "                        (libpkt's own AF_PACKET ring; needed by --workers)\n"
             "Exit status: 0 ok; 1 the device or a file could not be opened or written, or\n"
             "the switch to USER failed (packets captured before were kept); 2 usage error\n"
             "(bad option, bad filter, unknown user).\n");
 }
 
-static pkt_handle *volatile capture_handle;
+/* Most worker threads (--workers). */
+#define CAPTURE_MAX_WORKERS 64
+
+/* The handles SIGINT/SIGTERM break (one per worker). */
+static pkt_handle *volatile capture_handles[CAPTURE_MAX_WORKERS];
+static volatile int capture_nhandles;
 
 static void on_stop_signal(int sig)
 {
-    pkt_handle *h = capture_handle;
-    if (h)
-        pkt_handle_break(h); /* async-signal-safe */
+    for (int i = 0; i < capture_nhandles; i++) {
+        pkt_handle *h = capture_handles[i];
+        if (h)
+            pkt_handle_break(h); /* async-signal-safe */
+    }
 }
 
 static int parse_size(const char *s, long long *out)
@@ -125,14 +146,51 @@ struct capture_opts {
     const char *user;
     uid_t uid;
     gid_t gid;
+    /* --workers N: N handles in one PACKET_FANOUT group, a thread each. */
+    int workers;
+    int pin;        /* --pin: worker i on the i-th CPU the process may use */
+    int backend;    /* --backend; -1: libpcap for one worker, AF_PACKET for more */
+    int fanout_mode;
 };
 
-static int capture_open(const struct capture_opts *o, pkt_handle **out)
+/* What went wrong, in the words of someone running pkt capture (the
+ * library's messages name its functions for programmers). */
+static void capture_error(const struct capture_opts *o, int code, const char *libmsg)
+{
+    const char *d = o->device;
+    switch (code) {
+    case PKT_ERR_PERM:
+        if (strstr(libmsg, "promiscuous"))
+            fprintf(stderr, "pkt capture: not allowed to put '%s' in promiscuous mode: run as root "
+                            "(CAP_NET_ADMIN), or add --no-promisc\n", d);
+        else
+            fprintf(stderr, "pkt capture: not allowed to capture on '%s': capturing needs root or "
+                            "the CAP_NET_RAW capability ('setcap cap_net_raw,cap_net_admin=eip' "
+                            "on the pkt program)\n", d);
+        return;
+    case PKT_ERR_NO_SUCH_DEVICE:
+        fprintf(stderr, "pkt capture: no such device '%s': 'pkt devices' lists the devices\n", d);
+        return;
+    case PKT_ERR_IFACE_DOWN:
+        fprintf(stderr, "pkt capture: interface '%s' is down: bring it up with 'ip link set %s "
+                        "up'\n", d, d);
+        return;
+    case PKT_ERR_NOMEM:
+        fprintf(stderr, "pkt capture: not enough memory for the capture buffer of '%s': try a "
+                        "smaller --buffer-size\n", d);
+        return;
+    default:
+        fprintf(stderr, "pkt capture: %s\n", libmsg);
+    }
+}
+
+/* Open the handle of worker `index` (of o->workers). */
+static int capture_open(const struct capture_opts *o, int index, pkt_handle **out)
 {
     pkt_error err;
     pkt_inactive *in = pkt_inactive_new(o->device, &err);
     if (!in) {
-        fprintf(stderr, "pkt capture: %s\n", err.message);
+        capture_error(o, err.code, err.message);
         return PKT_EXIT_INPUT;
     }
     int r = pkt_inactive_set_snaplen(in, o->snaplen);
@@ -148,22 +206,28 @@ static int capture_open(const struct capture_opts *o, pkt_handle **out)
     if (!r && o->buffer_size > 0)
         r = pkt_inactive_set_buffer_size(in, o->buffer_size > INT32_MAX ? INT32_MAX
                                                                         : (int)o->buffer_size);
+    if (!r && o->backend >= 0)
+        r = pkt_inactive_set_backend(in, o->backend);
+    /* One group per run: both directions of a connection to one worker. */
+    if (!r && o->workers > 1)
+        r = pkt_inactive_set_fanout(in, (uint16_t)getpid(), o->fanout_mode, 0);
     if (r < 0) {
-        fprintf(stderr, "pkt capture: %s\n", pkt_inactive_error(in));
+        capture_error(o, r, pkt_inactive_error(in));
         pkt_inactive_cleanup(in);
         return PKT_EXIT_INPUT;
     }
     pkt_handle *h = pkt_inactive_activate(in, &err);
     pkt_inactive_cleanup(in);
     if (!h) {
-        fprintf(stderr, "pkt capture: %s\n", err.message);
+        capture_error(o, err.code, err.message);
         return PKT_EXIT_INPUT;
     }
     if (o->filter && pkt_handle_set_bpf_filter(h, o->filter) < 0) {
-        fprintf(stderr, "pkt capture: %s\n", pkt_handle_error(h));
+        capture_error(o, pkt_handle_last_code(h), pkt_handle_error(h));
         pkt_handle_close(h);
         return PKT_EXIT_USAGE;
     }
+    (void)index;
     *out = h;
     return PKT_EXIT_OK;
 }
@@ -171,6 +235,7 @@ static int capture_open(const struct capture_opts *o, pkt_handle **out)
 /* The -w output: the current file of a possibly rotated series. */
 struct capture_out {
     const struct capture_opts *o;
+    const char *tmpl;    /* -w FILE with the worker's %n expanded */
     pkt_handle *h;
     pkt_writer_options wo;
     pkt_writer *w;
@@ -220,7 +285,7 @@ static int out_sync(struct capture_out *co)
  * template; the counter goes up whenever the name would repeat. */
 static int out_next_name(struct capture_out *co, int first, int new_period, int64_t ts_ns)
 {
-    const char *tmpl = co->o->write_path;
+    const char *tmpl = co->tmpl;
     char nb[sizeof co->base];
     if (new_period && strchr(tmpl, '%')) {
         time_t sec = (time_t)(ts_ns / PKT_SECOND);
@@ -314,10 +379,12 @@ static int out_close(struct capture_out *co)
 }
 
 /* The first file, opened before the capture starts. */
-static int out_start(struct capture_out *co, const struct capture_opts *o, pkt_handle *h)
+static int out_start(struct capture_out *co, const struct capture_opts *o, pkt_handle *h,
+                     const char *tmpl)
 {
     memset(co, 0, sizeof *co);
     co->o = o;
+    co->tmpl = tmpl;
     co->h = h;
     co->fd = -1;
     pkt_writer_options wo = PKT_WRITER_OPTIONS_INIT;
@@ -399,37 +466,243 @@ static int drop_privileges(const struct capture_opts *o)
     return 0;
 }
 
+/* -w FILE for worker `index`: every %n becomes the index ("%%" stays for
+ * strftime).  0, or -1 when the name is too long (printed). */
+static int expand_worker(const char *path, int index, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = path; *p; p++) {
+        char num[16];
+        const char *add = NULL;
+        char one[3] = {p[0], 0, 0};
+        if (p[0] == '%' && p[1] == 'n') {
+            snprintf(num, sizeof num, "%d", index);
+            add = num;
+            p++;
+        } else if (p[0] == '%' && p[1] == '%') {
+            one[1] = '%';
+            add = one;
+            p++;
+        } else {
+            add = one;
+        }
+        size_t l = strlen(add);
+        if (n + l + 1 > size) {
+            fprintf(stderr, "pkt capture: -w %s: the file name is too long\n", path);
+            return -1;
+        }
+        memcpy(out + n, add, l);
+        n += l;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* What the workers share. */
+struct capture_shared {
+    const struct capture_opts *o;
+    pthread_mutex_t lock;        /* the printer, the merged file */
+    struct pkt_printer pr;
+    struct capture_out *merged;  /* one file for all workers, or NULL */
+    uint64_t captured;           /* atomic: packets numbered so far */
+    uint64_t kept;               /* atomic: printed or written (-c) */
+    int stop;                    /* atomic: -c reached, an error, -G -W done */
+    pkt_handle *handles[CAPTURE_MAX_WORKERS];
+    int n;
+};
+
+struct capture_worker {
+    struct capture_shared *sh;
+    int index;
+    int cpu;                     /* --pin: the CPU, else -1 */
+    pkt_handle *h;
+    struct capture_out co;       /* its own -w file (%n), when co.w */
+    char tmpl[4096];
+    pkt_packet *pkt;
+    uint64_t captured;
+    int status;
+    int r;                       /* the last read's code */
+    pthread_t tid;
+};
+
+/* Stop every worker (one of them reached -c, or failed). */
+static void stop_all(struct capture_shared *sh)
+{
+    __atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
+    for (int i = 0; i < sh->n; i++)
+        pkt_handle_break(sh->handles[i]);
+}
+
+/* The capture loop of one worker. */
+static void *worker_run(void *arg)
+{
+    struct capture_worker *w = arg;
+    struct capture_shared *sh = w->sh;
+    const struct capture_opts *o = sh->o;
+    if (w->cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(w->cpu, &set);
+        int e = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+        if (e)
+            fprintf(stderr, "pkt capture: worker %d: cannot pin to CPU %d: %s\n", w->index, w->cpu,
+                    strerror(e));
+    }
+    int writing = o->write_path != NULL;
+    int decoding = !writing || o->out.anomalies_only;
+    const uint8_t *data;
+    pkt_capture_info ci;
+    int r = PKT_TIMEOUT;
+    while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
+        r = pkt_zero_copy_read_packet_data(w->h, &data, &ci);
+        if (r == PKT_TIMEOUT)
+            continue;
+        if (r != PKT_OK_PACKET)
+            break;
+        w->captured++;
+        uint64_t number = __atomic_add_fetch(&sh->captured, 1, __ATOMIC_RELAXED);
+        if (decoding) {
+            pkt_decode(w->pkt, data, ci.caplen, ci.link_type, o->out.decode_options);
+            if (o->out.anomalies_only && pkt_packet_anomaly_count(w->pkt) == 0)
+                continue;
+        }
+        uint64_t slot = __atomic_fetch_add(&sh->kept, 1, __ATOMIC_RELAXED);
+        if (o->count >= 0 && slot >= (uint64_t)o->count) {
+            __atomic_sub_fetch(&sh->kept, 1, __ATOMIC_RELAXED); /* another worker's -c */
+            stop_all(sh);
+            break;
+        }
+        int done = 0;
+        if (writing) {
+            int wr;
+            if (sh->merged) {
+                pthread_mutex_lock(&sh->lock);
+                wr = out_write(sh->merged, &ci, data);
+                pthread_mutex_unlock(&sh->lock);
+            } else {
+                wr = out_write(&w->co, &ci, data);
+            }
+            if (wr < 0)
+                w->status = PKT_EXIT_INPUT;
+            if (wr != 0) {
+                __atomic_sub_fetch(&sh->kept, 1, __ATOMIC_RELAXED); /* not written */
+                done = 1;
+            }
+        } else {
+            if (sh->n > 1)
+                pthread_mutex_lock(&sh->lock);
+            if (o->out.fields)
+                pkt_fields_print(stdout, o->out.fields, w->pkt, &ci, NULL);
+            else
+                pkt_printer_packet(&sh->pr, w->pkt, &ci, number, NULL);
+            if (sh->n > 1)
+                pthread_mutex_unlock(&sh->lock);
+        }
+        if (o->count >= 0 && slot + 1 >= (uint64_t)o->count)
+            done = 1;
+        if (done) {
+            stop_all(sh);
+            break;
+        }
+    }
+    w->r = r;
+    if (r != PKT_OK_PACKET && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
+        w->status = PKT_EXIT_INPUT;
+        stop_all(sh); /* the others stop too: the capture is incomplete */
+    }
+    return NULL;
+}
+
+/* The n-th CPU this process may run on (round robin); -1 when unknown. */
+static int nth_cpu(int n)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return -1;
+    int count = CPU_COUNT(&set);
+    if (count <= 0)
+        return -1;
+    n %= count;
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &set) && n-- == 0)
+            return c;
+    return -1;
+}
+
+/* " (CPU n)" in a static buffer (the main thread's, at the end). */
+static const char *cpu_note(int cpu)
+{
+    static char b[24];
+    snprintf(b, sizeof b, " (CPU %d)", cpu);
+    return b;
+}
+
 static int capture_run(const struct capture_opts *o)
 {
-    pkt_handle *h;
-    int status = capture_open(o, &h);
-    if (status != PKT_EXIT_OK)
-        return status;
-    struct capture_out co;
+    int nw = o->workers;
+    struct capture_worker *ws = calloc((size_t)nw, sizeof *ws);
+    struct capture_shared *sh = calloc(1, sizeof *sh);
+    struct capture_out *merged = calloc(1, sizeof *merged);
+    if (!ws || !sh || !merged) {
+        fprintf(stderr, "pkt capture: out of memory\n");
+        free(ws);
+        free(sh);
+        free(merged);
+        return PKT_EXIT_INPUT;
+    }
+    sh->o = o;
+    pthread_mutex_init(&sh->lock, NULL);
+    int status = PKT_EXIT_OK, opened = 0;
     int writing = o->write_path != NULL;
-    if (writing && out_start(&co, o, h) < 0) {
-        pkt_handle_close(h);
-        return PKT_EXIT_INPUT;
-    }
-    if (o->user && drop_privileges(o) < 0) {
-        if (writing)
-            out_close(&co);
-        pkt_handle_close(h);
-        return PKT_EXIT_INPUT;
-    }
-    pkt_packet *pkt = NULL;
-    struct pkt_printer pr;
-    /* decoded: printed, or written only when it has anomalies */
-    int decoding = !writing || o->out.anomalies_only;
-    if (decoding) {
-        pkt = pkt_packet_new();
-        if (!pkt) {
-            fprintf(stderr, "pkt capture: out of memory\n");
-            if (writing)
-                out_close(&co);
-            pkt_handle_close(h);
-            return PKT_EXIT_INPUT;
+    /* %n: one file per worker; without it the workers share one file. */
+    int per_worker = writing && (nw == 1 || strstr(o->write_path, "%n") != NULL);
+    for (int i = 0; i < nw && status == PKT_EXIT_OK; i++) {
+        struct capture_worker *w = &ws[i];
+        w->sh = sh;
+        w->index = i;
+        w->cpu = o->pin ? nth_cpu(i) : -1;
+        status = capture_open(o, i, &w->h);
+        if (status != PKT_EXIT_OK)
+            break;
+        opened++;
+        sh->handles[i] = w->h;
+        sh->n = i + 1;
+        if (!writing || o->out.anomalies_only) {
+            w->pkt = pkt_packet_new();
+            if (!w->pkt) {
+                fprintf(stderr, "pkt capture: out of memory\n");
+                status = PKT_EXIT_INPUT;
+                break;
+            }
         }
+        if (per_worker) {
+            if (expand_worker(o->write_path, i, w->tmpl, sizeof w->tmpl) < 0 ||
+                out_start(&w->co, o, w->h, w->tmpl) < 0)
+                status = PKT_EXIT_INPUT;
+        }
+    }
+    if (status == PKT_EXIT_OK && writing && !per_worker) {
+        if (expand_worker(o->write_path, 0, ws[0].tmpl, sizeof ws[0].tmpl) < 0 ||
+            out_start(merged, o, ws[0].h, ws[0].tmpl) < 0)
+            status = PKT_EXIT_INPUT;
+        else
+            sh->merged = merged;
+    }
+    if (status == PKT_EXIT_OK && o->user && drop_privileges(o) < 0)
+        status = PKT_EXIT_INPUT;
+    if (status != PKT_EXIT_OK) {
+        for (int i = 0; i < opened; i++) {
+            if (ws[i].co.w)
+                out_close(&ws[i].co);
+            pkt_packet_free(ws[i].pkt);
+            pkt_handle_close(ws[i].h);
+        }
+        if (sh->merged)
+            out_close(merged);
+        free(ws);
+        free(sh);
+        free(merged);
+        return status;
     }
     if (!writing) {
         /* Large blocks unless someone watches each packet arrive. */
@@ -437,10 +710,12 @@ static int capture_run(const struct capture_opts *o)
             setvbuf(stdout, NULL, _IOLBF, 0);
         else
             setvbuf(stdout, NULL, _IOFBF, 1u << 20);
-        pkt_printer_init(&pr, stdout, o->out.mode, o->out.time_mode);
-        pr.show_anomalies = o->out.anomalies_only;
+        pkt_printer_init(&sh->pr, stdout, o->out.mode, o->out.time_mode);
+        sh->pr.show_anomalies = o->out.anomalies_only;
     }
-    capture_handle = h;
+    for (int i = 0; i < nw; i++)
+        capture_handles[i] = ws[i].h;
+    capture_nhandles = nw;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
@@ -448,71 +723,97 @@ static int capture_run(const struct capture_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    uint64_t captured = 0, kept = 0; /* kept: printed or written (-c counts them) */
-    const uint8_t *data;
-    pkt_capture_info ci;
-    int r = PKT_TIMEOUT;
-    while (o->count < 0 || kept < (uint64_t)o->count) {
-        r = pkt_zero_copy_read_packet_data(h, &data, &ci);
-        if (r == PKT_TIMEOUT)
-            continue;
-        if (r != PKT_OK_PACKET)
-            break;
-        captured++;
-        if (decoding) {
-            pkt_decode(pkt, data, ci.caplen, ci.link_type, o->out.decode_options);
-            if (o->out.anomalies_only && pkt_packet_anomaly_count(pkt) == 0)
-                continue;
-        }
-        kept++;
-        if (writing) {
-            int w = out_write(&co, &ci, data);
-            if (w < 0)
+    /* One worker runs here; more run in threads. */
+    int started = 0;
+    if (nw == 1) {
+        worker_run(&ws[0]);
+    } else {
+        for (; started < nw; started++) {
+            int e = pthread_create(&ws[started].tid, NULL, worker_run, &ws[started]);
+            if (e) {
+                fprintf(stderr, "pkt capture: cannot start worker %d: %s\n", started, strerror(e));
                 status = PKT_EXIT_INPUT;
-            if (w != 0) {
-                kept--; /* not written */
+                stop_all(sh);
                 break;
             }
-            continue;
         }
-        if (o->out.fields)
-            pkt_fields_print(stdout, o->out.fields, pkt, &ci, NULL);
-        else
-            pkt_printer_packet(&pr, pkt, &ci, captured, NULL);
-    }
-    if (r != PKT_OK_PACKET && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
-        fflush(stdout);
-        fprintf(stderr, "pkt capture: %s\n", pkt_handle_error(h));
-        status = PKT_EXIT_INPUT;
+        for (int i = 0; i < started; i++)
+            pthread_join(ws[i].tid, NULL);
     }
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    capture_handle = NULL;
-    pkt_stats st;
-    int have_stats = pkt_handle_stats(h, &st) == 0;
-    if (writing) {
+    capture_nhandles = 0;
+
+    uint64_t captured = 0;
+    pkt_stats total = {0};
+    int have_stats = 1;
+    for (int i = 0; i < nw; i++) {
+        struct capture_worker *w = &ws[i];
+        if (w->status > status)
+            status = w->status;
+        if (w->r != PKT_OK_PACKET && w->r != PKT_ERR_BREAK && w->r != PKT_TIMEOUT) {
+            fflush(stdout);
+            fprintf(stderr, "pkt capture: %s%s\n", nw > 1 ? "worker: " : "",
+                    pkt_handle_error(w->h));
+        }
+        captured += w->captured;
+        pkt_stats st;
+        int ok = pkt_handle_stats(w->h, &st) == 0;
+        have_stats &= ok;
+        if (ok) {
+            total.received += st.received;
+            total.dropped += st.dropped;
+            total.frozen += st.frozen;
+            if (st.ifdropped > total.ifdropped) /* the device's: alike for all */
+                total.ifdropped = st.ifdropped;
+        }
+        if (nw > 1 && ok)
+            fprintf(stderr,
+                    "worker %d%s: %" PRIu64 " packets captured, %" PRIu64 " received by filter, "
+                    "%" PRIu64 " dropped by kernel, ring full %" PRIu64 " times\n",
+                    i, w->cpu >= 0 ? cpu_note(w->cpu) : "", w->captured, st.received, st.dropped,
+                    st.frozen);
         /* The counts cover the whole capture: only a single file gets them. */
-        if (have_stats && co.w && !o->rotate_bytes && !o->rotate_ns)
-            pkt_writer_set_interface_stats(co.w, co.ifc, st.received, st.dropped + st.ifdropped);
-        if (out_close(&co) < 0)
+        if (w->co.w) {
+            if (ok && !o->rotate_bytes && !o->rotate_ns)
+                pkt_writer_set_interface_stats(w->co.w, w->co.ifc, st.received,
+                                               st.dropped + st.ifdropped);
+            if (out_close(&w->co) < 0)
+                status = PKT_EXIT_INPUT;
+        }
+    }
+    if (sh->merged) {
+        if (have_stats && !o->rotate_bytes && !o->rotate_ns)
+            pkt_writer_set_interface_stats(merged->w, merged->ifc, total.received,
+                                           total.dropped + total.ifdropped);
+        if (out_close(merged) < 0)
             status = PKT_EXIT_INPUT;
     }
-    pkt_packet_free(pkt);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "pkt capture: cannot write the output\n");
         status = PKT_EXIT_INPUT;
     }
     if (o->out.anomalies_only)
-        fprintf(stderr, "%" PRIu64 " packets kept (with anomalies) of %" PRIu64 " captured\n", kept,
-                captured);
-    if (have_stats)
+        fprintf(stderr, "%" PRIu64 " packets kept (with anomalies) of %" PRIu64 " captured\n",
+                __atomic_load_n(&sh->kept, __ATOMIC_RELAXED), captured);
+    if (have_stats) {
         fprintf(stderr,
                 "%" PRIu64 " packets captured, %" PRIu64 " received by filter, %" PRIu64
                 " dropped by kernel\n",
-                captured, st.received, st.dropped);
-    else
+                captured, total.received, total.dropped);
+        if (nw > 1 || total.ifdropped)
+            fprintf(stderr, "%" PRIu64 " packets dropped by interface\n", total.ifdropped);
+    } else {
         fprintf(stderr, "%" PRIu64 " packets captured\n", captured);
-    pkt_handle_close(h);
+    }
+    for (int i = 0; i < nw; i++) {
+        pkt_packet_free(ws[i].pkt);
+        pkt_handle_close(ws[i].h);
+    }
+    pthread_mutex_destroy(&sh->lock);
+    free(ws);
+    free(sh);
+    free(merged);
     return status;
 }
 
@@ -533,8 +834,10 @@ static int lookup_user(struct capture_opts *o, const char *name)
 
 int pkt_cmd_capture(int argc, char **argv)
 {
-    struct capture_opts o = {.count = -1, .promisc = 1};
-    enum { OPT_NO_PROMISC = 256, OPT_IMMEDIATE, OPT_BUFFER };
+    struct capture_opts o = {.count = -1, .promisc = 1, .workers = 1, .backend = -1,
+                             .fanout_mode = PKT_FANOUT_HASH};
+    enum { OPT_NO_PROMISC = 256, OPT_IMMEDIATE, OPT_BUFFER, OPT_WORKERS, OPT_PIN, OPT_BACKEND,
+           OPT_FANOUT };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"interface", required_argument, NULL, 'i'},
@@ -550,7 +853,12 @@ int pkt_cmd_capture(int argc, char **argv)
         {"rotate-seconds", required_argument, NULL, 'G'},
         {"file-count", required_argument, NULL, 'W'},
         {"relinquish-privileges", required_argument, NULL, 'Z'},
+        {"workers", required_argument, NULL, OPT_WORKERS},
+        {"pin", no_argument, NULL, OPT_PIN},
+        {"backend", required_argument, NULL, OPT_BACKEND},
+        {"fanout", required_argument, NULL, OPT_FANOUT},
         {NULL, 0, NULL, 0}};
+    static const char *const fanout_names[] = {"hash", "lb", "cpu", "rollover", "random", "qm"};
     int c;
     long long v;
     optind = 1;
@@ -636,6 +944,43 @@ int pkt_cmd_capture(int argc, char **argv)
             if (lookup_user(&o, optarg) < 0)
                 goto usage;
             break;
+        case OPT_WORKERS:
+            if (parse_size(optarg, &v) < 0 || v < 1 || v > CAPTURE_MAX_WORKERS ||
+                strpbrk(optarg, "kKmM")) {
+                fprintf(stderr, "pkt capture: --workers needs a number from 1 to %d, not '%s'\n",
+                        CAPTURE_MAX_WORKERS, optarg);
+                goto usage;
+            }
+            o.workers = (int)v;
+            break;
+        case OPT_PIN:
+            o.pin = 1;
+            break;
+        case OPT_BACKEND:
+            if (strcmp(optarg, "pcap") == 0 || strcmp(optarg, "libpcap") == 0)
+                o.backend = PKT_BACKEND_PCAP;
+            else if (strcmp(optarg, "afpacket") == 0 || strcmp(optarg, "af_packet") == 0)
+                o.backend = PKT_BACKEND_AFPACKET;
+            else {
+                fprintf(stderr, "pkt capture: --backend is 'pcap' or 'afpacket', not '%s'\n",
+                        optarg);
+                goto usage;
+            }
+            break;
+        case OPT_FANOUT: {
+            int m = -1;
+            for (int i = 0; i < (int)(sizeof fanout_names / sizeof fanout_names[0]); i++)
+                if (strcmp(optarg, fanout_names[i]) == 0)
+                    m = i;
+            if (m < 0) {
+                fprintf(stderr, "pkt capture: --fanout is hash, lb, cpu, rollover, random or qm, "
+                                "not '%s'\n",
+                        optarg);
+                goto usage;
+            }
+            o.fanout_mode = m;
+            break;
+        }
         default:
             fprintf(stderr, "Try 'pkt capture --help'.\n");
             goto usage;
@@ -650,6 +995,14 @@ int pkt_cmd_capture(int argc, char **argv)
         fprintf(stderr, "pkt capture: -C and -G rotate the files of -w FILE (not '-')\n");
         goto usage;
     }
+    if (o.workers > 1 && o.backend == PKT_BACKEND_PCAP) {
+        fprintf(stderr, "pkt capture: --workers %d needs the afpacket backend (libpcap has no "
+                        "fanout groups)\n",
+                o.workers);
+        goto usage;
+    }
+    if (o.workers > 1)
+        o.backend = PKT_BACKEND_AFPACKET;
     if (o.max_files && !o.rotate_bytes && !o.rotate_ns) {
         fprintf(stderr, "pkt capture: -W counts the files of -C or -G\n");
         goto usage;

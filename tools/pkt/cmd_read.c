@@ -50,7 +50,8 @@ static void read_usage(FILE *f)
             "                       others as they are\n"
             "  -l, --line-buffered  flush after every packet (default only on a terminal)\n"
             "  -h, --help           this help\n"
-            "Packets are numbered from 1 in each file, after -f.  -c and --skip count over\n"
+            "Packets are numbered by their place in the file (from 1, counting the records\n"
+            "-f skips, as tcpdump -# and tshark do).  -c and --skip count over\n"
             "all the files together.  A progress bar is drawn on stderr when stderr is a\n"
             "terminal and stdout is not.\n"
             "Exit status: 0 ok; 1 an input could not be opened or had errors (the packets\n"
@@ -144,11 +145,12 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
 
     const pkt_packet *p;
     const pkt_capture_info *ci;
-    uint64_t frame = 0;
+    uint64_t frame = 0, nread = 0;
     int r = PKT_ERR_EOF, status = PKT_EXIT_OK;
     while ((o->count < 0 || st->printed < o->count) &&
            (r = pkt_source_next(src, &p, &ci)) == PKT_OK_PACKET) {
-        frame++;
+        frame = ci->frame; /* the record's number in the file, as tcpdump -# and tshark */
+        nread++;
         st->seen++;
         pkt_progress_update(&pg, ci->offset);
         /* --defrag: the fragment that completes a datagram is shown as the
