@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "fields.h"
 #include "print.h"
+#include "tcptrack.h"
 #include "pkt/pkt.h"
 
 /* Written bytes after which the file is flushed.  Short writes keep the
@@ -503,6 +504,7 @@ struct capture_shared {
     const struct capture_opts *o;
     pthread_mutex_t lock;        /* the printer, the merged file */
     struct pkt_printer pr;
+    struct pkt_tcptrack tcp;     /* printing: TCP analysis (-v, --json, tcp.*) */
     struct capture_out *merged;  /* one file for all workers, or NULL */
     uint64_t captured;           /* atomic: packets numbered so far */
     uint64_t kept;               /* atomic: printed or written (-c) */
@@ -591,10 +593,14 @@ static void *worker_run(void *arg)
         } else {
             if (sh->n > 1)
                 pthread_mutex_lock(&sh->lock);
-            if (o->out.fields)
-                pkt_fields_print(stdout, o->out.fields, w->pkt, &ci, NULL);
-            else
+            const pkt_stream_segment *seg = pkt_tcptrack_packet(&sh->tcp, w->pkt, &ci);
+            if (o->out.fields) {
+                pkt_fields_ctx x = {.tcp = seg};
+                pkt_fields_print(stdout, o->out.fields, w->pkt, &ci, &x);
+            } else {
+                sh->pr.tcp = seg;
                 pkt_printer_packet(&sh->pr, w->pkt, &ci, number, NULL);
+            }
             if (sh->n > 1)
                 pthread_mutex_unlock(&sh->lock);
         }
@@ -712,6 +718,13 @@ static int capture_run(const struct capture_opts *o)
             setvbuf(stdout, NULL, _IOFBF, 1u << 20);
         pkt_printer_init(&sh->pr, stdout, o->out.mode, o->out.time_mode);
         sh->pr.show_anomalies = o->out.anomalies_only;
+        /* Connections are tracked over the printed packets (with
+         * --anomalies, over those only). */
+        pkt_error terr;
+        int track = o->out.fields ? pkt_fields_need_streams(o->out.fields)
+                                  : o->out.mode != PKT_PRINT_SUMMARY;
+        if (pkt_tcptrack_init(&sh->tcp, track, &terr) < 0)
+            fprintf(stderr, "pkt capture: %s: no TCP analysis\n", terr.message);
     }
     for (int i = 0; i < nw; i++)
         capture_handles[i] = ws[i].h;
@@ -811,6 +824,7 @@ static int capture_run(const struct capture_opts *o)
         pkt_handle_close(ws[i].h);
     }
     pthread_mutex_destroy(&sh->lock);
+    pkt_tcptrack_free(&sh->tcp);
     free(ws);
     free(sh);
     free(merged);
