@@ -987,6 +987,46 @@ static void test_options(void **state)
     pkt_packet_free(p);
 }
 
+/* The window and the caps at their edges. */
+static void test_limits_edges(void **state)
+{
+    (void)state;
+    st_rec r;
+    pkt_streams *st = st_new(NULL, &r);
+    pkt_packet *p = pkt_packet_new();
+    st_ep e = st_ep4(1, 9500, 80);
+    pkt_stream_segment g;
+    st_send(st, p, &e, 0, 0, 0, SYN, NULL, 0, 0, NULL);
+    /* next expected offset 0 (sequence 1): PKT_LIMIT_STREAM_WINDOW ahead is
+     * buffered, one more is out of window */
+    st_send(st, p, &e, 0, 1 + PKT_LIMIT_STREAM_WINDOW, 0, ACK, (const uint8_t *)"x", 1, 1, &g);
+    assert_true(g.flags & PKT_SEG_OUT_OF_ORDER);
+    assert_false(g.flags & PKT_SEG_OUT_OF_WINDOW);
+    st_send(st, p, &e, 0, 2 + PKT_LIMIT_STREAM_WINDOW, 0, ACK, (const uint8_t *)"y", 1, 2, &g);
+    assert_true(g.flags & PKT_SEG_OUT_OF_WINDOW);
+    pkt_stream_stats s;
+    pkt_streams_stats(st, &s);
+    assert_int_equal(s.out_of_window, 1);
+    assert_int_equal(s.buffered_bytes, 1);
+    pkt_streams_free(st);
+    pkt_packet_free(p);
+    st_rec_free(&r);
+    /* the largest caps are accepted (memory reserved lazily), one more is not */
+    pkt_error err;
+    pkt_streams_options o = {0};
+    o.max_connections = PKT_LIMIT_STREAM_CONNECTIONS;
+    st = pkt_streams_new(&o, NULL, NULL, &err);
+    assert_non_null(st);
+    pkt_streams_free(st);
+    o.max_connections = 0;
+    o.memcap = PKT_LIMIT_STREAM_MEMCAP + 1;
+    assert_null(pkt_streams_new(&o, NULL, NULL, &err));
+    assert_int_equal(err.code, PKT_ERR_INVAL);
+    o.memcap = 0;
+    o.max_conn_bytes = PKT_LIMIT_STREAM_MEMCAP + 1;
+    assert_null(pkt_streams_new(&o, NULL, NULL, &err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1007,6 +1047,7 @@ int main(void)
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_bad_checksum),
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_limits_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
