@@ -92,7 +92,14 @@ sleep 0.3 # iperf3 binds as fast; the curl loop above gave it time
 ip netns exec "$NS_C" tcpdump -i "$IF_C" -B 16384 -U -w "$WORK/cap.pcap" tcp 2>"$WORK/tcpdump.log" &
 TCPDUMP=$!
 PIDS+=($TCPDUMP)
-for _ in $(seq 100); do grep -q "listening on" "$WORK/tcpdump.log" && break; sleep 0.1; done
+# pkt follow -i on the same traffic, beside tcpdump.
+ip netns exec "$NS_C" "$PKT_BIN" follow -i "$IF_C" -f tcp -o "$WORK/live.pkt" 2>"$WORK/follow.log" &
+FOLLOW=$!
+PIDS+=($FOLLOW)
+for _ in $(seq 100); do
+    grep -q "listening on" "$WORK/tcpdump.log" && grep -q "listening on" "$WORK/follow.log" && break
+    sleep 0.1
+done
 
 inc curl -s -o /dev/null -o /dev/null -o /dev/null "http://$V4_S:8080/blob.bin" \
     "http://$V4_S:8080/index.html" "http://$V4_S:8080/no-such-file"
@@ -100,8 +107,25 @@ head -c 50000 /dev/urandom >"$WORK/post.bin"
 inc curl -s -o /dev/null --data-binary @"$WORK/post.bin" "http://$V4_S:8080/upload"
 inc curl -s -o /dev/null -o /dev/null "http://[$V6_S]:8080/blob.bin" "http://[$V6_S]:8080/index.html"
 inc iperf3 -c "$V4_S" -p 5201 -n 2M -b 200M >/dev/null 2>&1 || echo "note: iperf3 failed"
-sleep 0.5
+# A last connection from a known port marks the end: once tcpdump's file
+# and pkt follow's index have it, they have everything before it (both
+# write as packets come; SIGINT would lose what they had not read yet).
+inc curl -s -o /dev/null --local-port 47999 "http://$V4_S:8080/index.html"
+marked=0
+for _ in $(seq 200); do
+    if tcpdump -r "$WORK/cap.pcap" -n 'tcp port 47999 and tcp[tcpflags] & tcp-fin != 0' \
+           2>/dev/null | grep -q . &&
+       grep -q '"client_port":47999' "$WORK/live.pkt/pkt-follow.jsonl" 2>/dev/null; then
+        marked=1
+        break
+    fi
+    sleep 0.1
+done
+[ $marked = 1 ] || echo "note: the end marker did not show within 20 s"
 kill -INT $TCPDUMP; wait $TCPDUMP 2>/dev/null
+kill -INT $FOLLOW
+wait $FOLLOW
+follow_rc=$?
 cap=$WORK/cap.pcap
 npk=$(tcpdump -r "$cap" 2>/dev/null | wc -l)
 echo "captured $npk TCP packets"
@@ -132,6 +156,14 @@ compare_tcpflow() {
 }
 
 compare_tcpflow original "$cap"
+# What pkt follow -i wrote live is what it writes from tcpdump's capture.
+[ $follow_rc -eq 0 ] || fail "pkt follow -i exited $follow_rc: $(cat "$WORK/follow.log")"
+if diff -r "$WORK/live.pkt" "$WORK/original.pkt" -x pkt-follow.jsonl >/dev/null; then
+    echo "ok live: pkt follow -i wrote the same $(ls "$WORK/live.pkt" | wc -l) files"
+else
+    fail "pkt follow -i: its files differ from those of the capture"
+    diff -rq "$WORK/live.pkt" "$WORK/original.pkt" | head -5
+fi
 python3 "$LIB/mangle.py" "$cap" "$WORK/reordered.pcap" --seed 7 --reorder 30 --window 5 \
     --duplicate 15 >"$WORK/reordered.json"
 echo "reordered copy: $(cat "$WORK/reordered.json" | head -c 80)"

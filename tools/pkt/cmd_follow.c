@@ -506,7 +506,7 @@ static int follow_handle(struct follow *f, pkt_handle *h, const char *name, int 
                          long long *left, pkt_defrag *defrag, pkt_packet *whole)
 {
     const struct follow_opts *o = f->o;
-    if (o->filter && pkt_handle_set_bpf_filter(h, o->filter) < 0) {
+    if (!live && o->filter && pkt_handle_set_bpf_filter(h, o->filter) < 0) {
         fprintf(stderr, "pkt follow: %s: %s\n", name, pkt_handle_error(h));
         return PKT_EXIT_USAGE;
     }
@@ -788,6 +788,8 @@ int pkt_cmd_follow(int argc, char **argv)
             pkt_streams_free(f.st);
             return PKT_EXIT_INPUT;
         }
+        if (o.device) /* live: a line as each stream ends, for those who watch */
+            setvbuf(f.index, NULL, _IOLBF, 0);
     }
     pkt_defrag *defrag = o.defrag ? pkt_defrag_new(NULL, &err) : NULL;
     pkt_packet *whole = o.defrag ? pkt_packet_new() : NULL;
@@ -805,6 +807,13 @@ int pkt_cmd_follow(int argc, char **argv)
             status = PKT_EXIT_INPUT;
             goto done;
         }
+        if (o.filter && pkt_handle_set_bpf_filter(h, o.filter) < 0) {
+            fprintf(stderr, "pkt follow: %s: %s\n", o.device, pkt_handle_error(h));
+            pkt_handle_close(h);
+            status = PKT_EXIT_USAGE;
+            goto done;
+        }
+        fprintf(stderr, "pkt follow: listening on %s\n", o.device); /* as tcpdump says it */
         live_handle = h;
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
