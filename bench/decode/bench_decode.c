@@ -19,6 +19,15 @@
  *   access     full decode, then every layer's typed fields read
  *              (pkt_packet_layer_at on each layer completes it: the cost
  *              of a user who looks at everything, as eager decoders do)
+ *   summary    full decode, then the fields a monitor prints per packet
+ *              (the "with-fields" benchmark, the same fields the peers in
+ *              bench/peers/ read): IPv4 or IPv6 addresses, TCP ports and
+ *              flags or UDP ports (not for IPv4 fragments, where the
+ *              peers stop), and the first question's name of DNS over
+ *              UDP port 53; folded into an FNV-1a digest that every peer
+ *              computes alike (printed: outputs are checked equal)
+ *   srcsum     pkt_source_next over the file, then the same fields: read +
+ *              decode + summary, against the bare libpcap loop
  *   touch      no decoding: one byte of each packet's first line and byte
  *              53 read (the memory floor every decoder pays, in memory
  *              order like the other modes)
@@ -166,6 +175,106 @@ __attribute__((noinline)) static uint64_t loop_tuple(const corpus *c, pkt_packet
     return acc;
 }
 
+/* The first question's name of the packet's DNS message, NULL without one
+ * (the questions alone are decoded, not the records). */
+static inline const char *dns_qname(const pkt_packet *p)
+{
+#ifdef BENCH_WHOLE_DNS /* (for libpkt versions before pkt_packet_dns_question) */
+    const pkt_dns *dns = pkt_packet_dns(p);
+    return dns && dns->question_count ? dns->questions[0].name : NULL;
+#else
+    const pkt_dns_question *q = pkt_packet_dns_question(p, 0);
+    return q ? q->name : NULL;
+#endif
+}
+
+/* The digest of the summary fields, which the peers in bench/peers/
+ * compute alike: each value is folded in as a 64-bit word, h = (h ^ v) *
+ * FNV_PRIME (FNV-1a's step on words), a name byte by byte. */
+#define FNV_OFF 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+static inline uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * FNV_PRIME;
+}
+static inline uint64_t be64(const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+
+/* The summary fields of one decoded packet folded into h, per packet:
+ *   4, src << 32 | dst (IPv4, addresses as big-endian words) or
+ *   6, src[0..7], src[8..15], dst[0..7], dst[8..15] (IPv6) or 0;
+ *   unless the IPv4 header is a fragment's: 't' << 40 | sport << 24 |
+ *   dport << 8 | flags & 0xff (TCP) or 'u' << 40 | sport << 24 | dport << 8
+ *   (UDP), and for UDP to or from port 53 with a question: 'd', the first
+ *   question's name byte by byte, 0;
+ *   0xff. */
+static inline uint64_t summary(const pkt_packet *p, uint64_t h)
+{
+    const pkt_ipv4 *ip4 = pkt_packet_ipv4(p);
+    const pkt_ipv6 *ip6 = NULL;
+    int transport = 1;
+    if (ip4) {
+        uint32_t s = (uint32_t)ip4->src[0] << 24 | (uint32_t)ip4->src[1] << 16 |
+                     (uint32_t)ip4->src[2] << 8 | ip4->src[3];
+        uint32_t d = (uint32_t)ip4->dst[0] << 24 | (uint32_t)ip4->dst[1] << 16 |
+                     (uint32_t)ip4->dst[2] << 8 | ip4->dst[3];
+        h = mix(mix(h, 4), (uint64_t)s << 32 | d);
+        transport = !(ip4->flags & PKT_IPV4_MF) && ip4->frag_offset == 0;
+    } else if ((ip6 = pkt_packet_ipv6(p))) {
+        h = mix(h, 6);
+        h = mix(mix(h, be64(ip6->src)), be64(ip6->src + 8));
+        h = mix(mix(h, be64(ip6->dst)), be64(ip6->dst + 8));
+    } else {
+        h = mix(h, 0);
+    }
+    if (transport) {
+        const pkt_tcp *tcp = pkt_packet_tcp(p);
+        const pkt_udp *udp;
+        if (tcp) {
+            h = mix(h, (uint64_t)'t' << 40 | (uint64_t)tcp->src_port << 24 |
+                           (uint64_t)tcp->dst_port << 8 | (tcp->flags & 0xffu));
+        } else if ((udp = pkt_packet_udp(p))) {
+            h = mix(h, (uint64_t)'u' << 40 | (uint64_t)udp->src_port << 24 |
+                           (uint64_t)udp->dst_port << 8);
+            const char *name;
+            if ((udp->src_port == 53 || udp->dst_port == 53) && (name = dns_qname(p))) {
+                h = mix(h, 'd');
+                for (; *name; name++)
+                    h = mix(h, (uint8_t)*name);
+                h = mix(h, 0);
+            }
+        }
+    }
+    return mix(h, 0xff);
+}
+
+__attribute__((noinline)) static uint64_t loop_summary(const corpus *c, pkt_packet *p)
+{
+    uint64_t h = FNV_OFF;
+    for (size_t i = 0; i < c->n; i++) {
+        pkt_decode(p, c->bytes + c->off[i], c->len[i], c->lt[i], 0);
+        h = summary(p, h);
+    }
+    return h;
+}
+
+__attribute__((noinline)) static uint64_t loop_srcsum(pkt_source *s)
+{
+    const pkt_packet *p;
+    uint64_t h = FNV_OFF;
+    while (pkt_source_next(s, &p, NULL) == PKT_OK_PACKET)
+        h = summary(p, h);
+    return h;
+}
+
+/* The digest of the last summary or srcsum run (printed). */
+static uint64_t summary_digest;
+
 __attribute__((noinline)) static uint64_t loop_access(const corpus *c, pkt_packet *p)
 {
     uint64_t acc = 0;
@@ -212,13 +321,16 @@ static double run_once(const char *mode, const char *path, const corpus *c, pkt_
         pcap_close(pc);
         return (t1 - t0) / (double)c->n;
     }
-    if (strcmp(mode, "source") == 0) {
+    if (strcmp(mode, "source") == 0 || strcmp(mode, "srcsum") == 0) {
         pkt_handle *h = pkt_open_offline(path, NULL);
         if (!h)
             return -1;
         pkt_source *s = pkt_source_new(h, 0);
         t0 = now_ns();
-        sink += loop_source(s);
+        if (mode[1] == 'o')
+            sink += loop_source(s);
+        else
+            sink += summary_digest = loop_srcsum(s);
         t1 = now_ns();
         pkt_source_free(s);
         pkt_handle_close(h);
@@ -241,6 +353,8 @@ static double run_once(const char *mode, const char *path, const corpus *c, pkt_
         sink += loop_tuple(c, p);
     else if (strcmp(mode, "access") == 0)
         sink += loop_access(c, p);
+    else if (strcmp(mode, "summary") == 0)
+        sink += summary_digest = loop_summary(c, p);
     else
         return -2;
     t1 = now_ns();
@@ -257,7 +371,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_decode FILE [all|full|transport|network|verify|flowhash|"
-                        "tuple|access|libpcap|source|touch] [REPEATS]\n");
+                        "tuple|access|summary|libpcap|source|srcsum|touch] [REPEATS]\n");
         return 2;
     }
     const char *path = argv[1];
@@ -281,13 +395,14 @@ int main(int argc, char **argv)
     printf("file %s: %zu packets, %.2f layers/packet, %" PRIu64 " anomalies (checksums "
            "verified)\n",
            path, c.n, (double)layers / (double)c.n, anomalies);
-    static const char *const all[] = {"full",  "transport", "network", "verify",
-                                      "flowhash", "tuple", "access", "libpcap",
-                                      "source", "touch"};
-    double best[10] = {0};
+    static const char *const all[] = {"full",   "transport", "network", "verify",
+                                      "flowhash", "tuple",   "access",  "libpcap",
+                                      "source", "touch",     "summary", "srcsum"};
+    enum { NMODES = sizeof all / sizeof all[0] };
+    double best[NMODES] = {0};
     printf("%-10s %10s %10s\n", "mode", "ns/pkt", "ns/pkt");
     printf("%-10s %10s %10s\n", "", "(best)", "(median)");
-    for (unsigned m = 0; m < 10; m++) {
+    for (unsigned m = 0; m < NMODES; m++) {
         if (strcmp(which, "all") != 0 && strcmp(which, all[m]) != 0)
             continue;
         double t[MAX_REPEATS];
@@ -305,9 +420,15 @@ int main(int argc, char **argv)
         printf("%-10s %10.1f %10.1f\n", all[m], t[0], t[repeats / 2]);
         printf("RESULT mode=%s packets=%zu ns_best=%.2f ns_median=%.2f\n", all[m], c.n, t[0],
                t[repeats / 2]);
+        if (m >= 10)
+            printf("DIGEST mode=%s packets=%zu digest=%016" PRIx64 "\n", all[m], c.n,
+                   summary_digest);
     }
     if (best[7] > 0 && best[8] > 0)
         printf("source (read + full decode) / libpcap bare loop = %.3f\n", best[8] / best[7]);
+    if (best[7] > 0 && best[11] > 0)
+        printf("srcsum (read + decode + summary fields) / libpcap bare loop = %.3f\n",
+               best[11] / best[7]);
     pkt_packet_free(p);
     free(c.bytes);
     free(c.off);

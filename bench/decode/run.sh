@@ -27,7 +27,7 @@ fi
 if command -v valgrind >/dev/null; then
     n=$("$bin" "$small" full 1 | awk '/^file/ {print $3}')
     echo "instructions/packet (callgrind, $n packets of $small):"
-    for m in full transport network verify flowhash tuple access libpcap source; do
+    for m in full transport network verify flowhash tuple access summary libpcap source srcsum; do
         ir=$(valgrind --tool=callgrind --toggle-collect='loop_*' --callgrind-out-file=/dev/null \
             "$bin" "$small" "$m" 1 2>&1 | awk '/Collected/ {print $4}')
         echo "  $m $(( ir / n ))"

@@ -8,6 +8,12 @@
 //	           (IgnoreUnsupported; the decode error is ignored, as the docs
 //	           suggest for a parser that meets layers it has no decoder for)
 //	newpacket  gopacket.NewPacket with the default decoders, Lazy off, NoCopy on
+//	summary    dlp, then the fields a monitor prints per packet (the
+//	           "with-fields" benchmark, the same fields and digest as
+//	           libpkt's bench/decode/bench_decode summary and libtins_decode's
+//	           summary): IPv4 or IPv6 addresses, TCP ports and flags or UDP
+//	           ports, the first DNS question's name on UDP port 53, folded
+//	           into a digest printed as digest=... (outputs checked equal)
 //
 // and prints one machine-readable line per mode:
 //
@@ -20,11 +26,12 @@
 // GODEBUG=asyncpreemptoff=1 so the runtime sends no preemption signals, and
 // cpu.rdtscp=off: valgrind does not emulate RDTSCP on AMD hosts).
 //
-// usage: gopacket_decode [-mode all|dlp|newpacket|load] [-once] [-n N] [-repeats R] FILE.pcap
+// usage: gopacket_decode [-mode all|dlp|newpacket|summary|load] [-once] [-n N] [-repeats R] FILE.pcap
 package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -101,6 +108,100 @@ func passDLP(d *dlpDecoder, pkts [][]byte) int {
 	return n
 }
 
+const (
+	fnvOff   uint64 = 0xcbf29ce484222325
+	fnvPrime uint64 = 0x100000001b3
+)
+
+func mix(h, v uint64) uint64 { return (h ^ v) * fnvPrime }
+
+// summaryDigest is the digest of the last passSummary.
+var summaryDigest uint64
+
+// passSummary decodes every packet with the DLP and folds its summary fields
+// into a digest, word by word as bench_decode.c's summary() documents: 4 and
+// src<<32|dst, or 6 and the four 64-bit halves of the addresses, or 0; unless
+// the IPv4 header is a fragment's, 't'<<40|sport<<24|dport<<8|flags (low 8
+// bits) or 'u'<<40|sport<<24|dport<<8, and for UDP to or from port 53 with a
+// question 'd', the first question's name byte by byte, 0; then 0xff.  It
+// returns the number of layers decoded.
+func passSummary(d *dlpDecoder, pkts [][]byte) int {
+	n := 0
+	h := fnvOff
+	for _, p := range pkts {
+		_ = d.parser.DecodeLayers(p, &d.decoded)
+		n += len(d.decoded)
+		var ip4, ip6, tcp, udp, dns bool
+		for _, t := range d.decoded {
+			switch t {
+			case layers.LayerTypeIPv4:
+				ip4 = !ip6
+			case layers.LayerTypeIPv6:
+				ip6 = !ip4
+			case layers.LayerTypeTCP:
+				tcp = !udp
+			case layers.LayerTypeUDP:
+				udp = !tcp
+			case layers.LayerTypeDNS:
+				dns = true
+			}
+		}
+		transport := true
+		if ip4 {
+			h = mix(mix(h, 4), uint64(binary.BigEndian.Uint32(d.ip4.SrcIP))<<32|uint64(binary.BigEndian.Uint32(d.ip4.DstIP)))
+			transport = d.ip4.Flags&layers.IPv4MoreFragments == 0 && d.ip4.FragOffset == 0
+		} else if ip6 {
+			h = mix(h, 6)
+			h = mix(mix(h, binary.BigEndian.Uint64(d.ip6.SrcIP[0:8])), binary.BigEndian.Uint64(d.ip6.SrcIP[8:16]))
+			h = mix(mix(h, binary.BigEndian.Uint64(d.ip6.DstIP[0:8])), binary.BigEndian.Uint64(d.ip6.DstIP[8:16]))
+		} else {
+			h = mix(h, 0)
+		}
+		if transport && tcp {
+			t := &d.tcp
+			var fl uint64
+			if t.FIN {
+				fl |= 1
+			}
+			if t.SYN {
+				fl |= 2
+			}
+			if t.RST {
+				fl |= 4
+			}
+			if t.PSH {
+				fl |= 8
+			}
+			if t.ACK {
+				fl |= 16
+			}
+			if t.URG {
+				fl |= 32
+			}
+			if t.ECE {
+				fl |= 64
+			}
+			if t.CWR {
+				fl |= 128
+			}
+			h = mix(h, uint64('t')<<40|uint64(t.SrcPort)<<24|uint64(t.DstPort)<<8|fl)
+		} else if transport && udp {
+			u := &d.udp
+			h = mix(h, uint64('u')<<40|uint64(u.SrcPort)<<24|uint64(u.DstPort)<<8)
+			if (u.SrcPort == 53 || u.DstPort == 53) && dns && len(d.dns.Questions) > 0 {
+				h = mix(h, 'd')
+				for _, c := range d.dns.Questions[0].Name {
+					h = mix(h, uint64(c))
+				}
+				h = mix(h, 0)
+			}
+		}
+		h = mix(h, 0xff)
+	}
+	summaryDigest = h
+	return n
+}
+
 var npOpts = gopacket.DecodeOptions{Lazy: false, NoCopy: true}
 
 // passNewPacket decodes every packet once with NewPacket and returns the number of layers.
@@ -151,14 +252,14 @@ func printStats(pkts [][]byte) {
 }
 
 func main() {
-	mode := flag.String("mode", "all", "all, dlp, newpacket or load")
+	mode := flag.String("mode", "all", "all, dlp, newpacket, summary or load")
 	once := flag.Bool("once", false, "run the chosen mode for exactly one pass (for callgrind)")
 	limit := flag.Int("n", 0, "decode only the first N packets (0: all)")
 	repeats := flag.Int("repeats", 5, "timed passes per mode; the minimum and median are reported")
 	stats := flag.Bool("stats", false, "print, on stderr, how many layers of each type each mode decodes")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: gopacket_decode [-mode all|dlp|newpacket|load] [-once] [-n N] [-repeats R] FILE.pcap")
+		fmt.Fprintln(os.Stderr, "usage: gopacket_decode [-mode all|dlp|newpacket|summary|load] [-once] [-n N] [-repeats R] FILE.pcap")
 		os.Exit(2)
 	}
 	// Load with the collector off, then collect and finish sweeping once: the
@@ -189,6 +290,9 @@ func main() {
 		if *once {
 			nl := pass()
 			fmt.Printf("peer=gopacket mode=%s packets=%d repeats=1 once=1 layers=%d\n", name, len(pkts), nl)
+			if name == "summary" {
+				fmt.Printf("digest peer=gopacket mode=summary packets=%d digest=%016x\n", len(pkts), summaryDigest)
+			}
 			return
 		}
 		pass() // warm-up: caches, branch predictors, heap grown to its working size
@@ -204,6 +308,9 @@ func main() {
 		sort.Float64s(times)
 		fmt.Printf("peer=gopacket mode=%s packets=%d repeats=%d ns_per_packet=%.1f ns_per_packet_median=%.1f layers=%d\n",
 			name, len(pkts), *repeats, times[0], times[len(times)/2], nl)
+		if name == "summary" {
+			fmt.Printf("digest peer=gopacket mode=summary packets=%d digest=%016x\n", len(pkts), summaryDigest)
+		}
 	}
 
 	switch *mode {
@@ -214,10 +321,14 @@ func main() {
 		run("dlp", func() int { return passDLP(d, pkts) })
 	case "newpacket":
 		run("newpacket", func() int { return passNewPacket(pkts) })
+	case "summary":
+		d := newDLP()
+		run("summary", func() int { return passSummary(d, pkts) })
 	case "all":
 		d := newDLP()
 		run("dlp", func() int { return passDLP(d, pkts) })
 		run("newpacket", func() int { return passNewPacket(pkts) })
+		run("summary", func() int { return passSummary(d, pkts) })
 	default:
 		fmt.Fprintln(os.Stderr, "gopacket_decode: unknown mode", *mode)
 		os.Exit(2)

@@ -7,7 +7,11 @@
 // options parsed into containers).  malformed_packet exceptions are caught and
 // counted.  Mode "ethdns" also decodes the UDP payload of port-53 packets as
 // Tins::DNS, as a libtins user must (libtins does not dispatch on ports), to do
-// the DNS work gopacket does.  Prints one machine-readable line per mode:
+// the DNS work gopacket does.  Mode "summary" is ethdns plus the fields a
+// monitor prints per packet (the "with-fields" benchmark: the same fields
+// and digest as libpkt's bench_decode summary and gopacket_decode's summary),
+// its digest printed as "digest=..." so the outputs can be checked equal.
+// Prints one machine-readable line per mode:
 //
 //   peer=libtins mode=eth packets=N repeats=R ns_per_packet=X ns_per_packet_median=Y layers=L malformed=M
 //
@@ -15,7 +19,7 @@
 // packets; with --once, a mode runs exactly one pass (what callgrind measures);
 // --stats prints on stderr how many PDUs of each type the decode produces.
 //
-// usage: libtins_decode [--mode all|eth|ethdns|load] [--once] [--stats] [-n N] [--repeats R] FILE.pcap
+// usage: libtins_decode [--mode all|eth|ethdns|summary|load] [--once] [--stats] [-n N] [--repeats R] FILE.pcap
 
 #include <tins/tins.h>
 
@@ -152,6 +156,79 @@ PassResult pass_ethdns(const Packets &pk) {
     return r;
 }
 
+constexpr uint64_t kFnvOff = 0xcbf29ce484222325ull;
+constexpr uint64_t kFnvPrime = 0x100000001b3ull;
+inline uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * kFnvPrime; }
+uint64_t summary_digest = 0; // of the last pass_summary
+
+inline uint64_t be64(const uint8_t *b) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+
+// As pass_ethdns (DNS decoded on UDP port 53 only), then the summary fields
+// folded into a digest as bench_decode.c's summary() documents: 4 and
+// src<<32|dst, or 6 and the four 64-bit halves of the addresses, or 0; unless
+// the IPv4 header is a fragment's, 't'<<40|sport<<24|dport<<8|flags (low 8
+// bits) or 'u'<<40|sport<<24|dport<<8, and for UDP to or from port 53 with a
+// question 'd', the first question's name byte by byte, 0; then 0xff.
+PassResult pass_summary(const Packets &pk) {
+    PassResult r;
+    const uint8_t *base = pk.arena.data();
+    const size_t n = pk.offset.size();
+    uint64_t h = kFnvOff;
+    for (size_t i = 0; i < n; i++) {
+        try {
+            Tins::EthernetII eth(base + pk.offset[i], pk.length[i]);
+            for (const Tins::PDU *p = &eth; p; p = p->inner_pdu())
+                r.layers++;
+            bool transport = true;
+            if (const Tins::IP *ip = eth.find_pdu<Tins::IP>()) {
+                uint32_t s = Tins::Endian::be_to_host(ip->src_addr().operator uint32_t());
+                uint32_t d = Tins::Endian::be_to_host(ip->dst_addr().operator uint32_t());
+                h = mix(mix(h, 4), uint64_t(s) << 32 | d);
+                transport = !(ip->flags() & Tins::IP::MORE_FRAGMENTS) && ip->fragment_offset() == 0;
+            } else if (const Tins::IPv6 *ip6 = eth.find_pdu<Tins::IPv6>()) {
+                Tins::IPv6Address s = ip6->src_addr(), d = ip6->dst_addr();
+                h = mix(h, 6);
+                h = mix(mix(h, be64(s.begin())), be64(s.begin() + 8));
+                h = mix(mix(h, be64(d.begin())), be64(d.begin() + 8));
+            } else {
+                h = mix(h, 0);
+            }
+            const Tins::TCP *tcp = transport ? eth.find_pdu<Tins::TCP>() : nullptr;
+            const Tins::UDP *udp = transport && !tcp ? eth.find_pdu<Tins::UDP>() : nullptr;
+            if (tcp) {
+                h = mix(h, uint64_t('t') << 40 | uint64_t(tcp->sport()) << 24 |
+                               uint64_t(tcp->dport()) << 8 | (uint64_t(tcp->flags()) & 0xff));
+            } else if (udp) {
+                h = mix(h, uint64_t('u') << 40 | uint64_t(udp->sport()) << 24 |
+                               uint64_t(udp->dport()) << 8);
+                if (udp->sport() == 53 || udp->dport() == 53) {
+                    if (const Tins::RawPDU *raw = udp->find_pdu<Tins::RawPDU>()) {
+                        Tins::DNS dns = raw->to<Tins::DNS>();
+                        r.layers++;
+                        Tins::DNS::queries_type q = dns.queries();
+                        if (!q.empty()) {
+                            h = mix(h, 'd');
+                            for (unsigned char c : q.front().dname())
+                                h = mix(h, c);
+                            h = mix(h, 0);
+                        }
+                    }
+                }
+            }
+            h = mix(h, 0xff);
+        } catch (const Tins::malformed_packet &) {
+            r.malformed++;
+        }
+    }
+    summary_digest = h;
+    return r;
+}
+
 // Prints, on stderr, how many PDUs of each type EthernetII decodes over all packets.
 void print_stats(const Packets &pk) {
     std::map<std::string, uint64_t> count;
@@ -187,7 +264,7 @@ void print_stats(const Packets &pk) {
 }
 
 void usage() {
-    std::fprintf(stderr, "usage: libtins_decode [--mode all|eth|ethdns|load] [--once] [--stats] [-n N] [--repeats R] FILE.pcap\n");
+    std::fprintf(stderr, "usage: libtins_decode [--mode all|eth|ethdns|summary|load] [--once] [--stats] [-n N] [--repeats R] FILE.pcap\n");
     std::exit(2);
 }
 
@@ -217,7 +294,7 @@ int main(int argc, char **argv) {
         else
             usage();
     }
-    if (!path || (mode != "all" && mode != "eth" && mode != "ethdns" && mode != "load"))
+    if (!path || (mode != "all" && mode != "eth" && mode != "ethdns" && mode != "summary" && mode != "load"))
         usage();
 
     Packets pk;
@@ -238,15 +315,19 @@ int main(int argc, char **argv) {
         std::printf("peer=libtins mode=load packets=%zu repeats=1 once=1 layers=0 malformed=0\n", n);
         return 0;
     }
-    const char *modes[] = {"eth", "ethdns"};
+    const char *modes[] = {"eth", "ethdns", "summary"};
     for (const char *m : modes) {
         if (mode != "all" && mode != m)
             continue;
-        PassResult (*pass)(const Packets &) = std::strcmp(m, "eth") == 0 ? pass_eth : pass_ethdns;
+        PassResult (*pass)(const Packets &) = std::strcmp(m, "eth") == 0      ? pass_eth
+                                              : std::strcmp(m, "ethdns") == 0 ? pass_ethdns
+                                                                              : pass_summary;
         if (once) {
             PassResult r = pass(pk);
             std::printf("peer=libtins mode=%s packets=%zu repeats=1 once=1 layers=%" PRIu64 " malformed=%" PRIu64 "\n",
                         m, n, r.layers, r.malformed);
+            if (pass == pass_summary)
+                std::printf("digest peer=libtins mode=summary packets=%zu digest=%016" PRIx64 "\n", n, summary_digest);
             continue;
         }
         pass(pk); // warm-up: caches, branch predictors, allocator free lists
@@ -262,6 +343,8 @@ int main(int argc, char **argv) {
         std::printf("peer=libtins mode=%s packets=%zu repeats=%d ns_per_packet=%.1f ns_per_packet_median=%.1f layers=%" PRIu64
                     " malformed=%" PRIu64 "\n",
                     m, n, repeats, times[0], times[times.size() / 2], r.layers, r.malformed);
+        if (pass == pass_summary)
+            std::printf("digest peer=libtins mode=summary packets=%zu digest=%016" PRIx64 "\n", n, summary_digest);
     }
     return 0;
 }

@@ -5,12 +5,17 @@
 # usage: bench/peers/run.sh [--callgrind] [--cg-packets N] [--repeats R] [--no-deps] [CAPTURE.pcap]
 #
 #   CAPTURE.pcap   an Ethernet pcap file (pass libpkt's benchmark capture from
-#                  bench/gen_capture once it exists); without one, bench/out/mix.pcap
+#                  bench/gen_capture, e.g. bench/data/t100k.pcap); without one, bench/out/mix.pcap
 #                  is used, made first (1,000,000 packets) by bench/peers/mkmix.py
 #   --callgrind    also count instructions per packet of decoding alone: callgrind
 #                  runs each decoder once over the first N packets (default 100000)
 #                  and once in a load-only mode; the difference divided by N is the
-#                  decoding's own cost
+#                  decoding's own cost; the same for the with-fields mode
+#                  (summary: decode + the fields a monitor prints, a digest
+#                  checked equal across gopacket, libtins and libpkt), and, in the
+#                  same run, libpkt's bench_decode loops (full, summary, the bare
+#                  libpcap loop, source, srcsum: read + decode + summary), built
+#                  in build-bench-decode/ (callgrind counts its loop_* alone)
 #   --repeats R    timed passes per decoder (default 5); ns/packet is the fastest
 #                  pass, the median is printed next to it
 #   --no-deps      do not run bench/peers/deps.sh
@@ -100,18 +105,49 @@ if [ "$callgrind" -eq 1 ]; then
     echo "callgrind over the first $cg_packets packets (load-only baseline subtracted)" >&2
     g_load=$(cg_total go-load "$out/gopacket_decode" -mode load -once -n "$cg_packets" "$capture")
     t_load=$(cg_total tins-load "$out/libtins_decode" --mode load --once -n "$cg_packets" "$capture")
-    for m in dlp newpacket; do
+    for m in dlp newpacket summary; do
         tot=$(cg_total "go-$m" "$out/gopacket_decode" -mode "$m" -once -n "$cg_packets" "$capture")
-        n=$(field packets "$(cat "$out/callgrind.go-$m.log.stdout")")
+        n=$(field packets "$(head -n1 "$out/callgrind.go-$m.log.stdout")")
         ipp[gopacket/$m]=$(( (tot - g_load) / n ))
         echo "cg peer=gopacket mode=$m packets=$n total=$tot load_only=$g_load instr_per_packet=${ipp[gopacket/$m]}" | tee -a "$results" >&2
     done
-    for m in eth ethdns; do
+    for m in eth ethdns summary; do
         tot=$(cg_total "tins-$m" "$out/libtins_decode" --mode "$m" --once -n "$cg_packets" "$capture")
-        n=$(field packets "$(cat "$out/callgrind.tins-$m.log.stdout")")
+        n=$(field packets "$(head -n1 "$out/callgrind.tins-$m.log.stdout")")
         ipp[libtins/$m]=$(( (tot - t_load) / n ))
         echo "cg peer=libtins mode=$m packets=$n total=$tot load_only=$t_load instr_per_packet=${ipp[libtins/$m]}" | tee -a "$results" >&2
     done
+fi
+
+if [ "$callgrind" -eq 1 ]; then
+    # libpkt in the same run: bench_decode's loops over the whole capture
+    # (pass one of cg_packets packets, e.g. bench/data/t100k.pcap)
+    root=$(dirname "$bench")
+    cmake -S "$root" -B "$root/build-bench-decode" -DCMAKE_BUILD_TYPE=Release -DPKT_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$root/build-bench-decode" -j 2 --target bench_decode >/dev/null
+    bd=$root/build-bench-decode/bench/decode/bench_decode
+    for m in full summary libpcap source srcsum; do
+        log="$out/callgrind.libpkt-$m.log"
+        valgrind --tool=callgrind --toggle-collect='loop_*' --callgrind-out-file="$out/callgrind.libpkt-$m.out" \
+            "$bd" "$capture" "$m" 1 >"$log.stdout" 2>"$log"
+        tot=$(sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p' "$log")
+        n=$(sed -n 's/^RESULT mode=[a-z]* packets=\([0-9]*\).*/\1/p' "$log.stdout")
+        ipp[libpkt/$m]=$(( tot / n ))
+        echo "cg peer=libpkt mode=$m packets=$n total=$tot instr_per_packet=${ipp[libpkt/$m]}" | tee -a "$results" >&2
+    done
+    # the with-fields outputs, checked equal
+    digests=$(cat "$out/callgrind.go-summary.log.stdout" "$out/callgrind.tins-summary.log.stdout" \
+        "$out/callgrind.libpkt-summary.log.stdout" "$out/callgrind.libpkt-srcsum.log.stdout" |
+        sed -n 's/.*digest=\([0-9a-f]*\).*/\1/p' | sort -u)
+    if [ "$(wc -l <<<"$digests")" -ne 1 ]; then
+        echo "run.sh: the summary digests differ: $digests" >&2
+        exit 1
+    fi
+    echo "summary digests equal: $digests" | tee -a "$results" >&2
+    g=${ipp[gopacket/summary]} t=${ipp[libtins/summary]} l=${ipp[libpkt/summary]}
+    awk -v l="$l" -v g="$g" -v t="$t" -v s="${ipp[libpkt/srcsum]}" -v b="${ipp[libpkt/libpcap]}" 'BEGIN {
+        printf "with fields: libpkt/DLP %.3f, libpkt/libtins %.3f, read+decode+summary/bare libpcap %.3f\n",
+            l / g, l / t, s / b }' | tee -a "$results" >&2
 fi
 
 # --- table ---------------------------------------------------------------------

@@ -746,6 +746,18 @@ PKT_API const pkt_vxlan *pkt_packet_vxlan(const pkt_packet *p);
 PKT_API const pkt_geneve *pkt_packet_geneve(const pkt_packet *p);
 PKT_API const pkt_dns *pkt_packet_dns(const pkt_packet *p);
 PKT_API const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p);
+
+/*
+ * pkt_packet_dns_question — question i (0 = first) of the packet's first
+ * DNS message, as pkt_packet_dns(p)->questions[i] would give it, for the
+ * cost of the header and the questions only: the records are not decoded
+ * unless pkt_packet_dns, a layer accessor or an anomaly accessor asks for
+ * them later (which gives the same result as without this call; the
+ * question returned here stays valid either way, until the next
+ * pkt_decode).  Returns NULL when the packet has no DNS layer or the
+ * message fewer than i + 1 questions kept.
+ */
+PKT_API const pkt_dns_question *pkt_packet_dns_question(const pkt_packet *p, unsigned i);
 PKT_API const pkt_ntp *pkt_packet_ntp(const pkt_packet *p);
 
 /* Number of anomalies found (may exceed PKT_LIMIT_ANOMALIES: only the first

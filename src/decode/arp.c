@@ -28,9 +28,7 @@ void pkt__decode_arp(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    (void)p;
-    (void)r;
-    const uint8_t *h = l->contents; /* all hdr_len bytes are there */
+    const uint8_t *h = p->data + r->offset; /* all hdr_len bytes are there */
     pkt_arp *a = &l->u.arp;
     a->htype = pkt__be16_at(h);
     a->ptype = pkt__be16_at(h + 2);

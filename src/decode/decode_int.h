@@ -99,6 +99,8 @@ typedef struct pkt__lrec {
 
 #define PKT__L_FIELDS 0x1 /* layers[i].u is filled */
 #define PKT__L_HEAD 0x2   /* layers[i] type/offset/contents/payload are filled */
+#define PKT__L_QUESTIONS 0x4 /* DNS: only the header and questions are in p->dns
+                                (pkt__dns_questions), FIELDS not set yet */
 
 struct pkt_packet {
     /* The input of the last decode. */
@@ -133,6 +135,10 @@ struct pkt_packet {
                                 (DNS), 0 when none: the anomaly accessors
                                 complete it first */
     uint16_t nsctp_chunks;
+    /* What pkt__dns_questions found (read only when a record has
+     * PKT__L_QUESTIONS): the anomaly count and arena use before it. */
+    uint16_t dns_anomaly_base;
+    uint32_t dns_arena_base;
     uint32_t arena_used;
     uint16_t ethertype;      /* the EtherType being dispatched (for decoders
                                 that several types share: VLAN TPIDs, PPPoE) */
@@ -307,7 +313,9 @@ typedef void (*pkt__decoder_fn)(pkt_packet *p, const uint8_t *data, uint32_t len
 extern const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX];
 
 /* Fills layers[i].u of a layer added with pkt__push_lazy, from its header
- * bytes (l->contents, complete and validated) and its record. */
+ * bytes (p->data + r->offset, complete and validated) and its record.  It
+ * must not read the other members of *l (contents, payload...): the typed
+ * accessors complete only the fields, not the header part. */
 typedef void (*pkt__fields_fn)(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 
 /* Indexed by pkt_layer_type (registry.c). */
@@ -321,6 +329,10 @@ void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 /* DNS: decodes the names and records (a deferred layer, see dns.c). */
 void pkt__fields_dns(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
+/* DNS: decode the header and questions of DNS record r (deferred, FIELDS
+ * not set) into p->dns, not the records; sets PKT__L_QUESTIONS.  Its
+ * anomalies are provisional: pkt__fields_dns drops and redoes them. */
+void pkt__dns_questions(pkt_packet *p, pkt__lrec *r, pkt_layer *l);
 void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);

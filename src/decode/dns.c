@@ -101,6 +101,7 @@ typedef struct dns_ctx {
     bool incomplete;     /* bytes of the message are known to be missing */
     bool fragment;       /* inside the first fragment of an IP datagram */
     bool truncated;      /* a TRUNCATED anomaly was recorded */
+    bool no_cache;       /* no name after this one: do not remember it */
     unsigned ncache;
     name_ent cache[NAME_CACHE];
 } dns_ctx;
@@ -326,7 +327,7 @@ static bool read_name(dns_ctx *d, uint32_t off, uint32_t limit, bool in_rdata, u
             pkt__cur lc = pkt__cur_make(d->msg, d->len);
             pkt__cur_skip(&lc, (size_t)pos + 1);
             const uint8_t *lab = pkt__cur_take(&lc, b);
-            if (nl < NAME_LABEL_RECS) {
+            if (nl < NAME_LABEL_RECS && !d->no_cache) {
                 lrec[nl].pos = (uint16_t)pos;
                 lrec[nl].pstart = (uint16_t)(bl ? bl + 1 : 0);
                 lrec[nl].wire_before = (uint8_t)(wire - 1u - b);
@@ -470,8 +471,9 @@ static void decode_rdata(dns_ctx *d, pkt_dns_rr *rr, uint32_t rd)
         bad(d, PKT_ANOMALY_MALFORMED, PKT_REASON_DNS_RDATA, rd, rr->type);
 }
 
-/* Walk the questions and records after the header. */
-static void parse_body(dns_ctx *d, pkt_dns *dns)
+/* Walk the questions and records after the header (the questions only
+ * when questions_only: see pkt__dns_questions). */
+static void parse_body(dns_ctx *d, pkt_dns *dns, bool questions_only)
 {
     uint32_t pos = DNS_HDR, skipped = 0, skip_at = 0;
     uint32_t nq = dns->qdcount;
@@ -483,6 +485,7 @@ static void parse_body(dns_ctx *d, pkt_dns *dns)
         const char *name = empty_name;
         uint8_t status = 0;
         uint32_t at = pos;
+        d->no_cache = questions_only && i + 1 == nq;
         if (!read_name(d, pos, d->len, false, &pos, keep ? &name : NULL, &status))
             goto out;
         pkt__cur c = pkt__cur_make(d->msg + pos, d->len - pos);
@@ -503,6 +506,8 @@ static void parse_body(dns_ctx *d, pkt_dns *dns)
             skip_at = at;
         }
     }
+    if (questions_only)
+        return; /* (its anomalies are redone by the whole decode) */
     for (uint32_t i = 0; i < nr; i++) {
         bool keep = dns->rr_count < PKT_LIMIT_DNS_RECORDS;
         const char *name = empty_name;
@@ -555,7 +560,7 @@ out:
  * against layer li.  The same work whether it runs at decode time (eager)
  * or on access (deferred). */
 static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix, uint32_t mlen,
-                 uint32_t tcp_length, bool incomplete, bool fragment)
+                 uint32_t tcp_length, bool incomplete, bool fragment, bool questions_only)
 {
     const uint8_t *h = data + prefix;
     pkt_dns *dns = &p->dns;
@@ -591,13 +596,14 @@ static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t pref
     d.incomplete = incomplete;
     d.fragment = fragment;
     d.truncated = false;
+    d.no_cache = false;
     d.ncache = 0;
     if (prefix && tcp_length > mlen) {
         d.truncated = true;
         pkt__anomaly(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_DNS, PKT_REASON_PAYLOAD_CUT, d.li,
                      h + mlen, tcp_length);
     }
-    parse_body(&d, dns);
+    parse_body(&d, dns, questions_only);
 }
 
 /* The eager decoder: the layer with all its fields at once. */
@@ -608,7 +614,7 @@ static PKT__COLD void decode_eager(pkt_packet *p, const uint8_t *data, uint32_t 
     pkt_layer *l = pkt__push(p, PKT_LAYER_DNS, data, prefix + mlen, rest);
     if (!l)
         return;
-    fill(p, l, data, prefix, mlen, tcp_length, incomplete, p->fragment != 0);
+    fill(p, l, data, prefix, mlen, tcp_length, incomplete, p->fragment != 0, false);
     if (rest)
         pkt__payload(p, data + prefix + mlen, rest);
 }
@@ -670,6 +676,24 @@ void pkt__fields_dns(const pkt_packet *cp, const pkt__lrec *r, pkt_layer *l)
     const uint8_t *data = p->data + r->offset;
     uint32_t prefix = r->aux ? 2 : 0;
     p->deferred = 0;
+    if (r->state & PKT__L_QUESTIONS) {
+        /* the questions were decoded alone: start again from the state
+         * before them (their strings and anomalies are made again) */
+        p->nanomalies = p->dns_anomaly_base;
+        p->arena_used = p->dns_arena_base;
+    }
     /* deferred only when complete and not in a first fragment */
-    fill(p, l, data, prefix, r->hdr_len - prefix, prefix ? pkt__be16_at(data) : 0, false, false);
+    fill(p, l, data, prefix, r->hdr_len - prefix, prefix ? pkt__be16_at(data) : 0, false, false,
+         false);
+}
+
+void pkt__dns_questions(pkt_packet *p, pkt__lrec *r, pkt_layer *l)
+{
+    const uint8_t *data = p->data + r->offset;
+    uint32_t prefix = r->aux ? 2 : 0;
+    p->dns_anomaly_base = p->nanomalies;
+    p->dns_arena_base = p->arena_used;
+    fill(p, l, data, prefix, r->hdr_len - prefix, prefix ? pkt__be16_at(data) : 0, false, false,
+         true);
+    r->state |= PKT__L_QUESTIONS;
 }

@@ -42,7 +42,7 @@ void pkt__decode_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_ethernet(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     memcpy(l->u.eth.dst, h, 6);
     memcpy(l->u.eth.src, h + 6, 6);
     l->u.eth.type = pkt__be16_at(h + 12);
@@ -131,7 +131,7 @@ void pkt__decode_dot1q(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_dot1q(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     uint16_t tci = pkt__be16_at(h);
     l->u.dot1q.tpid = r->aux;
     l->u.dot1q.pcp = (uint8_t)(tci >> 13);

@@ -42,9 +42,7 @@ void pkt__decode_icmpv4(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    (void)p;
-    (void)r;
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     pkt_icmpv4 *m = &l->u.icmpv4;
     m->type = h[0];
     m->code = h[1];

@@ -203,9 +203,7 @@ void pkt__decode_icmpv6(pkt_packet *p, const uint8_t *data, uint32_t len)
  * fields while decoding). */
 void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    (void)p;
-    (void)r;
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     pkt_icmpv6 *m = &l->u.icmpv6;
     fixed_fields(m, h);
     m->id = pkt__be16_at(h + 4);

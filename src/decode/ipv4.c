@@ -116,7 +116,7 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     pkt_ipv4 *ip = &l->u.ipv4;
     uint16_t frag = pkt__be16_at(h + 6);
     ip->version = 4;

@@ -62,7 +62,7 @@ void pkt__decode_ipv6(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     uint32_t w = pkt__be32_at(h);
     pkt_ipv6 *ip = &l->u.ipv6;
     ip->version = 6;

@@ -202,7 +202,7 @@ void pkt__decode_tcp(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     pkt_tcp *t = &l->u.tcp;
     uint16_t offflags = pkt__be16_at(h + 12);
     t->src_port = pkt__be16_at(h);

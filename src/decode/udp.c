@@ -59,7 +59,7 @@ void pkt__decode_udp(pkt_packet *p, const uint8_t *data, uint32_t len)
 
 void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    const uint8_t *h = l->contents;
+    const uint8_t *h = p->data + r->offset;
     l->u.udp.src_port = pkt__be16_at(h);
     l->u.udp.dst_port = pkt__be16_at(h + 2);
     l->u.udp.length = pkt__be16_at(h + 4);

@@ -172,7 +172,12 @@ static void same_layers(const pkt_packet *a, const pkt_packet *b)
 
 /* What the user touches first on the deferred packet. */
 enum { FIRST_ANOMALY_COUNT, FIRST_ANOMALY_AT, FIRST_ANOMALY_FIND, FIRST_LAYERS, FIRST_DNS,
-       FIRST_PAYLOAD, N_FIRST };
+       FIRST_PAYLOAD, FIRST_QUESTION, N_FIRST };
+
+/* The questions read first (FIRST_QUESTION: pkt_packet_dns_question, the
+ * header and questions decoded alone), checked after the whole decode. */
+static const pkt_dns_question *first_q[PKT_LIMIT_DNS_QUESTIONS + 1];
+static char first_qname[PKT_LIMIT_DNS_QUESTIONS + 1][PKT_LIMIT_DNS_NAME + 1];
 
 static void touch_first(const pkt_packet *p, int first)
 {
@@ -196,6 +201,31 @@ static void touch_first(const pkt_packet *p, int first)
     case FIRST_PAYLOAD:
         (void)pkt_packet_layer(p, PKT_LAYER_PAYLOAD);
         break;
+    case FIRST_QUESTION:
+        for (unsigned i = 0; i <= PKT_LIMIT_DNS_QUESTIONS; i++) {
+            first_q[i] = pkt_packet_dns_question(p, i);
+            if (first_q[i])
+                snprintf(first_qname[i], sizeof first_qname[i], "%s", first_q[i]->name);
+        }
+        break;
+    }
+}
+
+/* After FIRST_QUESTION: what pkt_packet_dns_question returned is the eager
+ * decode's question, and still there after the whole decode. */
+static void same_questions(const pkt_packet *lazy, const pkt_packet *eager)
+{
+    const pkt_dns *e = pkt_packet_dns(eager);
+    for (unsigned i = 0; i <= PKT_LIMIT_DNS_QUESTIONS; i++) {
+        const pkt_dns_question *x = first_q[i];
+        CHECK((x != NULL) == (e && i < e->question_count));
+        if (!x)
+            continue;
+        const pkt_dns_question *y = &e->questions[i];
+        same_str(first_qname[i], y->name);
+        same_str(x->name, y->name);
+        CHECK(x->name_status == y->name_status && x->type == y->type && x->qclass == y->qclass);
+        CHECK(x == pkt_packet_dns_question(lazy, i));
     }
 }
 
@@ -217,7 +247,7 @@ static void compare_bytes(const uint8_t *buf, size_t n, uint32_t link_type, unsi
             if (lazy_p->deferred)
                 lazy_seen++;
             touch_first(lazy_p, first);
-            CHECK(!lazy_p->deferred || first == FIRST_PAYLOAD);
+            CHECK(!lazy_p->deferred || first == FIRST_PAYLOAD || first == FIRST_QUESTION);
             if (first & 1) {
                 same_anomalies(lazy_p, eager_p);
                 same_layers(lazy_p, eager_p);
@@ -227,6 +257,8 @@ static void compare_bytes(const uint8_t *buf, size_t n, uint32_t link_type, unsi
             }
             /* nothing changes on a second look */
             same_anomalies(lazy_p, eager_p);
+            if (first == FIRST_QUESTION)
+                same_questions(lazy_p, eager_p);
             compared++;
         }
     }
