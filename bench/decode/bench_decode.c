@@ -197,12 +197,18 @@ static inline uint64_t mix(uint64_t h, uint64_t v)
 {
     return (h ^ v) * FNV_PRIME;
 }
+/* Big-endian words of address bytes (a load and a byte swap). */
 static inline uint64_t be64(const uint8_t *b)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | b[i];
-    return v;
+    uint64_t v;
+    memcpy(&v, b, 8);
+    return __builtin_bswap64(v);
+}
+static inline uint32_t be32(const uint8_t *b)
+{
+    uint32_t v;
+    memcpy(&v, b, 4);
+    return __builtin_bswap32(v);
 }
 
 /* The summary fields of one decoded packet folded into h, per packet:
@@ -219,11 +225,7 @@ static inline uint64_t summary(const pkt_packet *p, uint64_t h)
     const pkt_ipv6 *ip6 = NULL;
     int transport = 1;
     if (ip4) {
-        uint32_t s = (uint32_t)ip4->src[0] << 24 | (uint32_t)ip4->src[1] << 16 |
-                     (uint32_t)ip4->src[2] << 8 | ip4->src[3];
-        uint32_t d = (uint32_t)ip4->dst[0] << 24 | (uint32_t)ip4->dst[1] << 16 |
-                     (uint32_t)ip4->dst[2] << 8 | ip4->dst[3];
-        h = mix(mix(h, 4), (uint64_t)s << 32 | d);
+        h = mix(mix(h, 4), (uint64_t)be32(ip4->src) << 32 | be32(ip4->dst));
         transport = !(ip4->flags & PKT_IPV4_MF) && ip4->frag_offset == 0;
     } else if ((ip6 = pkt_packet_ipv6(p))) {
         h = mix(h, 6);

@@ -188,32 +188,12 @@ const uint8_t *pkt_packet_app_payload(const pkt_packet *p, uint32_t *len)
     return n ? ptr : NULL;
 }
 
-/* The typed helpers: O(1), and only the typed fields are completed (not
- * the header part of the pkt_layer, which only the layer accessors need),
- * by a direct call of the layer's fields function for the lazily decoded
- * protocols (fn), through pkt__fields[] for the others (fn NULL: in case
- * one becomes lazy; a NULL entry means the decoder filled them). */
-PKT__INLINE pkt_layer *typed_at(const pkt_packet *cp, unsigned t, pkt__fields_fn fn)
-{
-    if (PKT__UNLIKELY(!cp) || !pkt__first_valid(cp, t, cp->nlayers))
-        return NULL;
-    pkt_packet *p = (pkt_packet *)cp; /* logically const, as in materialize() */
-    unsigned i = cp->first[t] - 1u;
-    pkt__lrec *r = &p->recs[i];
-    if (!(r->state & PKT__L_FIELDS)) {
-        if (!fn)
-            fn = pkt__fields[t];
-        if (fn)
-            fn(p, r, &p->layers[i]);
-        r->state |= PKT__L_FIELDS;
-    }
-    return &p->layers[i];
-}
-
+/* The typed helpers of IPv4, IPv6, TCP and UDP are in their protocol files,
+ * where the fields function inlines into them (pkt__typed_at, decode_int.h). */
 #define TYPED(fn, type, T, member, fields)                                              \
     const type *fn(const pkt_packet *p)                                                  \
     {                                                                                    \
-        pkt_layer *l = typed_at(p, T, fields);                                           \
+        pkt_layer *l = pkt__typed_at(p, T, fields);                                      \
         return l ? &l->u.member : NULL;                                                  \
     }
 TYPED(pkt_packet_ethernet, pkt_ethernet, PKT_LAYER_ETHERNET, eth, pkt__fields_ethernet)
@@ -221,13 +201,9 @@ TYPED(pkt_packet_dot1q, pkt_dot1q, PKT_LAYER_DOT1Q, dot1q, pkt__fields_dot1q)
 TYPED(pkt_packet_sll, pkt_sll, PKT_LAYER_SLL, sll, NULL)
 TYPED(pkt_packet_sll2, pkt_sll2, PKT_LAYER_SLL2, sll2, NULL)
 TYPED(pkt_packet_arp, pkt_arp, PKT_LAYER_ARP, arp, pkt__fields_arp)
-TYPED(pkt_packet_ipv4, pkt_ipv4, PKT_LAYER_IPV4, ipv4, pkt__fields_ipv4)
-TYPED(pkt_packet_ipv6, pkt_ipv6, PKT_LAYER_IPV6, ipv6, pkt__fields_ipv6)
 TYPED(pkt_packet_icmpv4, pkt_icmpv4, PKT_LAYER_ICMPV4, icmpv4, pkt__fields_icmpv4)
 TYPED(pkt_packet_icmpv6, pkt_icmpv6, PKT_LAYER_ICMPV6, icmpv6, pkt__fields_icmpv6)
 TYPED(pkt_packet_igmp, pkt_igmp, PKT_LAYER_IGMP, igmp, NULL)
-TYPED(pkt_packet_tcp, pkt_tcp, PKT_LAYER_TCP, tcp, pkt__fields_tcp)
-TYPED(pkt_packet_udp, pkt_udp, PKT_LAYER_UDP, udp, pkt__fields_udp)
 TYPED(pkt_packet_sctp, pkt_sctp, PKT_LAYER_SCTP, sctp, NULL)
 TYPED(pkt_packet_gre, pkt_gre, PKT_LAYER_GRE, gre, NULL)
 TYPED(pkt_packet_vxlan, pkt_vxlan, PKT_LAYER_VXLAN, vxlan, NULL)
@@ -237,7 +213,7 @@ TYPED(pkt_packet_ntp, pkt_ntp, PKT_LAYER_NTP, ntp, NULL)
 
 const pkt_dns *pkt_packet_dns(const pkt_packet *p)
 {
-    pkt_layer *l = typed_at(p, PKT_LAYER_DNS, pkt__fields_dns);
+    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_DNS, pkt__fields_dns);
     return l ? l->u.dns : NULL;
 }
 
@@ -255,7 +231,7 @@ const pkt_dns_question *pkt_packet_dns_question(const pkt_packet *cp, unsigned i
 
 const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p)
 {
-    pkt_layer *l = typed_at(p, PKT_LAYER_DHCPV4, NULL);
+    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_DHCPV4, NULL);
     return l ? l->u.dhcpv4 : NULL;
 }
 

@@ -337,6 +337,28 @@ void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 
+/* The typed helpers (pkt_packet_tcp...): O(1), and only the typed fields are completed (not
+ * the header part of the pkt_layer, which only the layer accessors need),
+ * by a direct call of the layer's fields function for the lazily decoded
+ * protocols (fn), through pkt__fields[] for the others (fn NULL: in case
+ * one becomes lazy; a NULL entry means the decoder filled them). */
+PKT__INLINE pkt_layer *pkt__typed_at(const pkt_packet *cp, unsigned t, pkt__fields_fn fn)
+{
+    if (PKT__UNLIKELY(!cp) || !pkt__first_valid(cp, t, cp->nlayers))
+        return NULL;
+    pkt_packet *p = (pkt_packet *)cp; /* logically const, as in materialize() */
+    unsigned i = cp->first[t] - 1u;
+    pkt__lrec *r = &p->recs[i];
+    if (!(r->state & PKT__L_FIELDS)) {
+        if (!fn)
+            fn = pkt__fields[t];
+        if (fn)
+            fn(p, r, &p->layers[i]);
+        r->state |= PKT__L_FIELDS;
+    }
+    return &p->layers[i];
+}
+
 /* The port table, [0] UDP, [1] TCP (registry.c): the layer type each port
  * maps to (PKT_LAYER_NONE when none), indexed by port key: the port's two
  * wire bytes loaded in host order, so the fast path tests a port without

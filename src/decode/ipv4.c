@@ -114,7 +114,7 @@ void pkt__decode_ipv4(pkt_packet *p, const uint8_t *data, uint32_t len)
     pkt__dispatch_ipproto(p, PKT_LAYER_IPV4, h[9], h + hlen, plen);
 }
 
-void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+PKT__INLINE void fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
     const uint8_t *h = p->data + r->offset;
     pkt_ipv4 *ip = &l->u.ipv4;
@@ -133,4 +133,16 @@ void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
     memcpy(ip->dst, h + 16, 4);
     ip->options_len = (uint8_t)(r->hdr_len - 20);
     ip->options = r->hdr_len > 20 ? h + 20 : NULL;
+}
+
+void pkt__fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    fields_ipv4(p, r, l);
+}
+
+/* Here rather than in decode.c, so that its fields inline into it. */
+const pkt_ipv4 *pkt_packet_ipv4(const pkt_packet *p)
+{
+    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_IPV4, fields_ipv4);
+    return l ? &l->u.ipv4 : NULL;
 }

@@ -60,7 +60,7 @@ void pkt__decode_ipv6(pkt_packet *p, const uint8_t *data, uint32_t len)
     pkt__dispatch_ipproto(p, PKT_LAYER_IPV6, next, h + 40, plen);
 }
 
-void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+PKT__INLINE void fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
     const uint8_t *h = p->data + r->offset;
     uint32_t w = pkt__be32_at(h);
@@ -73,6 +73,11 @@ void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
     ip->hop_limit = h[7];
     memcpy(ip->src, h + 8, 16);
     memcpy(ip->dst, h + 24, 16);
+}
+
+void pkt__fields_ipv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    fields_ipv6(p, r, l);
 }
 
 /* Counts an extension header against the cap; false (LIMIT anomaly,
@@ -198,4 +203,11 @@ void pkt__decode_esp(pkt_packet *p, const uint8_t *data, uint32_t len)
     l->u.esp.spi = pkt__be32_at(h);
     l->u.esp.seq = pkt__be32_at(h + 4);
     pkt__payload(p, h + 8, len - 8);
+}
+
+/* Here rather than in decode.c, so that its fields inline into it. */
+const pkt_ipv6 *pkt_packet_ipv6(const pkt_packet *p)
+{
+    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_IPV6, fields_ipv6);
+    return l ? &l->u.ipv6 : NULL;
 }

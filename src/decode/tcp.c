@@ -200,7 +200,7 @@ void pkt__decode_tcp(pkt_packet *p, const uint8_t *data, uint32_t len)
                         len - hlen);
 }
 
-void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+PKT__INLINE void fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
     const uint8_t *h = p->data + r->offset;
     pkt_tcp *t = &l->u.tcp;
@@ -234,4 +234,16 @@ void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
         uint8_t kind;
         walk_options(h + 20, r->hdr_len - 20, t, &bad, &kind);
     }
+}
+
+void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    fields_tcp(p, r, l);
+}
+
+/* Here rather than in decode.c, so that its fields inline into it. */
+const pkt_tcp *pkt_packet_tcp(const pkt_packet *p)
+{
+    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_TCP, fields_tcp);
+    return l ? &l->u.tcp : NULL;
 }

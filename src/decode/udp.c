@@ -57,11 +57,23 @@ void pkt__decode_udp(pkt_packet *p, const uint8_t *data, uint32_t len)
     pkt__dispatch_ports(p, PKT_PROTO_UDP, src_port, dst_port, h + 8, plen);
 }
 
-void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+PKT__INLINE void fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
     const uint8_t *h = p->data + r->offset;
     l->u.udp.src_port = pkt__be16_at(h);
     l->u.udp.dst_port = pkt__be16_at(h + 2);
     l->u.udp.length = pkt__be16_at(h + 4);
     l->u.udp.checksum = pkt__be16_at(h + 6);
+}
+
+void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+{
+    fields_udp(p, r, l);
+}
+
+/* Here rather than in decode.c, so that its fields inline into it. */
+const pkt_udp *pkt_packet_udp(const pkt_packet *p)
+{
+    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_UDP, fields_udp);
+    return l ? &l->u.udp : NULL;
 }
