@@ -555,16 +555,9 @@ out:
         bad(d, PKT_ANOMALY_LIMIT, PKT_REASON_LIMIT_DNS_RECORDS, skip_at, skipped);
 }
 
-/* Fill p->dns (l->u.dns) from the message at data + prefix (mlen bytes
- * captured; tcp_length the TCP prefix, 0 over UDP), recording anomalies
- * against layer li.  The same work whether it runs at decode time (eager)
- * or on access (deferred). */
-static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix, uint32_t mlen,
-                 uint32_t tcp_length, bool incomplete, bool fragment, bool questions_only)
+/* The header part of p->dns, from the message at h. */
+PKT__INLINE void fill_header(pkt_dns *dns, const uint8_t *h, uint32_t prefix, uint32_t tcp_length)
 {
-    const uint8_t *h = data + prefix;
-    pkt_dns *dns = &p->dns;
-    l->u.dns = dns;
     uint16_t f = pkt__be16_at(h + 2);
     dns->id = pkt__be16_at(h);
     dns->flags = f;
@@ -587,6 +580,19 @@ static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t pref
     dns->over_tcp = prefix != 0;
     dns->tcp_length = (uint16_t)tcp_length;
     dns->complete = 0;
+}
+
+/* Fill p->dns (l->u.dns) from the message at data + prefix (mlen bytes
+ * captured; tcp_length the TCP prefix, 0 over UDP), recording anomalies
+ * against layer li.  The same work whether it runs at decode time (eager)
+ * or on access (deferred). */
+static void fill(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix, uint32_t mlen,
+                 uint32_t tcp_length, bool incomplete, bool fragment, bool questions_only)
+{
+    const uint8_t *h = data + prefix;
+    pkt_dns *dns = &p->dns;
+    l->u.dns = dns;
+    fill_header(dns, h, prefix, tcp_length);
 
     dns_ctx d;
     d.p = p;
@@ -687,13 +693,69 @@ void pkt__fields_dns(const pkt_packet *cp, const pkt__lrec *r, pkt_layer *l)
          false);
 }
 
+/*
+ * The usual query shape, for pkt__dns_questions without the general walk:
+ * one question whose name is labels in place (no pointer) of characters
+ * that need no escape, within every cap, then its type and class, the
+ * arena with room.  Records exactly what fill() would (the same strings
+ * at the same arena places, no anomaly: there is none to find) and returns
+ * true; returns false, having changed nothing, for anything else.
+ */
+static bool quick_question(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix,
+                           uint32_t mlen, uint32_t tcp_length)
+{
+    const uint8_t *h = data + prefix;
+    if (pkt__be16_at(h + 4) != 1 || (prefix && tcp_length > mlen) ||
+        PKT_LIMIT_ARENA - p->arena_used < PKT_LIMIT_DNS_NAME + 1)
+        return false;
+    char *o = p->arena + p->arena_used;
+    pkt__cur c = pkt__cur_make(h, mlen);
+    pkt__cur_skip(&c, DNS_HDR);
+    uint32_t bl = 0, wire = 0, labels = 0, esc = 0;
+    for (;;) {
+        uint8_t b = pkt__cur_u8(&c);
+        if (!pkt__cur_ok(&c) || (b & 0xc0))
+            return false; /* cut, a pointer or another label type */
+        if (b == 0)
+            break;
+        const uint8_t *lab = pkt__cur_take(&c, b);
+        wire += 1u + b;
+        labels++;
+        if (!lab || wire + 1 > DNS_WIRE_MAX || labels > PKT_LIMIT_DNS_LABELS ||
+            bl + (bl != 0) + b > PKT_LIMIT_DNS_NAME)
+            return false;
+        if (bl)
+            o[bl++] = '.';
+        memcpy(o + bl, lab, b);
+        for (const uint8_t *e = lab + b; lab < e; lab++)
+            esc |= esc_width(*lab); /* 1 for a character kept as is */
+        bl += b;
+    }
+    uint16_t type = pkt__cur_be16(&c);
+    uint16_t qclass = pkt__cur_be16(&c);
+    if (!pkt__cur_ok(&c) || esc != 1 || bl == 0)
+        return false; /* (the root name is "" outside the arena: fill's) */
+    o[bl] = '\0';
+    p->arena_used += bl + 1;
+    pkt_dns *dns = &p->dns;
+    l->u.dns = dns;
+    fill_header(dns, h, prefix, tcp_length);
+    dns->questions[0].name = o;
+    dns->questions[0].name_status = PKT_DNS_NAME_OK;
+    dns->questions[0].type = type;
+    dns->questions[0].qclass = qclass;
+    dns->question_count = 1;
+    return true;
+}
+
 void pkt__dns_questions(pkt_packet *p, pkt__lrec *r, pkt_layer *l)
 {
     const uint8_t *data = p->data + r->offset;
     uint32_t prefix = r->aux ? 2 : 0;
+    uint32_t mlen = r->hdr_len - prefix, tcp_length = prefix ? pkt__be16_at(data) : 0;
     p->dns_anomaly_base = p->nanomalies;
     p->dns_arena_base = p->arena_used;
-    fill(p, l, data, prefix, r->hdr_len - prefix, prefix ? pkt__be16_at(data) : 0, false, false,
-         true);
+    if (!quick_question(p, l, data, prefix, mlen, tcp_length))
+        fill(p, l, data, prefix, mlen, tcp_length, false, false, true);
     r->state |= PKT__L_QUESTIONS;
 }
