@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "fields.h"
+#include "parallel.h"
 #include "pkt/pkt.h"
 #include "print.h"
 #include "progress.h"
@@ -21,6 +22,9 @@
 #define PKT_CLI_HAVE_BPF 1
 #endif
 #endif
+
+/* -j: at most this many worker threads. */
+#define PKT_CLI_MAX_JOBS 256
 
 static void read_usage(FILE *f)
 {
@@ -49,6 +53,10 @@ static void read_usage(FILE *f)
             "                       (from its IP header on, LENGTH its length), the\n"
             "                       others as they are\n"
             "  -l, --line-buffered  flush after every packet (default only on a terminal)\n"
+            "  -j, --jobs N         with --fields: decode and format on N threads (the\n"
+            "                       output is the same as with one; not with --defrag\n"
+            "                       or the tcp.stream, tcp.len, tcp.seq, tcp.ack fields,\n"
+            "                       which need every packet in order; default 1)\n"
             "  -h, --help           this help\n"
             "Packets are numbered by their place in the file (from 1, counting the records\n"
             "-f skips, as tcpdump -# and tshark do).  -c and --skip count over\n"
@@ -64,6 +72,7 @@ struct read_opts {
     long long skip;
     const char *filter;
     int progress;
+    int jobs; /* -j: worker threads for --fields (1: none) */
 };
 
 struct read_state {
@@ -113,6 +122,57 @@ static uint64_t file_size(const char *path)
     return 0;
 }
 
+/* -j N: the packet's fields line, on a worker thread (see parallel.h). */
+static unsigned par_work(const void *user, const pkt_packet *p, const pkt_capture_info *ci,
+                         FILE *out)
+{
+    const struct read_opts *o = user;
+    if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
+        return 0;
+    pkt_fields_ctx x = {.tcp = NULL}; /* (-j refuses the fields that need it) */
+    pkt_fields_print(out, o->out.fields, p, ci, &x);
+    return 1;
+}
+
+struct par_read {
+    const struct read_opts *o;
+    struct read_state *st;
+    struct pkt_progress *pg;
+};
+
+/* -j N: every record read, in order: --skip and the progress bar. */
+static int par_read(void *user, const pkt_capture_info *ci)
+{
+    struct par_read *r = user;
+    r->st->seen++;
+    pkt_progress_update(r->pg, ci->offset);
+    return r->st->seen > r->o->skip;
+}
+
+/* The packets of h as read_one prints them with --fields, on o->jobs
+ * threads.  Returns the last read's code; *frame the last frame read. */
+static int read_parallel(pkt_handle *h, const struct read_opts *o, struct read_state *st,
+                         struct pkt_progress *pg, uint64_t *frame)
+{
+    struct par_read pr = {.o = o, .st = st, .pg = pg};
+    struct pkt_par_cfg cfg = {.jobs = o->jobs,
+                              .decode_options = o->out.decode_options,
+                              .work = par_work,
+                              .work_user = o,
+                              .on_read = par_read,
+                              .read_user = &pr,
+                              .max_lines = o->count < 0 ? -1 : o->count - st->printed};
+    struct pkt_par_result res;
+    if (pkt_par_run(h, &cfg, stdout, &res) < 0) {
+        fprintf(stderr, "pkt read: cannot start %d threads: out of memory or resources\n",
+                o->jobs);
+        return PKT_ERR_NOMEM;
+    }
+    st->printed += res.lines;
+    *frame = res.frame;
+    return res.read_rc;
+}
+
 static int read_one(const char *path, const struct read_opts *o, struct read_state *st)
 {
     const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
@@ -147,7 +207,9 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
     const pkt_capture_info *ci;
     uint64_t frame = 0, nread = 0;
     int r = PKT_ERR_EOF, status = PKT_EXIT_OK;
-    while ((o->count < 0 || st->printed < o->count) &&
+    if (o->jobs > 1)
+        r = read_parallel(h, o, st, &pg, &frame);
+    while (o->jobs <= 1 && (o->count < 0 || st->printed < o->count) &&
            (r = pkt_source_next(src, &p, &ci)) == PKT_OK_PACKET) {
         frame = ci->frame; /* the record's number in the file, as tcpdump -# and tshark */
         nread++;
@@ -207,7 +269,8 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
 int pkt_cmd_read(int argc, char **argv)
 {
     struct read_opts o = {.out = {.mode = PKT_PRINT_SUMMARY, .time_mode = PKT_TIME_DATE},
-                         .count = -1};
+                         .count = -1,
+                         .jobs = 1};
     enum { OPT_SKIP = 1000, OPT_DEFRAG };
     int defrag = 0;
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
@@ -215,11 +278,12 @@ int pkt_cmd_read(int argc, char **argv)
                                              {"count", required_argument, NULL, 'c'},
                                              {"skip", required_argument, NULL, OPT_SKIP},
                                              {"defrag", no_argument, NULL, OPT_DEFRAG},
+                                             {"jobs", required_argument, NULL, 'j'},
                                              PKT_OUTPUT_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hf:c:" PKT_OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hf:c:j:" PKT_OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
         int out = pkt_output_option("pkt read", c, optarg, &o.out);
         if (out < 0)
             goto usage;
@@ -240,6 +304,17 @@ int pkt_cmd_read(int argc, char **argv)
         case OPT_DEFRAG:
             defrag = 1;
             break;
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 1 || v > PKT_CLI_MAX_JOBS) {
+                fprintf(stderr, "pkt read: -j needs a number of threads from 1 to %d, not '%s'\n",
+                        PKT_CLI_MAX_JOBS, optarg);
+                goto usage;
+            }
+            o.jobs = (int)v;
+            break;
+        }
         case OPT_SKIP:
             if (parse_count("--skip", optarg, &o.skip) < 0)
                 goto usage;
@@ -252,6 +327,25 @@ int pkt_cmd_read(int argc, char **argv)
     if (optind >= argc) {
         fprintf(stderr, "pkt read: no capture file given (use '-' for standard input)\n");
         fprintf(stderr, "Try 'pkt read --help'.\n");
+        goto usage;
+    }
+    if (o.jobs > 1 && !o.out.fields) {
+        fprintf(stderr, "pkt read: -j %d works with --fields only (the other outputs are printed "
+                        "in order by one thread)\n",
+                o.jobs);
+        goto usage;
+    }
+    if (o.jobs > 1 && defrag) {
+        fprintf(stderr, "pkt read: -j %d cannot be used with --defrag (reassembly needs every "
+                        "packet in order)\n",
+                o.jobs);
+        goto usage;
+    }
+    if (o.jobs > 1 && pkt_fields_need_streams(o.out.fields)) {
+        fprintf(stderr, "pkt read: -j %d cannot be used with the tcp.stream, tcp.len, tcp.seq "
+                        "and tcp.ack fields (the TCP tracker needs every packet in order): use "
+                        "-j 1\n",
+                o.jobs);
         goto usage;
     }
 #ifndef PKT_CLI_HAVE_BPF

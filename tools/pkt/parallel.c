@@ -1,0 +1,284 @@
+/* The ordered parallel pipeline of parallel.h. */
+#define _GNU_SOURCE /* open_memstream */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parallel.h"
+
+#define BATCH_PACKETS 512u        /* records per batch */
+#define BATCH_BYTES (512u * 1024) /* packet bytes per batch (grown for a bigger record) */
+
+enum { B_FREE, B_FILLED, B_DONE };
+
+struct batch {
+    int state;              /* B_*, under the pipeline's lock */
+    unsigned n;             /* records in it */
+    uint8_t *bytes;         /* their bytes, back to back */
+    size_t used, cap;
+    size_t *off;            /* where record i starts in bytes */
+    pkt_capture_info *ci;   /* record i's capture info */
+    FILE *mem;              /* the text the workers wrote (open_memstream) */
+    char *text;             /* mem's buffer */
+    size_t text_size;       /* mem's size */
+    size_t text_len;        /* bytes of text for this batch */
+    unsigned lines;         /* lines in it */
+};
+
+struct pipe {
+    const struct pkt_par_cfg *cfg;
+    pthread_mutex_t lock;
+    pthread_cond_t work_cv; /* a batch was filled, or quit */
+    pthread_cond_t done_cv; /* a batch was done */
+    struct batch *b;
+    unsigned nb;
+    uint64_t filled;        /* batches handed to the workers so far */
+    uint64_t taken;         /* batches the workers took so far */
+    int quit;
+};
+
+/* A worker: take the batches in order, decode and format each packet. */
+static void *worker(void *arg)
+{
+    struct pipe *pp = arg;
+    pkt_packet *p = pkt_packet_new();
+    for (;;) {
+        pthread_mutex_lock(&pp->lock);
+        while (!pp->quit && pp->taken == pp->filled)
+            pthread_cond_wait(&pp->work_cv, &pp->lock);
+        if (pp->taken == pp->filled) { /* quit, and nothing left */
+            pthread_mutex_unlock(&pp->lock);
+            break;
+        }
+        struct batch *b = &pp->b[pp->taken % pp->nb];
+        pp->taken++;
+        pthread_mutex_unlock(&pp->lock);
+
+        unsigned lines = 0;
+        rewind(b->mem);
+        for (unsigned i = 0; i < b->n; i++) {
+            const pkt_capture_info *ci = &b->ci[i];
+            if (p) {
+                pkt_decode(p, b->bytes + b->off[i], ci->caplen, ci->link_type,
+                           pp->cfg->decode_options);
+                lines += pp->cfg->work(pp->cfg->work_user, p, ci, b->mem);
+            }
+        }
+        fflush(b->mem);
+        long len = ftell(b->mem);
+
+        pthread_mutex_lock(&pp->lock);
+        b->text_len = len > 0 ? (size_t)len : 0;
+        b->lines = p ? lines : 0;
+        b->state = B_DONE;
+        pthread_cond_broadcast(&pp->done_cv);
+        pthread_mutex_unlock(&pp->lock);
+    }
+    pkt_packet_free(p);
+    return NULL;
+}
+
+/* Write batch b's text (its first `max` lines when max >= 0). */
+static long long write_batch(const struct batch *b, FILE *out, long long max)
+{
+    size_t len = b->text_len;
+    long long lines = b->lines;
+    if (max >= 0 && lines > max) {
+        const char *t = b->text;
+        size_t k = 0;
+        for (long long l = 0; l < max; l++) {
+            const char *nl = memchr(t + k, '\n', len - k);
+            k = nl ? (size_t)(nl - t) + 1 : len;
+        }
+        len = k;
+        lines = max;
+    }
+    if (len)
+        fwrite(b->text, 1, len, out);
+    return lines;
+}
+
+/* Append a record to b; false when it does not fit (b is not empty then)
+ * or memory ran out. */
+static int batch_add(struct batch *b, const uint8_t *d, const pkt_capture_info *ci)
+{
+    if (b->n == BATCH_PACKETS)
+        return 0;
+    if (b->used + ci->caplen > b->cap) {
+        if (b->n)
+            return 0;
+        uint8_t *nb = realloc(b->bytes, ci->caplen); /* one big record */
+        if (!nb)
+            return -1;
+        b->bytes = nb;
+        b->cap = ci->caplen;
+    }
+    if (ci->caplen)
+        memcpy(b->bytes + b->used, d, ci->caplen);
+    b->off[b->n] = b->used;
+    b->ci[b->n] = *ci;
+    b->used += ci->caplen;
+    b->n++;
+    return 1;
+}
+
+int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
+                struct pkt_par_result *res)
+{
+    memset(res, 0, sizeof *res);
+    int jobs = cfg->jobs < 1 ? 1 : cfg->jobs;
+    struct pipe pp = {.cfg = cfg, .nb = (unsigned)jobs * 2 + 2};
+    pp.b = calloc(pp.nb, sizeof *pp.b);
+    pthread_t *th = calloc((size_t)jobs, sizeof *th);
+    int ok = pp.b && th;
+    for (unsigned i = 0; ok && i < pp.nb; i++) {
+        struct batch *b = &pp.b[i];
+        b->bytes = malloc(BATCH_BYTES);
+        b->cap = BATCH_BYTES;
+        b->off = malloc(BATCH_PACKETS * sizeof *b->off);
+        b->ci = malloc(BATCH_PACKETS * sizeof *b->ci);
+        b->mem = open_memstream(&b->text, &b->text_size);
+        ok = b->bytes && b->off && b->ci && b->mem;
+    }
+    int nthreads = 0;
+    if (ok) {
+        pthread_mutex_init(&pp.lock, NULL);
+        pthread_cond_init(&pp.work_cv, NULL);
+        pthread_cond_init(&pp.done_cv, NULL);
+        for (; nthreads < jobs; nthreads++)
+            if (pthread_create(&th[nthreads], NULL, worker, &pp) != 0)
+                break;
+        ok = nthreads > 0;
+    }
+    if (!ok)
+        goto out;
+
+    uint64_t fill = 0, written = 0; /* the batch being filled; the next to write */
+    struct batch *cur = NULL;
+    long long lines = 0;
+    int rc = PKT_ERR_EOF, stop = 0;
+    const uint8_t *d;
+    pkt_capture_info ci;
+    for (;;) {
+        /* write what is done, in order, without waiting */
+        pthread_mutex_lock(&pp.lock);
+        while (written < pp.filled && pp.b[written % pp.nb].state == B_DONE) {
+            struct batch *b = &pp.b[written % pp.nb];
+            pthread_mutex_unlock(&pp.lock);
+            if (!stop)
+                lines += write_batch(b, out, cfg->max_lines < 0 ? -1 : cfg->max_lines - lines);
+            stop |= cfg->max_lines >= 0 && lines >= cfg->max_lines;
+            pthread_mutex_lock(&pp.lock);
+            b->state = B_FREE;
+            written++;
+        }
+        pthread_mutex_unlock(&pp.lock);
+        if (stop) {
+            rc = PKT_OK_PACKET;
+            break;
+        }
+        if (!cur) {
+            if (fill - written == pp.nb) { /* every batch in flight: wait for the oldest */
+                pthread_mutex_lock(&pp.lock);
+                while (pp.b[written % pp.nb].state != B_DONE)
+                    pthread_cond_wait(&pp.done_cv, &pp.lock);
+                pthread_mutex_unlock(&pp.lock);
+                continue;
+            }
+            cur = &pp.b[fill % pp.nb];
+            cur->n = 0;
+            cur->used = 0;
+        }
+        rc = pkt_zero_copy_read_packet_data(h, &d, &ci);
+        if (rc != PKT_OK_PACKET)
+            break;
+        res->frame = ci.frame;
+        if (cfg->on_read && !cfg->on_read(cfg->read_user, &ci))
+            continue;
+        int a = batch_add(cur, d, &ci);
+        if (a == 0) { /* full: hand it over, then this record goes in the next one */
+            pthread_mutex_lock(&pp.lock);
+            cur->state = B_FILLED;
+            pp.filled = ++fill;
+            pthread_cond_signal(&pp.work_cv);
+            pthread_mutex_unlock(&pp.lock);
+            cur = NULL;
+            /* the record is still valid (no read since): keep it for the next batch */
+            if (fill - written == pp.nb) {
+                pthread_mutex_lock(&pp.lock);
+                while (pp.b[written % pp.nb].state != B_DONE)
+                    pthread_cond_wait(&pp.done_cv, &pp.lock);
+                pthread_mutex_unlock(&pp.lock);
+                struct batch *b = &pp.b[written % pp.nb];
+                if (!stop)
+                    lines += write_batch(b, out, cfg->max_lines < 0 ? -1 : cfg->max_lines - lines);
+                stop |= cfg->max_lines >= 0 && lines >= cfg->max_lines;
+                pthread_mutex_lock(&pp.lock);
+                b->state = B_FREE;
+                written++;
+                pthread_mutex_unlock(&pp.lock);
+                if (stop) {
+                    rc = PKT_OK_PACKET;
+                    break;
+                }
+            }
+            cur = &pp.b[fill % pp.nb];
+            cur->n = 0;
+            cur->used = 0;
+            a = batch_add(cur, d, &ci);
+        }
+        if (a < 0) {
+            rc = PKT_ERR_NOMEM;
+            break;
+        }
+    }
+    /* the last, partial batch, then everything still in flight, in order */
+    pthread_mutex_lock(&pp.lock);
+    if (cur && cur->n && !stop) {
+        cur->state = B_FILLED;
+        pp.filled = ++fill;
+        pthread_cond_signal(&pp.work_cv);
+    }
+    pp.quit = 1;
+    pthread_cond_broadcast(&pp.work_cv);
+    while (written < pp.filled) {
+        struct batch *b = &pp.b[written % pp.nb];
+        while (b->state != B_DONE)
+            pthread_cond_wait(&pp.done_cv, &pp.lock);
+        pthread_mutex_unlock(&pp.lock);
+        if (!stop)
+            lines += write_batch(b, out, cfg->max_lines < 0 ? -1 : cfg->max_lines - lines);
+        stop |= cfg->max_lines >= 0 && lines >= cfg->max_lines;
+        pthread_mutex_lock(&pp.lock);
+        b->state = B_FREE;
+        written++;
+    }
+    pthread_mutex_unlock(&pp.lock);
+    res->read_rc = rc;
+    res->lines = lines;
+
+out:
+    if (nthreads) {
+        pthread_mutex_lock(&pp.lock);
+        pp.quit = 1;
+        pthread_cond_broadcast(&pp.work_cv);
+        pthread_mutex_unlock(&pp.lock);
+        for (int i = 0; i < nthreads; i++)
+            pthread_join(th[i], NULL);
+        pthread_mutex_destroy(&pp.lock);
+        pthread_cond_destroy(&pp.work_cv);
+        pthread_cond_destroy(&pp.done_cv);
+    }
+    for (unsigned i = 0; pp.b && i < pp.nb; i++) {
+        struct batch *b = &pp.b[i];
+        if (b->mem)
+            fclose(b->mem);
+        free(b->text);
+        free(b->bytes);
+        free(b->off);
+        free(b->ci);
+    }
+    free(pp.b);
+    free(th);
+    return ok ? 0 : -1;
+}
