@@ -31,8 +31,8 @@ rc=0
 PKT_TEST_FLOWS=5000 PKT_BIN="$PWD/$dir/pkt" PKT_SOURCE_DIR="$PWD" \
     bash tests/cli/test_capture_workers.sh || rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 77 ] || exit $rc
-# pkt read --fields -j N (tools/pkt/parallel.c): the reader, the workers and
+# pkt read --fields -j N and pkt stats -j N (tools/pkt/parallel.c): the reader, the workers and
 # the ordered writer; a race report makes -j's stderr and exit status differ
 # from -j 1's, which the test compares
-echo "=== TSan: pkt read --fields -j 2/3/4"
-PKT_BIN="$PWD/$dir/pkt" PKT_SOURCE_DIR="$PWD" bash tests/cli/test_read_jobs.sh
+echo "=== TSan: pkt read --fields -j and pkt stats -j, 2/3/4 threads"
+PKT_BIN="$PWD/$dir/pkt" PKT_SOURCE_DIR="$PWD" bash tests/cli/test_jobs.sh

@@ -123,9 +123,11 @@ static uint64_t file_size(const char *path)
 }
 
 /* -j N: the packet's fields line, on a worker thread (see parallel.h). */
-static unsigned par_work(const void *user, const pkt_packet *p, const pkt_capture_info *ci,
-                         FILE *out)
+static unsigned par_work(const void *user, unsigned worker, uint64_t seq, const pkt_packet *p,
+                         const pkt_capture_info *ci, FILE *out)
 {
+    (void)worker;
+    (void)seq;
     const struct read_opts *o = user;
     if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
         return 0;

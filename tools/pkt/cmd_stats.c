@@ -1,6 +1,7 @@
 /* pkt stats FILE... — what capinfos and tshark's protocol hierarchy and
  * conversation statistics tell, in one pass: counts, duration, rates, link
  * types, protocol hierarchy, anomalies, top conversations and talkers. */
+#define _GNU_SOURCE /* qsort_r */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "cli.h"
 #include "htab.h"
+#include "parallel.h"
 #include "pkt/pkt.h"
 #include "print.h"
 
@@ -29,6 +31,9 @@ static void stats_usage(FILE *f)
             "      --json         one JSON object instead of text (docs/json-schema.md)\n"
             "  -n, --top N        conversations and talkers to list (default 10)\n"
             "      --checksums    verify checksums (wrong ones count as anomalies)\n"
+            "  -j, --jobs N       decode on N threads, each counting its own share, the\n"
+            "                     shares summed at the end: the same statistics as with\n"
+            "                     one (default 1)\n"
             "  -h, --help         this help\n"
             "Exit status: 0 ok; 1 an input could not be opened or had errors (the\n"
             "statistics of what was read are still printed); 2 usage error.\n");
@@ -50,6 +55,8 @@ struct phs_node {
     uint32_t type, parent, depth;
     uint32_t first_child, last_child, next; /* node index + 1, 0 = none */
     uint64_t packets, bytes;
+    uint64_t first_seq; /* the first packet (its place in the input) with this chain:
+                           children are listed in that order */
 };
 
 struct anom_key {
@@ -89,6 +96,7 @@ struct stats {
     struct {
         uint32_t link_type;
         uint64_t packets;
+        uint64_t first_seq; /* listed in the order first seen */
     } links[MAX_LINKTYPES];
     unsigned nlinks;
     uint64_t other_links;
@@ -99,7 +107,7 @@ struct stats {
     int oom;
 };
 
-static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type)
+static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type, uint64_t seq)
 {
     struct phs_key k = {parent, type};
     struct phs_ent *e = pkt_htab_get(&s->phs_index, &k);
@@ -107,8 +115,11 @@ static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type)
         s->oom = 1;
         return 0;
     }
-    if (e->node)
+    if (e->node) {
+        if (seq < s->nodes[e->node - 1].first_seq)
+            s->nodes[e->node - 1].first_seq = seq;
         return e->node;
+    }
     if (s->nnodes == s->cap_nodes) {
         uint32_t nc = s->cap_nodes ? s->cap_nodes * 2 : 64;
         struct phs_node *n = realloc(s->nodes, nc * sizeof *n);
@@ -125,6 +136,7 @@ static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type)
     n->type = type;
     n->parent = parent;
     n->depth = parent ? s->nodes[parent - 1].depth + 1 : 0;
+    n->first_seq = seq;
     uint32_t *first = parent ? &s->nodes[parent - 1].first_child : &s->root_first;
     uint32_t *last = parent ? &s->nodes[parent - 1].last_child : &s->root_last;
     if (*last)
@@ -194,7 +206,9 @@ static void talker(struct stats *s, uint8_t family, const uint8_t *addr, int tx,
     }
 }
 
-static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_info *ci)
+/* Count packet p, the seq-th of the input (from 0). */
+static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_info *ci,
+                       uint64_t seq)
 {
     s->packets++;
     s->bytes += ci->len;
@@ -220,6 +234,7 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
     if (i == s->nlinks && s->nlinks < MAX_LINKTYPES) {
         s->links[i].link_type = lt;
         s->links[i].packets = 0;
+        s->links[i].first_seq = seq;
         s->nlinks++;
     }
     if (i < s->nlinks)
@@ -233,7 +248,7 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
         const pkt_layer *l = pkt_packet_layer_at(p, i);
         if (l->type == PKT_LAYER_PAYLOAD)
             continue;
-        node = phs_child(s, node, l->type);
+        node = phs_child(s, node, l->type, seq);
         if (!node)
             break;
         s->nodes[node - 1].packets++;
@@ -290,6 +305,169 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
     }
     talker(s, f.family, f.src, 1, ci->len);
     talker(s, f.family, f.dst, 0, ci->len);
+}
+
+/* ---- merging (pkt stats -j: each worker counts its share) ---- */
+
+static void stats_init(struct stats *s)
+{
+    pkt_htab_init(&s->phs_index, sizeof(struct phs_ent), sizeof(struct phs_key));
+    pkt_htab_init(&s->anomalies, sizeof(struct anom_ent), sizeof(struct anom_key));
+    pkt_htab_init(&s->convs, sizeof(struct conv_ent), sizeof(struct conv_key));
+    pkt_htab_init(&s->talkers, sizeof(struct talk_ent), sizeof(struct talk_key));
+}
+
+static void stats_free(struct stats *s)
+{
+    pkt_htab_free(&s->phs_index);
+    pkt_htab_free(&s->anomalies);
+    pkt_htab_free(&s->convs);
+    pkt_htab_free(&s->talkers);
+    free(s->nodes);
+}
+
+/* Add the statistics of `from` into `into`: what counting from's packets
+ * into `into` would have given, apart from the order of the protocol
+ * hierarchy's children and of the link types, which stats_order restores
+ * (by the first packet of each). */
+static void stats_merge(struct stats *into, const struct stats *from)
+{
+    if (from->packets == 0)
+        return;
+    if (!into->have_time) {
+        into->have_time = 1;
+        into->first = from->first;
+        into->last = from->last;
+        into->min_len = from->min_len;
+        into->max_len = from->max_len;
+    }
+    into->packets += from->packets;
+    into->bytes += from->bytes;
+    into->captured += from->captured;
+    if (from->first < into->first)
+        into->first = from->first;
+    if (from->last > into->last)
+        into->last = from->last;
+    if (from->min_len < into->min_len)
+        into->min_len = from->min_len;
+    if (from->max_len > into->max_len)
+        into->max_len = from->max_len;
+    for (unsigned j = 0; j < from->nlinks; j++) {
+        unsigned i;
+        for (i = 0; i < into->nlinks && into->links[i].link_type != from->links[j].link_type; i++)
+            ;
+        if (i == into->nlinks && into->nlinks < MAX_LINKTYPES) {
+            into->links[i] = from->links[j];
+            into->nlinks++;
+        } else if (i < into->nlinks) {
+            into->links[i].packets += from->links[j].packets;
+            if (from->links[j].first_seq < into->links[i].first_seq)
+                into->links[i].first_seq = from->links[j].first_seq;
+        } else {
+            into->other_links += from->links[j].packets;
+        }
+    }
+    into->other_links += from->other_links;
+    into->anomalous_packets += from->anomalous_packets;
+    /* nodes in index order: a parent before its children */
+    uint32_t *map = malloc((from->nnodes + 1u) * sizeof *map);
+    if (!map) {
+        into->oom = 1;
+    } else {
+        map[0] = 0;
+        for (uint32_t i = 1; i <= from->nnodes; i++) {
+            const struct phs_node *n = &from->nodes[i - 1];
+            uint32_t parent = map[n->parent];
+            map[i] = n->parent && !parent ? 0 : phs_child(into, parent, n->type, n->first_seq);
+            if (map[i]) {
+                into->nodes[map[i] - 1].packets += n->packets;
+                into->nodes[map[i] - 1].bytes += n->bytes;
+            }
+        }
+        free(map);
+    }
+    for (size_t i = 0; i < from->anomalies.cap; i++) {
+        const struct anom_ent *a = pkt_htab_at(&from->anomalies, i);
+        struct anom_ent *b = a ? pkt_htab_get(&into->anomalies, &a->k) : NULL;
+        if (b)
+            b->count += a->count;
+        else if (a)
+            into->oom = 1;
+    }
+    for (size_t i = 0; i < from->convs.cap; i++) {
+        const struct conv_ent *a = pkt_htab_at(&from->convs, i);
+        struct conv_ent *b = a ? pkt_htab_get(&into->convs, &a->k) : NULL;
+        if (!b) {
+            into->oom |= a != NULL;
+            continue;
+        }
+        if (b->pk_ab + b->pk_ba == 0) {
+            b->first = a->first;
+            b->last = a->last;
+        }
+        if (a->first < b->first)
+            b->first = a->first;
+        if (a->last > b->last)
+            b->last = a->last;
+        b->pk_ab += a->pk_ab;
+        b->by_ab += a->by_ab;
+        b->pk_ba += a->pk_ba;
+        b->by_ba += a->by_ba;
+    }
+    for (size_t i = 0; i < from->talkers.cap; i++) {
+        const struct talk_ent *a = pkt_htab_at(&from->talkers, i);
+        struct talk_ent *b = a ? pkt_htab_get(&into->talkers, &a->k) : NULL;
+        if (!b) {
+            into->oom |= a != NULL;
+            continue;
+        }
+        b->tx_pk += a->tx_pk;
+        b->tx_by += a->tx_by;
+        b->rx_pk += a->rx_pk;
+        b->rx_by += a->rx_by;
+    }
+    into->oom |= from->oom;
+}
+
+static int cmp_first_seq(const void *x, const void *y, void *nodes)
+{
+    const struct phs_node *n = nodes;
+    uint64_t a = n[*(const uint32_t *)x - 1].first_seq, b = n[*(const uint32_t *)y - 1].first_seq;
+    return a < b ? -1 : a > b;
+}
+
+/* List the protocol hierarchy's children and the link types in the order
+ * of their first packets, as counting in one pass lists them. */
+static void stats_order(struct stats *s)
+{
+    for (unsigned i = 1; i < s->nlinks; i++) /* (a few: insertion sort) */
+        for (unsigned j = i; j > 0 && s->links[j].first_seq < s->links[j - 1].first_seq; j--) {
+            __typeof__(s->links[0]) t = s->links[j];
+            s->links[j] = s->links[j - 1];
+            s->links[j - 1] = t;
+        }
+    uint32_t *v = malloc((s->nnodes + 1u) * sizeof *v);
+    if (!v) {
+        s->oom = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < s->nnodes; i++)
+        v[i] = i + 1;
+    qsort_r(v, s->nnodes, sizeof *v, cmp_first_seq, s->nodes);
+    s->root_first = s->root_last = 0;
+    for (uint32_t i = 0; i < s->nnodes; i++)
+        s->nodes[i].first_child = s->nodes[i].last_child = s->nodes[i].next = 0;
+    for (uint32_t i = 0; i < s->nnodes; i++) {
+        uint32_t idx = v[i], parent = s->nodes[idx - 1].parent;
+        uint32_t *first = parent ? &s->nodes[parent - 1].first_child : &s->root_first;
+        uint32_t *last = parent ? &s->nodes[parent - 1].last_child : &s->root_last;
+        if (*last)
+            s->nodes[*last - 1].next = idx;
+        else
+            *first = idx;
+        *last = idx;
+    }
+    free(v);
 }
 
 /* ---- sorting ---- */
@@ -639,7 +817,32 @@ static void report(FILE *f, const struct stats *s, const struct file_note *files
     free(anom);
 }
 
-static int stats_one(const char *path, struct stats *s, unsigned options, struct file_note *note)
+/* -j N: the shares, one per worker, and where the next file's packets
+ * start in the input. */
+struct stats_jobs {
+    int jobs;
+    struct stats *part;
+    uint64_t seq;
+};
+
+static unsigned stats_work(const void *user, unsigned worker, uint64_t seq, const pkt_packet *p,
+                           const pkt_capture_info *ci, FILE *out)
+{
+    (void)out;
+    const struct stats_jobs *j = user;
+    add_packet(&j->part[worker], p, ci, seq); /* (its own share: no lock) */
+    return 0;
+}
+
+static int stats_read(void *user, const pkt_capture_info *ci)
+{
+    (void)ci;
+    ((struct file_note *)user)->packets++;
+    return 1;
+}
+
+static int stats_one(const char *path, struct stats *s, unsigned options, struct file_note *note,
+                     struct stats_jobs *jobs)
 {
     const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
     note->name = name;
@@ -664,14 +867,34 @@ static int stats_one(const char *path, struct stats *s, unsigned options, struct
     }
     const pkt_packet *p;
     const pkt_capture_info *ci;
-    int r;
-    while ((r = pkt_source_next(src, &p, &ci)) == PKT_OK_PACKET) {
-        add_packet(s, p, ci);
+    int r = PKT_ERR_EOF;
+    if (jobs->jobs > 1) {
+        struct pkt_par_cfg cfg = {.jobs = jobs->jobs,
+                                  .decode_options = options,
+                                  .work = stats_work,
+                                  .work_user = jobs,
+                                  .on_read = stats_read,
+                                  .read_user = note,
+                                  .max_lines = -1,
+                                  .seq_base = jobs->seq};
+        struct pkt_par_result res;
+        if (pkt_par_run(h, &cfg, stdout, &res) < 0) {
+            fprintf(stderr, "pkt stats: cannot start %d threads: out of memory or resources\n",
+                    jobs->jobs);
+            r = PKT_ERR_NOMEM;
+        } else {
+            r = res.read_rc;
+            jobs->seq += res.handed;
+        }
+    }
+    while (jobs->jobs <= 1 && (r = pkt_source_next(src, &p, &ci)) == PKT_OK_PACKET) {
+        add_packet(s, p, ci, s->packets);
         note->packets++;
     }
     int status = PKT_EXIT_OK;
     if (r != PKT_ERR_EOF) {
-        fprintf(stderr, "pkt stats: %s\n", pkt_handle_error(h));
+        if (r != PKT_ERR_NOMEM)
+            fprintf(stderr, "pkt stats: %s\n", pkt_handle_error(h));
         fprintf(stderr, "pkt stats: %s: stopped after %" PRIu64 " packets; they are counted\n",
                 name, note->packets);
         note->error = 1;
@@ -687,15 +910,17 @@ int pkt_cmd_stats(int argc, char **argv)
     int json = 0;
     unsigned options = 0;
     size_t top = 10;
+    struct stats_jobs jobs = {.jobs = 1};
     enum { OPT_JSON = 1000, OPT_CHECKSUMS };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"json", no_argument, NULL, OPT_JSON},
                                              {"top", required_argument, NULL, 'n'},
                                              {"checksums", no_argument, NULL, OPT_CHECKSUMS},
+                                             {"jobs", required_argument, NULL, 'j'},
                                              {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hn:j:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             stats_usage(stdout);
@@ -716,6 +941,17 @@ int pkt_cmd_stats(int argc, char **argv)
             top = (size_t)v;
             break;
         }
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 1 || v > 256) {
+                fprintf(stderr, "pkt stats: -j needs a number of threads from 1 to 256, not '%s'\n",
+                        optarg);
+                return PKT_EXIT_USAGE;
+            }
+            jobs.jobs = (int)v;
+            break;
+        }
         default:
             fprintf(stderr, "Try 'pkt stats --help'.\n");
             return PKT_EXIT_USAGE;
@@ -734,15 +970,31 @@ int pkt_cmd_stats(int argc, char **argv)
         free(notes);
         return PKT_EXIT_INPUT;
     }
-    pkt_htab_init(&s->phs_index, sizeof(struct phs_ent), sizeof(struct phs_key));
-    pkt_htab_init(&s->anomalies, sizeof(struct anom_ent), sizeof(struct anom_key));
-    pkt_htab_init(&s->convs, sizeof(struct conv_ent), sizeof(struct conv_key));
-    pkt_htab_init(&s->talkers, sizeof(struct talk_ent), sizeof(struct talk_key));
+    stats_init(s);
+    if (jobs.jobs > 1) {
+        jobs.part = calloc((size_t)jobs.jobs, sizeof *jobs.part);
+        if (!jobs.part) {
+            fprintf(stderr, "pkt stats: out of memory\n");
+            free(s);
+            free(notes);
+            return PKT_EXIT_INPUT;
+        }
+        for (int i = 0; i < jobs.jobs; i++)
+            stats_init(&jobs.part[i]);
+    }
     int status = PKT_EXIT_OK;
     for (int i = optind; i < argc; i++) {
-        int st = stats_one(argv[i], s, options, &notes[i - optind]);
+        int st = stats_one(argv[i], s, options, &notes[i - optind], &jobs);
         if (st > status)
             status = st;
+    }
+    if (jobs.jobs > 1) {
+        for (int i = 0; i < jobs.jobs; i++) {
+            stats_merge(s, &jobs.part[i]);
+            stats_free(&jobs.part[i]);
+        }
+        free(jobs.part);
+        stats_order(s);
     }
     if (s->oom) {
         fprintf(stderr, "pkt stats: out of memory: some tables are incomplete\n");
@@ -753,11 +1005,7 @@ int pkt_cmd_stats(int argc, char **argv)
         fprintf(stderr, "pkt stats: cannot write the output\n");
         status = PKT_EXIT_INPUT;
     }
-    pkt_htab_free(&s->phs_index);
-    pkt_htab_free(&s->anomalies);
-    pkt_htab_free(&s->convs);
-    pkt_htab_free(&s->talkers);
-    free(s->nodes);
+    stats_free(s);
     free(s);
     free(notes);
     return status;

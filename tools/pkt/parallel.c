@@ -23,6 +23,7 @@ struct batch {
     size_t text_size;       /* mem's size */
     size_t text_len;        /* bytes of text for this batch */
     unsigned lines;         /* lines in it */
+    uint64_t seq;           /* seq of its first record */
 };
 
 struct pipe {
@@ -34,6 +35,7 @@ struct pipe {
     unsigned nb;
     uint64_t filled;        /* batches handed to the workers so far */
     uint64_t taken;         /* batches the workers took so far */
+    unsigned nworkers;      /* worker ids handed out */
     int quit;
 };
 
@@ -42,6 +44,9 @@ static void *worker(void *arg)
 {
     struct pipe *pp = arg;
     pkt_packet *p = pkt_packet_new();
+    pthread_mutex_lock(&pp->lock);
+    unsigned id = pp->nworkers++;
+    pthread_mutex_unlock(&pp->lock);
     for (;;) {
         pthread_mutex_lock(&pp->lock);
         while (!pp->quit && pp->taken == pp->filled)
@@ -61,7 +66,7 @@ static void *worker(void *arg)
             if (p) {
                 pkt_decode(p, b->bytes + b->off[i], ci->caplen, ci->link_type,
                            pp->cfg->decode_options);
-                lines += pp->cfg->work(pp->cfg->work_user, p, ci, b->mem);
+                lines += pp->cfg->work(pp->cfg->work_user, id, b->seq + i, p, ci, b->mem);
             }
         }
         fflush(b->mem);
@@ -154,6 +159,7 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
         goto out;
 
     uint64_t fill = 0, written = 0; /* the batch being filled; the next to write */
+    uint64_t seq = cfg->seq_base;   /* of the next record handed over */
     struct batch *cur = NULL;
     long long lines = 0;
     int rc = PKT_ERR_EOF, stop = 0;
@@ -188,6 +194,7 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
             cur = &pp.b[fill % pp.nb];
             cur->n = 0;
             cur->used = 0;
+            cur->seq = seq;
         }
         rc = pkt_zero_copy_read_packet_data(h, &d, &ci);
         if (rc != PKT_OK_PACKET)
@@ -225,12 +232,14 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
             cur = &pp.b[fill % pp.nb];
             cur->n = 0;
             cur->used = 0;
+            cur->seq = seq;
             a = batch_add(cur, d, &ci);
         }
         if (a < 0) {
             rc = PKT_ERR_NOMEM;
             break;
         }
+        seq++;
     }
     /* the last, partial batch, then everything still in flight, in order */
     pthread_mutex_lock(&pp.lock);
@@ -256,6 +265,7 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
     pthread_mutex_unlock(&pp.lock);
     res->read_rc = rc;
     res->lines = lines;
+    res->handed = seq - cfg->seq_base;
 
 out:
     if (nthreads) {

@@ -17,9 +17,12 @@
 
 /* Formats one decoded packet into out; returns the number of lines it
  * wrote (each ended by '\n').  Called from the worker threads, at the same
- * time for different packets: it must only read `user`. */
-typedef unsigned (*pkt_par_work_fn)(const void *user, const pkt_packet *p,
-                                    const pkt_capture_info *ci, FILE *out);
+ * time for different packets: it must only read `user`, or write what
+ * belongs to its worker (0 <= worker < jobs; pkt stats' partial
+ * statistics).  seq: the packet's place among those handed over (from
+ * cfg->seq_base on, in file order). */
+typedef unsigned (*pkt_par_work_fn)(const void *user, unsigned worker, uint64_t seq,
+                                    const pkt_packet *p, const pkt_capture_info *ci, FILE *out);
 
 /* Called in the reading thread for every record read, in order; returns 1
  * to hand the packet to the workers, 0 to skip it (pkt read --skip). */
@@ -33,6 +36,7 @@ struct pkt_par_cfg {
     pkt_par_read_fn on_read; /* may be NULL: every packet goes */
     void *read_user;
     long long max_lines;     /* stop after writing this many lines (< 0: no limit) */
+    uint64_t seq_base;       /* seq of the first packet handed over */
 };
 
 struct pkt_par_result {
@@ -41,6 +45,7 @@ struct pkt_par_result {
                            stopped by max_lines */
     uint64_t frame;     /* the last record read's frame number (0: none) */
     long long lines;    /* lines written */
+    uint64_t handed;    /* packets handed to the workers */
 };
 
 /*

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# pkt read --fields -j N: the output (stdout, stderr, exit status) is byte for
-# byte that of -j 1, for N = 2, 3 and 4, on captures built here: a mix of
+# pkt read --fields -j N and pkt stats -j N: the output (stdout, stderr, exit
+# status) is byte for byte that of -j 1, for N = 2, 3 and 4, on captures built here: a mix of
 # 30,000 frames (TCP, UDP, DNS queries, ICMP, VLAN tags, IPv6, frames cut
 # short, bad checksums, random bytes) that spans many batches, the golden
 # mix (mkmixed.py: anomalies), several files in one run, a file cut in the
 # middle of a record (the read error and its message), and -c / --skip /
-# --anomalies / --checksums / -f.  Also: the options -j refuses (and why).
+# --anomalies / --checksums / -f (pkt read), --json / -n / --checksums (pkt
+# stats).  Also: the options -j refuses (and why).
 set -uo pipefail
 : "${PKT_BIN:?}"
 : "${PKT_SOURCE_DIR:?}"
@@ -91,6 +92,31 @@ same cut "$WORK/cut.pcap"
 grep -q "stopped after" "$WORK/cut.1.err" || fail "cut: no read error reported"
 IN=$WORK/mix.pcap same stdin -
 [ "$(wc -l <"$WORK/stdin.1.out")" -eq 30000 ] || fail "stdin: not one line per packet"
+
+# pkt stats -j: the shares of the workers summed (hierarchy order, link
+# types, conversations, talkers, anomalies, times)
+stats_same() {
+    local name=$1; shift
+    "$PKT_BIN" stats "$@" -j 1 <"${IN:-/dev/null}" >"$WORK/$name.1.out" 2>"$WORK/$name.1.err"
+    echo $? >"$WORK/$name.1.rc"
+    for j in 2 3 4; do
+        "$PKT_BIN" stats "$@" -j $j <"${IN:-/dev/null}" >"$WORK/$name.$j.out" 2>"$WORK/$name.$j.err"
+        echo $? >"$WORK/$name.$j.rc"
+        cmp -s "$WORK/$name.1.out" "$WORK/$name.$j.out" || fail "stats $name: stdout of -j $j differs from -j 1:
+$(diff "$WORK/$name.1.out" "$WORK/$name.$j.out" | head -20)"
+        cmp -s "$WORK/$name.1.err" "$WORK/$name.$j.err" || fail "stats $name: stderr of -j $j differs: $(cat "$WORK/$name.$j.err")"
+        cmp -s "$WORK/$name.1.rc" "$WORK/$name.$j.rc" || fail "stats $name: exit status of -j $j differs"
+    done
+}
+stats_same s_mix "$WORK/mix.pcap"
+grep -q "Dot1Q" "$WORK/s_mix.1.out" || fail "stats: no VLAN layer in the hierarchy (the mix is not what it should be)"
+stats_same s_files "$WORK/golden.pcap" "$WORK/mix.pcap" "$WORK/golden.pcap"
+stats_same s_json --json -n 50 --checksums "$WORK/mix.pcap" "$WORK/golden.pcap"
+stats_same s_cut "$WORK/cut.pcap" "$WORK/golden.pcap"
+[ "$(cat "$WORK/s_cut.1.rc")" = 1 ] || fail "stats cut: exit status $(cat "$WORK/s_cut.1.rc"), not 1"
+IN=$WORK/mix.pcap stats_same s_stdin -
+"$PKT_BIN" stats -j 0 "$WORK/golden.pcap" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "pkt stats -j 0 is not a usage error"
 
 # what -j refuses
 for args in "-j 0" "-j x" "-j 2 -v" "-j 2 --json" "-j 2 --defrag --fields ip.src" \
