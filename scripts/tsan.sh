@@ -4,7 +4,8 @@
 # threads at once), the live tests (tests/unit/test_live.c: pkt_handle_break
 # from another thread on both backends, fanout members), and, as root,
 # pkt capture --workers 2 (tests/cli/test_capture_workers.sh on 5,000 flows:
-# workers sharing the printer, one file, -c).  Builds only those in
+# workers sharing the printer, one file, -c), and pkt read --fields -j /
+# pkt stats -j (tests/cli/test_jobs.sh).  Builds only those in
 # build-tsan/ and fails on any data race TSan reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
