@@ -293,6 +293,9 @@ typedef struct pkt_stream_stats {
     uint64_t chunks_used;      /* pool chunks in use now */
     uint64_t chunks_peak;
     uint64_t chunks_total;     /* the pool's size */
+    uint64_t table_bytes;      /* bytes allocated by pkt_streams_new for connection
+                                  slots, hash buckets and the chunk pool: all the
+                                  reassembler ever holds, whatever the traffic */
 } pkt_stream_stats;
 
 /*

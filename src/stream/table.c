@@ -35,6 +35,9 @@ int pkt__streams_alloc(pkt_streams *st)
     st->buf_head = st->buf_tail = PKT__NIL;
     st->all_head = st->all_tail = PKT__NIL;
     st->stats.chunks_total = st->nchunks;
+    st->stats.table_bytes = (uint64_t)st->nconns * sizeof *st->conns +
+                            nb * sizeof *st->buckets +
+                            (uint64_t)st->nchunks * sizeof *st->chunks;
     return 0;
 }
 

@@ -980,6 +980,20 @@ static void test_options(void **state)
     pkt_streams_stats(st, &s);
     assert_int_equal(s.closed[PKT_STREAM_CLOSE_END], 1);
     assert_int_equal(s.gaps, 1);
+    /* table_bytes: the pool (memcap) plus the slots, fixed at creation */
+    assert_true(s.table_bytes >= PKT_STREAM_DEFAULT_MEMCAP);
+    assert_true(s.table_bytes <= PKT_STREAM_DEFAULT_MEMCAP + PKT_STREAM_CHUNK * 16ull +
+                                     PKT_STREAM_DEFAULT_CONNECTIONS * 1024ull);
+    pkt_streams_free(st);
+    memset(&o, 0, sizeof o);
+    o.memcap = 1u << 20;
+    o.max_connections = 1000;
+    st = pkt_streams_new(&o, NULL, NULL, &err);
+    assert_non_null(st);
+    pkt_stream_stats s2;
+    pkt_streams_stats(st, &s2);
+    assert_true(s2.table_bytes >= o.memcap && s2.table_bytes < s.table_bytes);
+    assert_true(s2.table_bytes <= o.memcap + PKT_STREAM_CHUNK * 16ull + 1000 * 1024ull);
     pkt_streams_stats(NULL, &s);
     assert_int_equal(s.packets, 0);
     pkt_streams_free(st);
