@@ -5,7 +5,7 @@
 # Safe to run again: it installs only what is missing.  Needs root (or sudo).
 set -euo pipefail
 PKGS=(golang-go golang-github-google-gopacket-dev golang-golang-x-net-dev
-      golang-golang-x-sys-dev libtins-dev g++ valgrind python3)
+      golang-golang-x-sys-dev libtins-dev g++ valgrind python3 time)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
