@@ -507,6 +507,10 @@ void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const stru
 
 void pkt__holes_check(pkt_streams *st, struct pkt_stream *c)
 {
+    /* Nothing buffered and no hole the other side acknowledged past: the
+     * common case, nothing to give up. */
+    if (!c->chunks && !c->d[0].ack_hole && !c->d[1].ack_hole)
+        return;
     for (int dir = 0; dir < 2; dir++) {
         struct pkt__sdir *d = &c->d[dir];
         if (d->ack_hole) {
