@@ -214,8 +214,16 @@ static bool close_check(pkt_streams *st, struct pkt_stream *c)
         if (d->info.fin && !d->info.finished && d->next_off >= d->fin_off)
             d->info.finished = 1;
         if (d->rst_pending && d->next_off >= d->rst_off) {
-            pkt__conn_close(st, c, PKT_STREAM_CLOSE_RST, true);
-            return true;
+            /* The other direction may still miss segments sent before the
+             * RST that the capture shows after it (reordering): while it
+             * holds data past a hole, or the RST's sender acknowledged
+             * bytes not seen yet, wait for them (the hole and closing
+             * timeouts bound the wait). */
+            const struct pkt__sdir *o = &c->d[1 - dir];
+            if (o->head == PKT__NIL && !(o->ack_hole && o->next_off < o->ack_hole_off)) {
+                pkt__conn_close(st, c, PKT_STREAM_CLOSE_RST, true);
+                return true;
+            }
         }
         fins &= d->info.fin;
         waiting |= d->rst_pending;

@@ -462,6 +462,35 @@ static void test_rst(void **state)
     assert_int_equal(r.c[2].d[0].gap_len[1], 50);
     assert_int_equal(r.c[2].d[0].len, 200);
     assert_memory_equal(r.c[2].d[0].buf + 100, d + 100, 50);
+    /* The server resets while the client's data has a hole (a segment the
+     * capture shows after the RST): the connection waits for it, delivers
+     * it, then closes for the RST. */
+    st_ep k = st_ep4(7, 3003, 80);
+    st_send(st, p, &k, 0, 10, 0, SYN, NULL, 0, 12, NULL);
+    st_send(st, p, &k, 1, 20, 11, SYN | ACK, NULL, 0, 13, NULL);
+    st_send(st, p, &k, 0, 11, 21, ACK, d, 50, 14, NULL);
+    st_send(st, p, &k, 0, 11 + 100, 21, ACK, d + 100, 100, 15, NULL);
+    st_send(st, p, &k, 1, 21, 61, RST | ACK, NULL, 0, 16, &g);
+    assert_false(g.flags & PKT_SEG_CLOSED);
+    assert_int_equal(r.c[3].closed, 0);
+    st_send(st, p, &k, 0, 11 + 50, 21, ACK, d + 50, 50, 17, &g);
+    assert_false(g.flags & PKT_SEG_AFTER_CLOSE);
+    assert_true(g.flags & PKT_SEG_CLOSED);
+    assert_int_equal(r.c[3].close_info.reason, PKT_STREAM_CLOSE_RST);
+    assert_int_equal(r.c[3].d[0].len, 200);
+    assert_int_equal(r.c[3].d[0].ngaps, 0);
+    assert_memory_equal(r.c[3].d[0].buf, d, 200);
+    /* ... and when the hole never fills, the flush reports it as a gap */
+    st_ep m = st_ep4(8, 3004, 80);
+    st_send(st, p, &m, 0, 10, 0, SYN, NULL, 0, 18, NULL);
+    st_send(st, p, &m, 1, 20, 11, SYN | ACK, NULL, 0, 19, NULL);
+    st_send(st, p, &m, 0, 11 + 100, 21, ACK, d + 100, 100, 20, NULL);
+    st_send(st, p, &m, 1, 21, 11, RST | ACK, NULL, 0, 21, &g);
+    assert_false(g.flags & PKT_SEG_CLOSED);
+    pkt_streams_flush(st);
+    assert_int_equal(r.c[4].close_info.reason, PKT_STREAM_CLOSE_RST);
+    assert_int_equal(r.c[4].d[0].ngaps, 1);
+    assert_int_equal(r.c[4].d[0].gap_len[0], 100);
     pkt_streams_free(st);
     pkt_packet_free(p);
     st_rec_free(&r);
