@@ -221,6 +221,22 @@ func openReader(path string) (*os.File, *pcapgo.Reader, error) {
 	return f, r, nil
 }
 
+// eachPacket calls fn for every packet of r (pcapgo returns a fresh slice
+// per packet) and exits on a read error.
+func eachPacket(r *pcapgo.Reader, fn func([]byte, gopacket.CaptureInfo)) {
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gopacket_stream:", err)
+			os.Exit(1)
+		}
+		fn(data, ci)
+	}
+}
+
 func main() {
 	mode := flag.String("mode", "full", "full, quiet or load")
 	fromFile := flag.Bool("file", false, "decode straight from the file")
@@ -252,34 +268,14 @@ func main() {
 	var pkts []packet
 	n := 0
 	if !*fromFile {
-		for {
-			data, ci, err := r.ReadPacketData()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "gopacket_stream:", err)
-				os.Exit(1)
-			}
-			pkts = append(pkts, packet{data, ci})
-		}
+		eachPacket(r, func(data []byte, ci gopacket.CaptureInfo) { pkts = append(pkts, packet{data, ci}) })
 	}
 
 	if *mode == "full" {
 		if *fromFile {
 			printNow = true
 			feed := newFeeder(*flushEvery, *maxPages)
-			for {
-				data, ci, err := r.ReadPacketData()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					fmt.Fprintln(os.Stderr, "gopacket_stream:", err)
-					os.Exit(1)
-				}
-				feed.packet(data, ci)
-			}
+			eachPacket(r, feed.packet)
 			feed.asm.FlushAll()
 			n = feed.n
 		} else {

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/flowhash.h"
 #include "core/errbuf.h"
 #include "pkt/defrag.h"
 #include "pkt/limits.h"
@@ -145,16 +146,6 @@ void pkt_defrag_free(pkt_defrag *d)
     free(d);
 }
 
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ull;
-    k ^= k >> 29;
-    return k;
-}
-
 static uint32_t hash_key(const pkt_defrag *d, uint8_t v6, const uint8_t *src,
                          const uint8_t *dst, uint32_t id, uint8_t proto)
 {
@@ -165,7 +156,7 @@ static uint32_t hash_key(const pkt_defrag *d, uint8_t v6, const uint8_t *src,
                      (uint64_t)src[i + 2] << 8 | src[i + 3];
         uint64_t b = (uint64_t)dst[i] << 24 | (uint64_t)dst[i + 1] << 16 |
                      (uint64_t)dst[i + 2] << 8 | dst[i + 3];
-        k = mix(k ^ (a << 32 | b));
+        k = pkt__mix64(k ^ (a << 32 | b));
     }
     return (uint32_t)k & d->mask;
 }

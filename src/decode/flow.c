@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "decode/flowhash.h"
 #include "decode/decode_int.h"
 
 static void flow_addresses(const pkt_packet *p, unsigned i, pkt_flow *f);
@@ -115,40 +116,14 @@ static void flow_transport(const pkt_packet *p, unsigned i, pkt_flow *f)
     f->dst_port = pkt__be16_at(h + 2);
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    /* A 64-bit finaliser (multiply-xorshift). */
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-}
-
-static inline uint64_t load64(const uint8_t *b)
-{
-    uint64_t v;
-    memcpy(&v, b, 8);
-    return v;
-}
-
-/* One endpoint: the address's two halves and the port folded by odd
- * multipliers (each a bijection of its word), then one finaliser. */
-static inline uint64_t endpoint_hash(const uint8_t *addr, uint16_t port)
-{
-    return mix64(load64(addr) * 0x9e3779b97f4a7c15ull + load64(addr + 8) * 0xc2b2ae3d27d4eb4full +
-                 port);
-}
-
 uint64_t pkt_flow_hash(const pkt_flow *f)
 {
     if (!f)
         return 0;
     /* Each endpoint hashed alone, combined by addition: commutative, so
      * swapping source and destination gives the same value. */
-    uint64_t h = endpoint_hash(f->src, f->src_port) + endpoint_hash(f->dst, f->dst_port);
-    return mix64(h ^ ((uint64_t)f->family << 8 | f->protocol));
+    uint64_t h = pkt__endpoint_hash(f->src, f->src_port) + pkt__endpoint_hash(f->dst, f->dst_port);
+    return pkt__mix64(h ^ ((uint64_t)f->family << 8 | f->protocol));
 }
 
 void pkt_flow_reverse(pkt_flow *f)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/flowhash.h"
 #include "stream/stream_int.h"
 
 int pkt__streams_alloc(pkt_streams *st)
@@ -50,38 +51,13 @@ void pkt__streams_release(pkt_streams *st)
 
 /* ---- Keys ---- */
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-}
-
-static inline uint64_t load64(const uint8_t *b)
-{
-    uint64_t v;
-    memcpy(&v, b, 8);
-    return v;
-}
-
-/* One endpoint: its address halves and port folded by odd multipliers,
- * then the finaliser. */
-static inline uint64_t endpoint_hash(const uint8_t *addr, uint16_t port)
-{
-    return mix64(load64(addr) * 0x9e3779b97f4a7c15ull + load64(addr + 8) * 0xc2b2ae3d27d4eb4full +
-                 port);
-}
-
 void pkt__key_hash(struct pkt__key *k)
 {
     /* The two endpoints added, so both directions hash alike; the family
      * and the VLAN id folded in before the last mix.  Straight from the
      * key (no pkt_flow built): this runs on every segment. */
-    uint64_t h = endpoint_hash(k->src, k->sport) + endpoint_hash(k->dst, k->dport);
-    k->hash = mix64(h ^ ((uint64_t)k->family << 8) ^
+    uint64_t h = pkt__endpoint_hash(k->src, k->sport) + pkt__endpoint_hash(k->dst, k->dport);
+    k->hash = pkt__mix64(h ^ ((uint64_t)k->family << 8) ^
                     (uint64_t)(uint16_t)(k->vlan + 1) * 0x9e3779b97f4a7c15ull);
 }
 
