@@ -285,8 +285,13 @@ static int put_record(struct pkt_ipfix *x, const pkt_flow_record *r, int d)
 
 int pkt_ipfix_record(struct pkt_ipfix *x, const pkt_flow_record *r)
 {
-    if (!x->tcp && x->refresh_ns > 0 && wall_ns() - x->last_tpl_ns >= x->refresh_ns)
+    if (!x->tcp && !x->tpl_due && x->refresh_ns > 0 &&
+        wall_ns() - x->last_tpl_ns >= x->refresh_ns) {
+        /* Refresh: the next message starts with the templates. */
+        if (flush_msg(x) < 0)
+            return -1;
         x->tpl_due = 1;
+    }
     for (int d = 0; d < 2; d++)
         if (r->dir[d].packets && put_record(x, r, d) < 0)
             return -1;
@@ -295,16 +300,14 @@ int pkt_ipfix_record(struct pkt_ipfix *x, const pkt_flow_record *r)
 
 int pkt_ipfix_tick(struct pkt_ipfix *x, int64_t now_ns)
 {
-    if (!x->tcp && x->refresh_ns > 0 && now_ns - x->last_tpl_ns >= x->refresh_ns)
-        x->tpl_due = 1;
-    if (x->tpl_due) {
-        start_msg(x);
-        if (x->len + template_set_len() > MSG_MAX && flush_msg(x) < 0)
-            return -1;
+    if (flush_msg(x) < 0)
+        return -1;
+    if (!x->tcp && x->refresh_ns > 0 && now_ns - x->last_tpl_ns >= x->refresh_ns) {
         start_msg(x);
         put_templates(x);
+        return flush_msg(x);
     }
-    return flush_msg(x);
+    return 0;
 }
 
 int pkt_ipfix_close(struct pkt_ipfix *x)
