@@ -71,6 +71,19 @@ struct flows {
 
 static void addr_str(char *b, size_t n, int family, const uint8_t *a)
 {
+    if (family == 4 && n >= 16) { /* (glibc's inet_ntop formats IPv4 with sprintf) */
+        size_t k = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned v = a[i];
+            if (v >= 100)
+                b[k++] = (char)('0' + v / 100);
+            if (v >= 10)
+                b[k++] = (char)('0' + v / 10 % 10);
+            b[k++] = (char)('0' + v % 10);
+            b[k++] = i < 3 ? '.' : 0;
+        }
+        return;
+    }
     if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, b, (socklen_t)n))
         snprintf(b, n, "?");
 }
