@@ -18,7 +18,7 @@ gen=$build/bench/gen_capture
 PACKETS=${PACKETS:-1000000}
 MANY=${MANY:-1000000}
 REPEATS=${REPEATS:-3}
-out=bench/flows/out
+out=bench/out/flows
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
