@@ -114,4 +114,20 @@
  * make a gap no real connection has. */
 #define PKT_LIMIT_STREAM_WINDOW (1u << 30)
 
+/* ---- Flow records (pkt/flowtable.h; the flows feature).  The defaults
+ * of pkt_flowtable_options and the largest values it accepts. ---- */
+
+/* Defaults: 131072 flows, 64 MiB for slots and hash table, 60 s idle,
+ * 30 min active, 5 s after a TCP flow ended (its last ACK). */
+#define PKT_FLOW_DEFAULT_MAX_FLOWS 131072u
+#define PKT_FLOW_DEFAULT_MEMCAP (64ull * 1024u * 1024u)
+#define PKT_FLOW_DEFAULT_IDLE_NS (60LL * 1000000000LL)
+#define PKT_FLOW_DEFAULT_ACTIVE_NS (1800LL * 1000000000LL)
+#define PKT_FLOW_DEFAULT_CLOSE_NS (5LL * 1000000000LL)
+
+/* Largest max_flows and memcap accepted (a flow slot is about 250 bytes
+ * plus 8 of hash table). */
+#define PKT_LIMIT_FLOWS (1u << 24)
+#define PKT_LIMIT_FLOW_MEMCAP (1ull << 36)
+
 #endif /* PKT_LIMITS_H */

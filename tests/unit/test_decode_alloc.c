@@ -195,12 +195,71 @@ static void test_stream_no_allocation(void **state)
     __libc_free(x);
 }
 
+/* flows feature: the flow table allocates nothing per packet either, with
+ * evictions, closes and timeouts happening (pkt/flowtable.h). */
+static void count_flow(void *user, const pkt_flow_record *r)
+{
+    *(uint64_t *)user += r->dir[0].packets + r->dir[1].packets;
+}
+
+static void test_flowtable_no_allocation(void **state)
+{
+    (void)state;
+    enum { CONNS = 3000, PER = 6 };
+    pb *x = __libc_calloc((size_t)CONNS * PER, sizeof *x);
+    assert_non_null(x);
+    uint8_t data[100] = {0};
+    size_t n = 0;
+    for (unsigned c = 0; c < CONNS; c++) {
+        st_ep e = st_ep4((uint8_t)c, (uint16_t)(1024 + c), 80);
+        e.b[3] = (uint8_t)(c >> 8);
+        uint32_t ci = c * 100000u, si = c * 7777u;
+        st_build(&x[n++], &e, 0, ci, 0, PKT_TCP_SYN, NULL, 0);
+        st_build(&x[n++], &e, 1, si, ci + 1, PKT_TCP_SYN | PKT_TCP_ACK, NULL, 0);
+        st_build(&x[n++], &e, 0, ci + 1, si + 1, PKT_TCP_ACK, NULL, 0);
+        st_build(&x[n++], &e, 0, ci + 1, si + 1, PKT_TCP_ACK, data, sizeof data);
+        uint16_t fin = c & 1 ? 0 : PKT_TCP_FIN; /* odd ones never close */
+        st_build(&x[n++], &e, 0, ci + 101, si + 1, fin | PKT_TCP_ACK, NULL, 0);
+        st_build(&x[n++], &e, 1, si + 1, ci + 102, fin | PKT_TCP_ACK, NULL, 0);
+    }
+    pkt_flowtable_options o = {.max_flows = 64, .idle_timeout_ns = 2000000};
+    uint64_t reported = 0;
+    pkt_flowtable *ft = pkt_flowtable_new(&o, count_flow, &reported, NULL);
+    assert_non_null(ft);
+    pkt_packet *p = pkt_packet_new();
+    allocs = 0;
+    counting = 1;
+    for (size_t base = 0; base < CONNS; base += 8)
+        for (unsigned k = 0; k < PER; k++)
+            for (size_t c = base; c < base + 8 && c < CONNS; c++) {
+                const pb *y = &x[c * PER + k];
+                pkt_decode(p, y->b, (uint32_t)y->n, PKT_LINKTYPE_ETHERNET, 0);
+                pkt_capture_info ci = {.ts_ns = (int64_t)(c * PER + k) * 1000,
+                                       .caplen = (uint32_t)y->n, .len = (uint32_t)y->n};
+                pkt_flowtable_packet(ft, p, &ci);
+            }
+    pkt_flowtable_flush(ft);
+    counting = 0;
+    pkt_flowtable_stats s;
+    pkt_flowtable_get_stats(ft, &s);
+    printf("%zu packets, %llu flows, %llu evicted, %llu idle: %lu allocations\n", n,
+           (unsigned long long)s.flows, (unsigned long long)s.evicted,
+           (unsigned long long)s.ended[PKT_FLOW_END_IDLE], allocs);
+    assert_int_equal(reported, n);
+    assert_int_equal(s.flows, CONNS);
+    assert_int_equal(allocs, 0);
+    pkt_flowtable_free(ft);
+    pkt_packet_free(p);
+    __libc_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_allocation),
         cmocka_unit_test(test_source_no_allocation),
         cmocka_unit_test(test_stream_no_allocation),
+        cmocka_unit_test(test_flowtable_no_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,5 +24,6 @@ int pkt_cmd_devices(int argc, char **argv);
 int pkt_cmd_capture(int argc, char **argv);
 int pkt_cmd_inject(int argc, char **argv);
 int pkt_cmd_follow(int argc, char **argv);
+int pkt_cmd_flows(int argc, char **argv); /* flows feature */
 
 #endif

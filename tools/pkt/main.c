@@ -16,6 +16,8 @@ static const struct pkt_cli_command commands[] = {
     {"devices", "list capture devices and their addresses", pkt_cmd_devices},
     {"capture", "capture packets from a device", pkt_cmd_capture},
     {"inject", "send the packets of a capture file out of a device", pkt_cmd_inject},
+    /* flows feature */
+    {"flows", "flow records (Zeek conn.log names, CSV, TSV, IPFIX export)", pkt_cmd_flows},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,570 @@
+/* Flow table (pkt/flowtable.h) on packets built with the crafting API:
+ * directions and counters, Zeek's conn_state and history for the TCP
+ * cases, UDP and ICMP, idle / active / close timeouts, the cap and LRU
+ * eviction, memcap, port reuse, VLAN keys, flush, foreach, options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkt/pkt.h"
+#include "testutil.h"
+
+#define MS 1000000LL
+#define SEC 1000000000LL
+
+enum { SYN = PKT_TCP_SYN, ACK = PKT_TCP_ACK, FIN = PKT_TCP_FIN, RST = PKT_TCP_RST,
+       PSH = PKT_TCP_PSH };
+
+#define MAX_RECS 4096
+
+/* What the callback received. */
+typedef struct recs {
+    pkt_flow_record r[MAX_RECS];
+    size_t n;
+} recs;
+
+static void on_flow(void *user, const pkt_flow_record *r)
+{
+    recs *x = user;
+    assert_true(x->n < MAX_RECS);
+    x->r[x->n++] = *r;
+}
+
+/* A test host pair: client 10.0.<hi>.<lo> port cp, server 10.9.0.1 port sp. */
+typedef struct ep {
+    uint8_t c[4], s[4];
+    uint16_t cp, sp;
+    int vlan;
+} ep;
+
+static ep ep_make(uint16_t n, uint16_t cp, uint16_t sp)
+{
+    ep e = {{10, 0, (uint8_t)(n >> 8), (uint8_t)n}, {10, 9, 0, 1}, cp, sp, -1};
+    return e;
+}
+
+typedef struct tctx {
+    pkt_sbuf *b;
+    pkt_packet *p;
+    pkt_flowtable *ft;
+    recs *rec;
+} tctx;
+
+/* Build and feed one packet: proto 6 (TCP), 17 (UDP) or 1 (ICMP echo);
+ * from_s: sent by the server. */
+static int feed(tctx *t, const ep *e, int from_s, int proto, uint16_t flags, uint32_t seq,
+                uint32_t ack, size_t len, int64_t ts)
+{
+    static uint8_t data[1500];
+    pkt_ethernet eth = {.dst = {2, 0, 0, 0, 0, 2}, .src = {2, 0, 0, 0, 0, 1}, .type = 0x0800};
+    pkt_dot1q tag = {.vid = (uint16_t)(e->vlan < 0 ? 0 : e->vlan), .type = 0x0800};
+    pkt_ipv4 ip = {.version = 4, .ihl = 5, .ttl = 64, .protocol = (uint8_t)proto};
+    memcpy(ip.src, from_s ? e->s : e->c, 4);
+    memcpy(ip.dst, from_s ? e->c : e->s, 4);
+    pkt_tcp tcp = {.src_port = from_s ? e->sp : e->cp,
+                   .dst_port = from_s ? e->cp : e->sp,
+                   .seq = seq,
+                   .ack = ack,
+                   .data_offset = 5,
+                   .flags = flags,
+                   .window = 65535};
+    pkt_udp udp = {.src_port = tcp.src_port, .dst_port = tcp.dst_port};
+    pkt_icmpv4 icmp = {.type = (uint8_t)(from_s ? 0 : 8)};
+    pkt_craft_layer l[5];
+    size_t n = 0;
+    if (e->vlan >= 0) {
+        eth.type = 0x8100;
+        l[n++] = (pkt_craft_layer)PKT_CRAFT(ETHERNET, &eth);
+        l[n++] = (pkt_craft_layer)PKT_CRAFT(DOT1Q, &tag);
+    } else {
+        l[n++] = (pkt_craft_layer)PKT_CRAFT(ETHERNET, &eth);
+    }
+    l[n++] = (pkt_craft_layer)PKT_CRAFT(IPV4, &ip);
+    if (proto == 6)
+        l[n++] = (pkt_craft_layer)PKT_CRAFT(TCP, &tcp);
+    else if (proto == 17)
+        l[n++] = (pkt_craft_layer)PKT_CRAFT(UDP, &udp);
+    else
+        l[n++] = (pkt_craft_layer)PKT_CRAFT(ICMPV4, &icmp);
+    l[n++] = (pkt_craft_layer)PKT_CRAFT_PAYLOAD(data, len);
+    assert_int_equal(pkt_serialize_layers(t->b, PKT_SERIALIZE_FIX_LENGTHS |
+                                                    PKT_SERIALIZE_COMPUTE_CHECKSUMS,
+                                          l, n),
+                     0);
+    uint32_t plen = (uint32_t)pkt_sbuf_len(t->b);
+    assert_int_equal(pkt_decode(t->p, pkt_sbuf_bytes(t->b), plen, PKT_LINKTYPE_ETHERNET, 0), 0);
+    pkt_capture_info ci = {.ts_ns = ts, .caplen = plen, .len = plen};
+    return pkt_flowtable_packet(t->ft, t->p, &ci);
+}
+
+static tctx ctx_new(const pkt_flowtable_options *o)
+{
+    tctx t;
+    t.b = pkt_sbuf_new(0);
+    t.p = pkt_packet_new();
+    t.rec = calloc(1, sizeof *t.rec);
+    assert_non_null(t.b);
+    assert_non_null(t.p);
+    assert_non_null(t.rec);
+    pkt_error err;
+    t.ft = pkt_flowtable_new(o, on_flow, t.rec, &err);
+    assert_non_null(t.ft);
+    return t;
+}
+
+static void ctx_free(tctx *t)
+{
+    pkt_flowtable_free(t->ft);
+    pkt_packet_free(t->p);
+    pkt_sbuf_free(t->b);
+    free(t->rec);
+}
+
+/* A whole TCP connection: handshake, a request and a reply, both FINs. */
+static void full_conn(tctx *t, const ep *e, int64_t ts, size_t req, size_t resp)
+{
+    uint32_t c = 1000, s = 90000;
+    feed(t, e, 0, 6, SYN, c, 0, 0, ts);
+    feed(t, e, 1, 6, SYN | ACK, s, c + 1, 0, ts + 1 * MS);
+    feed(t, e, 0, 6, ACK, c + 1, s + 1, 0, ts + 2 * MS);
+    feed(t, e, 0, 6, PSH | ACK, c + 1, s + 1, req, ts + 3 * MS);
+    feed(t, e, 1, 6, ACK, s + 1, c + 1 + (uint32_t)req, 0, ts + 4 * MS);
+    feed(t, e, 1, 6, PSH | ACK, s + 1, c + 1 + (uint32_t)req, resp, ts + 5 * MS);
+    feed(t, e, 0, 6, FIN | ACK, c + 1 + (uint32_t)req, s + 1 + (uint32_t)resp, 0, ts + 6 * MS);
+    feed(t, e, 1, 6, FIN | ACK, s + 1 + (uint32_t)resp, c + 2 + (uint32_t)req, 0, ts + 7 * MS);
+    feed(t, e, 0, 6, ACK, c + 2 + (uint32_t)req, s + 2 + (uint32_t)resp, 0, ts + 8 * MS);
+}
+
+static void test_full_connection(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    ep e = ep_make(1, 40000, 80);
+    full_conn(&t, &e, 10 * SEC, 100, 300);
+    assert_int_equal(t.rec->n, 0); /* still in its close timeout */
+    assert_int_equal(pkt_flowtable_flush(t.ft), 1);
+    assert_int_equal(t.rec->n, 1);
+    const pkt_flow_record *r = &t.rec->r[0];
+    assert_int_equal(r->reason, PKT_FLOW_END_OF_FLOW);
+    assert_int_equal(r->conn_state, PKT_FLOW_SF);
+    assert_string_equal(r->history, "ShADadFf");
+    assert_int_equal(r->key.protocol, 6);
+    assert_memory_equal(r->key.src, e.c, 4);
+    assert_int_equal(r->key.src_port, 40000);
+    assert_int_equal(r->key.dst_port, 80);
+    assert_int_equal(r->dir[0].packets, 5);
+    assert_int_equal(r->dir[1].packets, 4);
+    /* IP bytes: 40 per packet plus the payload. */
+    assert_int_equal(r->dir[0].ip_bytes, 5 * 40 + 100);
+    assert_int_equal(r->dir[1].ip_bytes, 4 * 40 + 300);
+    assert_int_equal(r->dir[0].payload_bytes, 100);
+    assert_int_equal(r->dir[1].payload_bytes, 300);
+    assert_int_equal(r->dir[0].seq_bytes, 100);
+    assert_int_equal(r->dir[1].seq_bytes, 300);
+    assert_int_equal(r->dir[0].missed_bytes + r->dir[1].missed_bytes, 0);
+    assert_int_equal(r->first_ts_ns, 10 * SEC);
+    assert_int_equal(r->last_ts_ns, 10 * SEC + 8 * MS);
+    assert_int_equal(r->dir[0].tcp_flags, SYN | ACK | PSH | FIN);
+    assert_int_equal(r->vlan, -1);
+    pkt_flowtable_stats st;
+    assert_int_equal(pkt_flowtable_get_stats(t.ft, &st), 0);
+    assert_int_equal(st.packets, 9);
+    assert_int_equal(st.flows, 1);
+    assert_int_equal(st.ended[PKT_FLOW_END_OF_FLOW], 1);
+    assert_int_equal(st.active, 0);
+    ctx_free(&t);
+}
+
+/* The close timeout, then the end of flow reason without a flush. */
+static void test_close_timeout(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.close_timeout_ns = 2 * SEC};
+    tctx t = ctx_new(&o);
+    ep e = ep_make(1, 40000, 80), e2 = ep_make(2, 40001, 80);
+    full_conn(&t, &e, 10 * SEC, 10, 10);
+    feed(&t, &e2, 0, 6, SYN, 1, 0, 0, 11 * SEC); /* 1.99 s after: not yet */
+    assert_int_equal(t.rec->n, 0);
+    feed(&t, &e2, 0, 6, SYN, 1, 0, 0, 12 * SEC + 8 * MS);
+    assert_int_equal(t.rec->n, 1);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_OF_FLOW);
+    assert_int_equal(t.rec->r[0].conn_state, PKT_FLOW_SF);
+    ctx_free(&t);
+}
+
+struct state_case {
+    const char *name;
+    /* packets: who (0 client, 1 server), flags, payload length */
+    struct {
+        int from_s;
+        uint16_t flags;
+        size_t len;
+    } pk[8];
+    size_t n;
+    pkt_flow_conn_state want;
+    const char *history;
+};
+
+static void test_conn_states(void **state)
+{
+    (void)state;
+    static const struct state_case cases[] = {
+        {"S0", {{0, SYN, 0}}, 1, PKT_FLOW_S0, "S"},
+        {"S0 retransmitted", {{0, SYN, 0}, {0, SYN, 0}}, 2, PKT_FLOW_S0, "S"},
+        {"REJ", {{0, SYN, 0}, {1, RST | ACK, 0}}, 2, PKT_FLOW_REJ, "Sr"},
+        {"S1", {{0, SYN, 0}, {1, SYN | ACK, 0}, {0, ACK, 0}}, 3, PKT_FLOW_S1, "ShA"},
+        {"S1 data", {{0, SYN, 0}, {1, SYN | ACK, 0}, {0, ACK, 0}, {0, PSH | ACK, 5}}, 4,
+         PKT_FLOW_S1, "ShAD"},
+        {"S2", {{0, SYN, 0}, {1, SYN | ACK, 0}, {0, ACK, 0}, {0, FIN | ACK, 0}}, 4, PKT_FLOW_S2,
+         "ShAF"},
+        {"S3", {{0, SYN, 0}, {1, SYN | ACK, 0}, {0, ACK, 0}, {1, FIN | ACK, 0}}, 4, PKT_FLOW_S3,
+         "ShAf"},
+        {"RSTO", {{0, SYN, 0}, {1, SYN | ACK, 0}, {0, ACK, 0}, {0, RST, 0}}, 4, PKT_FLOW_RSTO,
+         "ShAR"},
+        {"RSTR", {{0, SYN, 0}, {1, SYN | ACK, 0}, {0, ACK, 0}, {1, RST, 0}}, 4, PKT_FLOW_RSTR,
+         "ShAr"},
+        {"RSTOS0", {{0, SYN, 0}, {0, RST, 0}}, 2, PKT_FLOW_RSTOS0, "SR"},
+        {"RSTRH", {{1, SYN | ACK, 0}, {1, RST, 0}}, 2, PKT_FLOW_RSTRH, "^hr"},
+        {"SH", {{0, SYN, 0}, {0, FIN, 0}}, 2, PKT_FLOW_SH, "SF"},
+        {"SHR", {{1, SYN | ACK, 0}, {1, FIN | ACK, 0}}, 2, PKT_FLOW_SHR, "^hf"},
+        {"OTH midstream", {{0, ACK, 10}, {1, ACK, 0}}, 2, PKT_FLOW_OTH, "Da"},
+        {"OTH SYN-ACK only", {{1, SYN | ACK, 0}}, 1, PKT_FLOW_OTH, "^h"},
+        {"multi-flag", {{0, SYN | FIN, 0}}, 1, PKT_FLOW_SH, "QF"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct state_case *c = &cases[i];
+        tctx t = ctx_new(NULL);
+        ep e = ep_make(1, 40000, 80);
+        uint32_t seq[2] = {1000, 90000};
+        for (size_t k = 0; k < c->n; k++) {
+            int s = c->pk[k].from_s;
+            uint16_t f = c->pk[k].flags;
+            feed(&t, &e, s, 6, f, seq[s], seq[1 - s], c->pk[k].len, (int64_t)k * MS);
+            seq[s] += (uint32_t)c->pk[k].len + ((f & (SYN | FIN)) ? 1u : 0u);
+        }
+        pkt_flowtable_flush(t.ft);
+        if (t.rec->n != 1 || t.rec->r[0].conn_state != c->want ||
+            strcmp(t.rec->r[0].history, c->history) != 0)
+            fail_msg("%s: %zu records, state %s history '%s' (want %s '%s')", c->name, t.rec->n,
+                     t.rec->n ? pkt_flow_conn_state_name(t.rec->r[0].conn_state) : "-",
+                     t.rec->n ? t.rec->r[0].history : "", pkt_flow_conn_state_name(c->want),
+                     c->history);
+        /* The originator: the client, unless the first packet was a SYN-ACK. */
+        int flipped = c->pk[0].flags == (SYN | ACK);
+        assert_memory_equal(t.rec->r[0].key.src, e.c, 4);
+        assert_int_equal(t.rec->r[0].key.src_port, 40000);
+        assert_int_equal(t.rec->r[0].dir[flipped ? 1 : 0].packets != 0, 1);
+        ctx_free(&t);
+    }
+}
+
+/* Gaps and retransmissions: 'G' with missed_bytes, 'T', seq span. */
+static void test_gap_and_retransmission(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    ep e = ep_make(1, 40000, 80);
+    uint32_t c = 0xfffffff0u, s = 500; /* the client's numbers wrap */
+    feed(&t, &e, 0, 6, SYN, c, 0, 0, 0);
+    feed(&t, &e, 1, 6, SYN | ACK, s, c + 1, 0, 1 * MS);
+    feed(&t, &e, 0, 6, ACK, c + 1, s + 1, 0, 2 * MS);
+    feed(&t, &e, 0, 6, ACK, c + 1, s + 1, 100, 3 * MS);
+    feed(&t, &e, 0, 6, ACK, c + 1, s + 1, 100, 4 * MS);       /* retransmission */
+    feed(&t, &e, 0, 6, ACK, c + 1 + 300, s + 1, 50, 5 * MS);  /* 200 bytes missed */
+    feed(&t, &e, 0, 6, ACK, c + 1 + 100, s + 1, 200, 6 * MS); /* the hole, late */
+    pkt_flowtable_flush(t.ft);
+    assert_int_equal(t.rec->n, 1);
+    const pkt_flow_record *r = &t.rec->r[0];
+    assert_string_equal(r->history, "ShADTG");
+    assert_int_equal(r->dir[0].missed_bytes, 200);
+    assert_int_equal(r->dir[0].seq_bytes, 350);
+    assert_int_equal(r->dir[0].payload_bytes, 450);
+    assert_int_equal(r->conn_state, PKT_FLOW_S1);
+    assert_int_equal(r->reason, PKT_FLOW_END_FORCED);
+    ctx_free(&t);
+}
+
+static void test_udp_icmp(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    ep e = ep_make(1, 5353, 53), e2 = ep_make(2, 5000, 9999), e3 = ep_make(3, 0, 0);
+    assert_int_equal(feed(&t, &e, 0, 17, 0, 0, 0, 30, 1 * SEC), 1);
+    assert_int_equal(feed(&t, &e, 1, 17, 0, 0, 0, 90, 1 * SEC + 5 * MS), 1);
+    feed(&t, &e2, 0, 17, 0, 0, 0, 10, 2 * SEC);
+    feed(&t, &e3, 0, 1, 0, 0, 0, 56, 3 * SEC);
+    feed(&t, &e3, 1, 1, 0, 0, 0, 56, 3 * SEC + 1 * MS);
+    pkt_flowtable_flush(t.ft);
+    assert_int_equal(t.rec->n, 3);
+    const pkt_flow_record *u = &t.rec->r[0], *u2 = &t.rec->r[1], *ic = &t.rec->r[2];
+    assert_int_equal(u->conn_state, PKT_FLOW_SF);
+    assert_string_equal(u->history, "Dd");
+    assert_string_equal(ic->history, "");
+    assert_int_equal(u->dir[0].ip_bytes, 20 + 8 + 30);
+    assert_int_equal(u->dir[1].ip_bytes, 20 + 8 + 90);
+    assert_int_equal(u->dir[0].payload_bytes, 30);
+    assert_int_equal(u->dir[1].seq_bytes, 90);
+    assert_int_equal(u->key.src_port, 5353);
+    assert_int_equal(u2->conn_state, PKT_FLOW_S0);
+    assert_int_equal(ic->key.protocol, 1);
+    assert_int_equal(ic->conn_state, PKT_FLOW_OTH);
+    assert_int_equal(ic->icmp_type, 8);
+    assert_int_equal(ic->dir[0].packets, 1);
+    assert_int_equal(ic->dir[1].packets, 1);
+    assert_int_equal(ic->dir[0].ip_bytes, 20 + 8 + 56);
+    ctx_free(&t);
+}
+
+static void test_idle_timeout(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.idle_timeout_ns = 10 * SEC};
+    tctx t = ctx_new(&o);
+    ep a = ep_make(1, 1000, 53), b = ep_make(2, 1000, 53);
+    feed(&t, &a, 0, 17, 0, 0, 0, 1, 0);
+    feed(&t, &b, 0, 17, 0, 0, 0, 1, 5 * SEC);
+    feed(&t, &a, 0, 17, 0, 0, 0, 1, 9 * SEC); /* a touched again */
+    feed(&t, &b, 1, 17, 0, 0, 0, 1, 14 * SEC + 999 * MS);
+    assert_int_equal(t.rec->n, 0);
+    /* 19 s: a (last 9 s) idle for 10 s */
+    assert_int_equal(pkt_flowtable_expire(t.ft, 19 * SEC), 1);
+    assert_int_equal(t.rec->n, 1);
+    assert_memory_equal(t.rec->r[0].key.src, a.c, 4);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_IDLE);
+    assert_int_equal(t.rec->r[0].dir[0].packets, 2);
+    /* Time never goes back: an older clock changes nothing. */
+    assert_int_equal(pkt_flowtable_expire(t.ft, 1 * SEC), 0);
+    assert_int_equal(pkt_flowtable_expire(t.ft, 25 * SEC), 1);
+    assert_int_equal(t.rec->r[1].reason, PKT_FLOW_END_IDLE);
+    assert_int_equal(t.rec->r[1].dir[1].packets, 1);
+    ctx_free(&t);
+}
+
+static void test_active_timeout(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.idle_timeout_ns = 10 * SEC, .active_timeout_ns = 30 * SEC};
+    tctx t = ctx_new(&o);
+    ep e = ep_make(1, 40000, 80);
+    uint32_t c = 1, s = 7;
+    feed(&t, &e, 0, 6, SYN, c, 0, 0, 0);
+    feed(&t, &e, 1, 6, SYN | ACK, s, c + 1, 0, 1 * MS);
+    feed(&t, &e, 0, 6, ACK, c + 1, s + 1, 0, 2 * MS);
+    uint64_t sent = 0, pk = 3;
+    for (int64_t ts = 1 * SEC; ts < 75 * SEC; ts += 5 * SEC) {
+        feed(&t, &e, 0, 6, ACK, c + 1 + (uint32_t)sent, s + 1, 10, ts);
+        sent += 10;
+        pk++;
+    }
+    pkt_flowtable_flush(t.ft);
+    /* 0..30 s, 30..60 s, then the rest at the flush */
+    assert_int_equal(t.rec->n, 3);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_ACTIVE);
+    assert_int_equal(t.rec->r[1].reason, PKT_FLOW_END_ACTIVE);
+    assert_int_equal(t.rec->r[2].reason, PKT_FLOW_END_FORCED);
+    uint64_t total = 0, bytes = 0;
+    for (size_t i = 0; i < 3; i++) {
+        total += t.rec->r[i].dir[0].packets + t.rec->r[i].dir[1].packets;
+        bytes += t.rec->r[i].dir[0].seq_bytes;
+        assert_memory_equal(t.rec->r[i].key.src, e.c, 4); /* direction kept */
+        if (i)
+            assert_true(t.rec->r[i].id > t.rec->r[i - 1].id);
+    }
+    assert_int_equal(total, pk);
+    assert_int_equal(bytes, sent);
+    assert_int_equal(t.rec->r[1].conn_state, PKT_FLOW_S1);
+    assert_true(t.rec->r[0].last_ts_ns < 30 * SEC);
+    assert_true(t.rec->r[1].first_ts_ns >= 30 * SEC);
+    ctx_free(&t);
+}
+
+/* A full table ends its least recently used flow; every packet is in
+ * exactly one record; the table never holds more than the cap. */
+static void test_cap_lru(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.max_flows = 16};
+    tctx t = ctx_new(&o);
+    assert_int_equal(pkt_flowtable_capacity(t.ft), 16);
+    for (uint16_t i = 0; i < 16; i++) {
+        ep e = ep_make(i, 1000, 53);
+        feed(&t, &e, 0, 17, 0, 0, 0, 1, i * MS);
+    }
+    ep e0 = ep_make(0, 1000, 53);
+    feed(&t, &e0, 1, 17, 0, 0, 0, 1, 20 * MS); /* flow 0 is now the most recent */
+    assert_int_equal(t.rec->n, 0);
+    ep n1 = ep_make(100, 1000, 53);
+    feed(&t, &n1, 0, 17, 0, 0, 0, 1, 21 * MS);
+    assert_int_equal(t.rec->n, 1);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_LACK_OF_RESOURCES);
+    assert_int_equal(t.rec->r[0].key.src[3], 1); /* flow 1: the least recent */
+    uint64_t total = 18;
+    for (uint16_t i = 200; i < 1200; i++) {
+        ep e = ep_make(i, 1000, 53);
+        feed(&t, &e, 0, 17, 0, 0, 0, 1, 30 * MS + i);
+        total++;
+        pkt_flowtable_stats st;
+        pkt_flowtable_get_stats(t.ft, &st);
+        assert_true(st.active <= 16);
+    }
+    pkt_flowtable_flush(t.ft);
+    uint64_t seen = 0;
+    for (size_t i = 0; i < t.rec->n; i++)
+        seen += t.rec->r[i].dir[0].packets + t.rec->r[i].dir[1].packets;
+    assert_int_equal(seen, total);
+    pkt_flowtable_stats st;
+    pkt_flowtable_get_stats(t.ft, &st);
+    assert_int_equal(st.peak, 16);
+    assert_int_equal(st.evicted, st.ended[PKT_FLOW_END_LACK_OF_RESOURCES]);
+    assert_int_equal(st.evicted, 1017 - 16);
+    assert_int_equal(st.ended[PKT_FLOW_END_FORCED], 16);
+    ctx_free(&t);
+}
+
+/* A closing flow is taken before an open one. */
+static void test_evict_closing_first(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.max_flows = 16};
+    tctx t = ctx_new(&o);
+    ep c = ep_make(500, 40000, 80);
+    full_conn(&t, &c, 0, 5, 5); /* the oldest, closing */
+    for (uint16_t i = 0; i < 15; i++) {
+        ep e = ep_make(i, 1000, 53);
+        feed(&t, &e, 0, 17, 0, 0, 0, 1, 10 * MS + i);
+    }
+    ep n = ep_make(99, 1000, 53);
+    ep old = ep_make(0, 1000, 53);
+    feed(&t, &old, 0, 17, 0, 0, 0, 1, 40 * MS);
+    feed(&t, &n, 0, 17, 0, 0, 0, 1, 50 * MS);
+    assert_int_equal(t.rec->n, 1);
+    assert_int_equal(t.rec->r[0].key.protocol, 6);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_OF_FLOW);
+    pkt_flowtable_stats st;
+    pkt_flowtable_get_stats(t.ft, &st);
+    assert_int_equal(st.evicted, 1);
+    ctx_free(&t);
+}
+
+static void test_memcap(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.max_flows = 1000000, .memcap = 1 << 20};
+    pkt_error err;
+    pkt_flowtable *ft = pkt_flowtable_new(&o, NULL, NULL, &err);
+    assert_non_null(ft);
+    uint32_t cap = pkt_flowtable_capacity(ft);
+    assert_true(cap >= 16 && cap < 1000000);
+    assert_true((uint64_t)cap * 16 <= (1 << 20)); /* at least the bucket cost */
+    pkt_flowtable_free(ft);
+    o.memcap = 100;
+    assert_null(pkt_flowtable_new(&o, NULL, NULL, &err));
+    assert_int_equal(err.code, PKT_ERR_INVAL);
+    pkt_flowtable_options bad = {.idle_timeout_ns = -1};
+    assert_null(pkt_flowtable_new(&bad, NULL, NULL, &err));
+    assert_int_equal(err.code, PKT_ERR_INVAL);
+    pkt_flowtable_options big = {.max_flows = PKT_LIMIT_FLOWS + 1};
+    assert_null(pkt_flowtable_new(&big, NULL, NULL, &err));
+    assert_int_equal(err.code, PKT_ERR_INVAL);
+    assert_int_equal(pkt_flowtable_packet(NULL, NULL, NULL), PKT_ERR_INVAL);
+    assert_int_equal(pkt_flowtable_flush(NULL), PKT_ERR_INVAL);
+    assert_int_equal(pkt_flowtable_expire(NULL, 0), PKT_ERR_INVAL);
+    assert_int_equal(pkt_flowtable_get_stats(NULL, NULL), PKT_ERR_INVAL);
+    assert_int_equal(pkt_flowtable_capacity(NULL), 0);
+    assert_string_equal(pkt_flow_end_reason_name(PKT_FLOW_END_IDLE), "idle");
+    assert_string_equal(pkt_flow_end_reason_name((pkt_flow_end_reason)9), "unknown");
+    assert_string_equal(pkt_flow_conn_state_name(PKT_FLOW_RSTOS0), "RSTOS0");
+    pkt_flowtable_free(NULL);
+}
+
+/* Port reuse: a new SYN on a closing flow starts a new one. */
+static void test_port_reuse(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    ep e = ep_make(1, 40000, 80);
+    full_conn(&t, &e, 0, 5, 5);
+    full_conn(&t, &e, 100 * MS, 7, 7);
+    assert_int_equal(t.rec->n, 1);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_OF_FLOW);
+    assert_int_equal(t.rec->r[0].dir[0].seq_bytes, 5);
+    pkt_flowtable_flush(t.ft);
+    assert_int_equal(t.rec->n, 2);
+    assert_int_equal(t.rec->r[1].dir[0].seq_bytes, 7);
+    assert_string_equal(t.rec->r[1].history, "ShADadFf");
+    ctx_free(&t);
+}
+
+static void test_vlan_and_non_ip(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    ep e = ep_make(1, 1000, 53), v = e;
+    v.vlan = 7;
+    feed(&t, &e, 0, 17, 0, 0, 0, 1, 0);
+    feed(&t, &v, 0, 17, 0, 0, 0, 1, 1);
+    feed(&t, &v, 1, 17, 0, 0, 0, 1, 2);
+    /* An ARP frame: not a flow packet. */
+    static const uint8_t arp[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1,
+                                    0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1};
+    pkt_decode(t.p, arp, sizeof arp, PKT_LINKTYPE_ETHERNET, 0);
+    pkt_capture_info ci = {.ts_ns = 3, .caplen = 60, .len = 60};
+    assert_int_equal(pkt_flowtable_packet(t.ft, t.p, &ci), 0);
+    /* foreach sees both, ends none */
+    assert_int_equal(pkt_flowtable_foreach(t.ft, NULL, NULL), PKT_ERR_INVAL);
+    pkt_flowtable_stats st;
+    pkt_flowtable_get_stats(t.ft, &st);
+    assert_int_equal(st.active, 2);
+    assert_int_equal(st.non_ip, 1);
+    pkt_flowtable_flush(t.ft);
+    assert_int_equal(t.rec->n, 2);
+    assert_int_equal(t.rec->r[0].vlan, -1);
+    assert_int_equal(t.rec->r[1].vlan, 7);
+    assert_int_equal(t.rec->r[1].dir[1].packets, 1);
+    assert_int_equal(t.rec->r[0].dir[1].packets, 0);
+    ctx_free(&t);
+}
+
+static int count_cb(void *user, const pkt_flow_record *r)
+{
+    (void)r;
+    (*(int *)user)++;
+    return 0;
+}
+
+static void test_foreach(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    for (uint16_t i = 0; i < 5; i++) {
+        ep e = ep_make(i, 1000, 53);
+        feed(&t, &e, 0, 17, 0, 0, 0, 1, i);
+    }
+    int n = 0;
+    assert_int_equal(pkt_flowtable_foreach(t.ft, count_cb, &n), 5);
+    assert_int_equal(n, 5);
+    assert_int_equal(t.rec->n, 0);
+    assert_int_equal(pkt_flowtable_flush(t.ft), 5);
+    assert_int_equal(pkt_flowtable_flush(t.ft), 0);
+    ctx_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_connection),
+        cmocka_unit_test(test_close_timeout),
+        cmocka_unit_test(test_conn_states),
+        cmocka_unit_test(test_gap_and_retransmission),
+        cmocka_unit_test(test_udp_icmp),
+        cmocka_unit_test(test_idle_timeout),
+        cmocka_unit_test(test_active_timeout),
+        cmocka_unit_test(test_cap_lru),
+        cmocka_unit_test(test_evict_closing_first),
+        cmocka_unit_test(test_memcap),
+        cmocka_unit_test(test_port_reuse),
+        cmocka_unit_test(test_vlan_and_non_ip),
+        cmocka_unit_test(test_foreach),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
