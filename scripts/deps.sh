@@ -4,7 +4,8 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev libpcap-dev zlib1g-dev
       libcmocka-dev tcpdump tshark iproute2 ethtool iputils-ping netcat-openbsd python3
-      valgrind gzip dnsmasq-base bind9-dnsutils curl tcpreplay tcpflow iperf3)
+      valgrind gzip dnsmasq-base bind9-dnsutils curl tcpreplay tcpflow iperf3
+      libssl-dev openssl) # app2: TLS fingerprints and certificates (OpenSSL)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -114,4 +114,22 @@
  * make a gap no real connection has. */
 #define PKT_LIMIT_STREAM_WINDOW (1u << 30)
 
+/* ---- Application layer, TLS (pkt/app.h; app2 helper). ---- */
+
+/* Largest handshake message kept whole per direction (its body; a longer
+ * one, a long certificate chain, is reported without its body). */
+#define PKT_LIMIT_TLS_MESSAGE (32u * 1024u)
+
+/* Cipher suites, extensions, and entries of the other hello lists
+ * (groups, point formats, signature algorithms, versions) kept per hello. */
+#define PKT_LIMIT_TLS_CIPHERS 256u
+#define PKT_LIMIT_TLS_EXTENSIONS 64u
+#define PKT_LIMIT_TLS_LIST 64u
+
+/* Bytes kept of the SNI host name and the first ALPN protocol. */
+#define PKT_LIMIT_TLS_NAME 255u
+
+/* subjectAltName DNS names reported per certificate. */
+#define PKT_LIMIT_TLS_SAN_NAMES 64u
+
 #endif /* PKT_LIMITS_H */

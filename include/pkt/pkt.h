@@ -25,5 +25,6 @@
 #include "pkt/craft.h"
 #include "pkt/defrag.h"
 #include "pkt/stream.h"
+#include "pkt/app.h"
 
 #endif /* PKT_PKT_H */
