@@ -2,10 +2,109 @@
 #include "tcptrack.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Long enough never to fire on a capture file (about 146 years). */
 #define FOREVER_NS (INT64_MAX / 2)
+
+/* ---- app2: TLS on the streams ---- */
+
+/* A connection's parser, allocated at its first data byte when that byte
+ * starts a TLS record (once per connection, never per packet). */
+static char not_tls; /* the user pointer of connections that are not TLS */
+
+static void tls_cert(void *user, const char *name)
+{
+    struct pkt_fields_tls *f = user;
+    if (!(f->has & PKT_FTLS_DNSNAME)) {
+        snprintf(f->dns_name, sizeof f->dns_name, "%s", name);
+        f->has |= PKT_FTLS_DNSNAME;
+    }
+}
+
+static void tls_der(void *user, const uint8_t *der, size_t len)
+{
+    struct pkt_fields_tls *f = user;
+    if (!(f->has & PKT_FTLS_DNSNAME))
+        pkt_tls_cert_dns_names(der, len, tls_cert, f);
+}
+
+static void tls_event(void *user, const pkt_tls_event *ev)
+{
+    struct pkt_fields_tls *f = user;
+    if (ev->kind != PKT_TLS_EV_HANDSHAKE)
+        return;
+    if (!(f->has & PKT_FTLS_TYPE)) {
+        f->type = ev->hs_type;
+        f->has |= PKT_FTLS_TYPE;
+    }
+    if (ev->hs_type == PKT_TLS_HS_CERTIFICATE && ev->body)
+        pkt_tls_certificates(ev->body, ev->hs_len, tls_der, f);
+    const pkt_tls_hello *h = ev->hello;
+    if (!h)
+        return;
+    if (!(f->has & PKT_FTLS_VERSION)) {
+        f->version = h->version;
+        f->has |= PKT_FTLS_VERSION;
+    }
+    if (h->ncipher && !(f->has & PKT_FTLS_CIPHER)) {
+        f->cipher = h->cipher[0];
+        f->has |= PKT_FTLS_CIPHER;
+    }
+    if (h->has_sni && !(f->has & PKT_FTLS_SNI)) {
+        memcpy(f->sni, h->sni, sizeof f->sni);
+        f->has |= PKT_FTLS_SNI;
+    }
+    if (h->has_alpn && !(f->has & PKT_FTLS_ALPN)) {
+        memcpy(f->alpn, h->alpn, sizeof f->alpn);
+        f->has |= PKT_FTLS_ALPN;
+    }
+    if (h->type == PKT_TLS_HS_CLIENT_HELLO) {
+        if (!(f->has & PKT_FTLS_JA3) && pkt_tls_ja3(h, NULL, 0, f->ja3) >= 0)
+            f->has |= PKT_FTLS_JA3;
+        if (!(f->has & PKT_FTLS_JA4) && pkt_tls_ja4(h, 0, f->ja4) == 0)
+            f->has |= PKT_FTLS_JA4;
+    } else if (!(f->has & PKT_FTLS_JA3S) && pkt_tls_ja3s(h, NULL, 0, f->ja3s) >= 0) {
+        f->has |= PKT_FTLS_JA3S;
+    }
+}
+
+static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size_t len,
+                   uint64_t gap, int64_t ts_ns)
+{
+    (void)ts_ns;
+    struct pkt_tcptrack *t = user;
+    void *u = pkt_stream_user(s);
+    if (u == &not_tls)
+        return PKT_STREAM_SKIP;
+    if (!u) {
+        if (!len)
+            return 0;
+        pkt_tls_conn *c = pkt_tls_looks_like(data, len) != 0 && !gap ? malloc(sizeof *c) : NULL;
+        if (!c) {
+            pkt_stream_set_user(s, &not_tls);
+            pkt_stream_skip(s, -1);
+            return PKT_STREAM_SKIP;
+        }
+        pkt_tls_init(c);
+        pkt_stream_set_user(s, c);
+        u = c;
+    }
+    pkt_tls_conn *c = u;
+    /* A direction the parser gave up on (not TLS, a gap) is not fed again. */
+    return pkt_tls_feed(c, dir, data, len, gap, tls_event, &t->tls) == 0 ? 0 : PKT_STREAM_SKIP;
+}
+
+static void on_close(void *user, pkt_stream *s, const pkt_stream_info *info)
+{
+    (void)user;
+    (void)info;
+    void *u = pkt_stream_user(s);
+    if (u && u != &not_tls)
+        free(u);
+    pkt_stream_set_user(s, NULL);
+}
 
 int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
 {
@@ -15,7 +114,9 @@ int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
     pkt_streams_options o = PKT_STREAMS_OPTIONS_INIT;
     o.max_connections = 1u << 20;
     o.idle_timeout_ns = o.close_timeout_ns = FOREVER_NS;
-    t->st = pkt_streams_new(&o, NULL, NULL, err);
+    t->tls_on = (on & PKT_FIELDS_NEED_TLS) != 0;
+    pkt_stream_callbacks cb = {.data = on_data, .close = on_close};
+    t->st = pkt_streams_new(&o, t->tls_on ? &cb : NULL, t, err);
     return t->st ? 0 : -1;
 }
 
@@ -24,11 +125,19 @@ const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_
 {
     if (!t->st)
         return NULL;
+    t->tls.has = 0;
     return pkt_streams_packet(t->st, p, ci, &t->seg) == 1 ? &t->seg : NULL;
+}
+
+const struct pkt_fields_tls *pkt_tcptrack_tls(const struct pkt_tcptrack *t)
+{
+    return t->tls_on ? &t->tls : NULL;
 }
 
 void pkt_tcptrack_free(struct pkt_tcptrack *t)
 {
+    if (t->st && t->tls_on)
+        pkt_streams_flush(t->st); /* closes every connection: frees parsers */
     pkt_streams_free(t->st);
     t->st = NULL;
 }
