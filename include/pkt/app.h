@@ -215,6 +215,73 @@ PKT_API int pkt_tls_certificates(const uint8_t *body, size_t len,
                                  void (*cb)(void *user, const uint8_t *der, size_t derlen),
                                  void *user);
 
+/* ==== HTTP/1.0 and 1.1 ====
+ *
+ * The HTTP parser reads both directions of one connection the same way:
+ * request or status line, header lines, then the body skipped by
+ * Content-Length or chunked encoding (a response without either runs to
+ * the close; 1xx, 204, 304 and responses to HEAD have none).  A message is
+ * reported once complete — headers and body — as tshark reports it with
+ * body desegmentation.  Keep-alive and pipelined requests are paired with
+ * their responses in order.  A 101 response, a 2xx response to CONNECT, a
+ * gap, a line longer than PKT_LIMIT_HTTP_LINE or bytes that are not HTTP
+ * stop the direction.  Fixed-size state, no allocation. */
+
+typedef struct pkt_http_message {
+    uint8_t is_request;
+    uint8_t has_content_length, chunked;
+    uint8_t has_host, has_user_agent, has_content_type;
+    uint16_t status;          /* responses: the status code */
+    uint64_t content_length;  /* as the header gives it */
+    uint64_t body_bytes;      /* body bytes seen (chunked: data only) */
+    char method[PKT_LIMIT_HTTP_METHOD + 1]; /* requests */
+    char uri[PKT_LIMIT_HTTP_VALUE + 1];     /* requests */
+    char version[16];                       /* "HTTP/1.1" */
+    char host[PKT_LIMIT_HTTP_VALUE + 1];
+    char user_agent[PKT_LIMIT_HTTP_VALUE + 1];
+    char content_type[PKT_LIMIT_HTTP_VALUE + 1];
+} pkt_http_message;
+
+/* Called for every complete message, m valid during the call. */
+typedef void (*pkt_http_message_fn)(void *user, int dir, const pkt_http_message *m);
+
+typedef struct pkt_http_dir {
+    uint8_t state;      /* internal */
+    uint8_t stopped;
+    uint8_t line_over;  /* the current line passed the limit */
+    uint32_t line_len;
+    uint32_t headers;
+    uint64_t left;      /* body or chunk bytes still to skip */
+    pkt_http_message msg;
+    char line[PKT_LIMIT_HTTP_LINE];
+} pkt_http_dir;
+
+typedef struct pkt_http_conn {
+    pkt_http_dir d[2];
+    uint8_t pending[PKT_LIMIT_HTTP_PIPELINE]; /* requests awaiting a response:
+                                                 1 HEAD, 2 CONNECT, 0 other */
+    uint32_t pend_head, pend_count;
+} pkt_http_conn;
+
+/* pkt_http_init — reset c to the start of a connection.  NULL is ignored. */
+PKT_API void pkt_http_init(pkt_http_conn *c);
+
+/*
+ * pkt_http_looks_like — 1 when data (the first bytes of a direction) starts
+ * like an HTTP request (an upper-case token and a space) or a response
+ * ("HTTP/"), 0 when not, -1 when too few bytes tell.
+ */
+PKT_API int pkt_http_looks_like(const uint8_t *data, size_t len);
+
+/*
+ * pkt_http_feed — the next in-order bytes of direction dir (0 client,
+ * 1 server); cb (may be NULL) is called for each message they complete.
+ * Returns 0 while parsed, 1 once the direction stopped, PKT_ERR_INVAL for
+ * a NULL c, a bad dir or NULL data with len > 0.
+ */
+PKT_API int pkt_http_feed(pkt_http_conn *c, int dir, const uint8_t *data, size_t len,
+                          uint64_t gap, pkt_http_message_fn cb, void *user);
+
 #ifdef __cplusplus
 }
 #endif

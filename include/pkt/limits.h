@@ -132,4 +132,19 @@
 /* subjectAltName DNS names reported per certificate. */
 #define PKT_LIMIT_TLS_SAN_NAMES 64u
 
+/* ---- Application layer, HTTP/1.x (pkt/app.h; app2 helper). ---- */
+
+/* Longest request, status, header or chunk-size line: a longer one stops
+ * the parser for that direction. */
+#define PKT_LIMIT_HTTP_LINE 8192u
+
+/* Bytes kept of the method, the URI and each header value reported. */
+#define PKT_LIMIT_HTTP_METHOD 32u
+#define PKT_LIMIT_HTTP_VALUE 1024u
+
+/* Header lines read per message (the rest are skipped), and requests
+ * awaiting their response remembered (for HEAD and CONNECT). */
+#define PKT_LIMIT_HTTP_HEADERS 128u
+#define PKT_LIMIT_HTTP_PIPELINE 64u
+
 #endif /* PKT_LIMITS_H */

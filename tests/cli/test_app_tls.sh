@@ -59,29 +59,8 @@ compare() {
         >"$WORK/$2.tshark" 2>"$WORK/$2.tshark.err" || { echo "FAIL: tshark on $2"; return 1; }
     "$PKT_BIN" read --fields "$(IFS=,; echo "${TS_FIELDS[*]}")" "$1" >"$WORK/$2.pkt" \
         2>"$WORK/$2.pkt.err" || { echo "FAIL: pkt on $2"; cat "$WORK/$2.pkt.err"; return 1; }
-    python3 - "$WORK/$2.tshark" "$WORK/$2.pkt" "$2" "${TS_FIELDS[@]}" <<'EOF'
-import sys
-t = open(sys.argv[1]).read().split("\n")
-p = open(sys.argv[2]).read().split("\n")
-label, names = sys.argv[3], sys.argv[4:]
-bad = 0
-if len(t) != len(p):
-    print(f"{label}: packet count tshark={len(t) - 1} pkt={len(p) - 1}")
-    bad += 1
-for i, (a, b) in enumerate(zip(t, p)):
-    va, vb = a.split("\t"), b.split("\t")
-    for k, name in enumerate(names):
-        x = va[k] if k < len(va) else ""
-        y = vb[k] if k < len(vb) else ""
-        if x != y:
-            bad += 1
-            if bad <= 30:
-                print(f"{label}\tframe {i + 1}\t{name}\ttshark={x}\tpkt={y}")
-filled = {n: sum(1 for a in t if len(a.split("\t")) > k and a.split("\t")[k]) for k, n in enumerate(names)}
-print(f"{label}: {len(t) - 1} packets, {len(names)} fields, {bad} mismatches; "
-      "packets with a value: " + " ".join(f"{n}={c}" for n, c in filled.items()), file=sys.stderr)
-sys.exit(1 if bad else 0)
-EOF
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/app_compare.py" "$WORK/$2.tshark" "$WORK/$2.pkt" "$2" \
+        "${TS_FIELDS[@]}"
 }
 
 ip netns add "$NS_C" 2>/dev/null || skip "cannot create network namespaces"

@@ -662,6 +662,24 @@ TLS_FIELD(f_tls_handshake_ja3s, PKT_FTLS_JA3S, snprintf(b, n, "%s", t->ja3s) >= 
 TLS_FIELD(f_tls_handshake_ja4, PKT_FTLS_JA4, snprintf(b, n, "%s", t->ja4) >= 0)
 TLS_FIELD(f_x509ce_dnsname, PKT_FTLS_DNSNAME, snprintf(b, n, "%s", t->dns_name) >= 0)
 
+#define HTTP_FIELD(fname, bit, expr)                                                    \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)p;                                                                        \
+        (void)ci;                                                                       \
+        const struct pkt_fields_http *h = x ? x->http : NULL;                           \
+        return h && (h->has & (bit)) && (expr);                                         \
+    }
+
+HTTP_FIELD(f_http_request_method, PKT_FHTTP_REQUEST, snprintf(b, n, "%s", h->method) >= 0)
+HTTP_FIELD(f_http_request_uri, PKT_FHTTP_REQUEST, snprintf(b, n, "%s", h->uri) >= 0)
+HTTP_FIELD(f_http_host, PKT_FHTTP_HOST, snprintf(b, n, "%s", h->host) >= 0)
+HTTP_FIELD(f_http_user_agent, PKT_FHTTP_UA, snprintf(b, n, "%s", h->user_agent) >= 0)
+HTTP_FIELD(f_http_response_code, PKT_FHTTP_RESPONSE, fmt_u(b, n, h->code))
+HTTP_FIELD(f_http_content_type, PKT_FHTTP_CTYPE, snprintf(b, n, "%s", h->content_type) >= 0)
+HTTP_FIELD(f_http_content_length, PKT_FHTTP_CLEN,
+           snprintf(b, n, "%" PRIu64, h->content_length) >= 0)
+
 /* ---- The table ---- */
 
 static const struct field_def fields[] = {
@@ -782,6 +800,14 @@ static const struct field_def fields[] = {
     {"tls.handshake.ja3s", f_tls_handshake_ja3s},
     {"tls.handshake.ja4", f_tls_handshake_ja4},
     {"x509ce.dNSName", f_x509ce_dnsname},
+    /* app2: HTTP/1.x on the reassembled streams */
+    {"http.request.method", f_http_request_method},
+    {"http.request.uri", f_http_request_uri},
+    {"http.host", f_http_host},
+    {"http.user_agent", f_http_user_agent},
+    {"http.response.code", f_http_response_code},
+    {"http.content_type", f_http_content_type},
+    {"http.content_length", f_http_content_length},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -866,9 +892,10 @@ int pkt_fields_need_streams(const pkt_fields *f)
         field_fn fn = f->defs[i]->fn;
         if (fn == f_tcp_stream || fn == f_tcp_len || fn == f_tcp_seq || fn == f_tcp_ack)
             need |= PKT_FIELDS_NEED_TCP;
-        /* app2: the TLS fields */
-        if (strncmp(f->defs[i]->name, "tls.", 4) == 0 || fn == f_x509ce_dnsname)
-            need |= PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_TLS;
+        /* app2: the TLS and HTTP fields */
+        if (strncmp(f->defs[i]->name, "tls.", 4) == 0 || fn == f_x509ce_dnsname ||
+            strncmp(f->defs[i]->name, "http.", 5) == 0)
+            need |= PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP;
     }
     return need;
 }

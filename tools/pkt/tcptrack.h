@@ -15,12 +15,14 @@ struct pkt_tcptrack {
     pkt_stream_segment seg;   /* the last packet's segment */
     int tls_on;               /* app2: the TLS parser runs on the streams */
     struct pkt_fields_tls tls; /* app2: what it reported on the last packet */
+    struct pkt_fields_http http; /* app2: the same for HTTP */
 };
 
 /*
  * pkt_tcptrack_init — start tracking (on = 1) or not (on = 0); with the
- * PKT_FIELDS_NEED_TLS bit in on (app2), also run the TLS parser on every
- * connection whose first data byte starts a TLS record.  Timeouts
+ * PKT_FIELDS_NEED_APP bit in on (app2), also run the TLS parser on every
+ * connection whose first data starts a TLS record, the HTTP parser on
+ * those whose first data starts an HTTP request or response.  Timeouts
  * are as long as they go and the connection table large, so that stream
  * indexes match tshark's on long captures.  Returns 0, or -1 when out of
  * memory (err says so).
@@ -35,6 +37,8 @@ const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_
 /* pkt_tcptrack_tls — app2: the TLS messages the last packet completed,
  * or NULL when the TLS parser does not run. */
 const struct pkt_fields_tls *pkt_tcptrack_tls(const struct pkt_tcptrack *t);
+/* pkt_tcptrack_http — app2: the same for HTTP. */
+const struct pkt_fields_http *pkt_tcptrack_http(const struct pkt_tcptrack *t);
 
 /* pkt_tcptrack_free — stop tracking. */
 void pkt_tcptrack_free(struct pkt_tcptrack *t);
