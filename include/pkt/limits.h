@@ -130,4 +130,37 @@
 #define PKT_LIMIT_FLOWS (1u << 24)
 #define PKT_LIMIT_FLOW_MEMCAP (1ull << 36)
 
+/* ---- Application layer, TLS (pkt/app.h; app2 helper). ---- */
+
+/* Largest handshake message kept whole per direction (its body; a longer
+ * one, a long certificate chain, is reported without its body). */
+#define PKT_LIMIT_TLS_MESSAGE (32u * 1024u)
+
+/* Cipher suites, extensions, and entries of the other hello lists
+ * (groups, point formats, signature algorithms, versions) kept per hello. */
+#define PKT_LIMIT_TLS_CIPHERS 256u
+#define PKT_LIMIT_TLS_EXTENSIONS 64u
+#define PKT_LIMIT_TLS_LIST 64u
+
+/* Bytes kept of the SNI host name and the first ALPN protocol. */
+#define PKT_LIMIT_TLS_NAME 255u
+
+/* subjectAltName DNS names reported per certificate. */
+#define PKT_LIMIT_TLS_SAN_NAMES 64u
+
+/* ---- Application layer, HTTP/1.x (pkt/app.h; app2 helper). ---- */
+
+/* Longest request, status, header or chunk-size line: a longer one stops
+ * the parser for that direction. */
+#define PKT_LIMIT_HTTP_LINE 8192u
+
+/* Bytes kept of the method, the URI and each header value reported. */
+#define PKT_LIMIT_HTTP_METHOD 32u
+#define PKT_LIMIT_HTTP_VALUE 1024u
+
+/* Header lines read per message (the rest are skipped), and requests
+ * awaiting their response remembered (for HEAD and CONNECT). */
+#define PKT_LIMIT_HTTP_HEADERS 128u
+#define PKT_LIMIT_HTTP_PIPELINE 64u
+
 #endif /* PKT_LIMITS_H */

@@ -26,5 +26,6 @@
 #include "pkt/defrag.h"
 #include "pkt/stream.h"
 #include "pkt/flowtable.h"
+#include "pkt/app.h"
 
 #endif /* PKT_PKT_H */

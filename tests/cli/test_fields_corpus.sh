@@ -15,7 +15,10 @@ fi
 for t in tshark python3; do
     command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit 77; }
 done
-ALL=$("$PKT_BIN" read --fields no.such.field /dev/null 2>&1 | sed -n 's/.*supported fields: //p' | tr ' ' ',')
+# (app2: the TLS and HTTP fields need TCP desegmentation, which this comparison turns
+# off: tests/cli/test_app_tls.sh and test_app_http.sh compare them with it on.)
+ALL=$("$PKT_BIN" read --fields no.such.field /dev/null 2>&1 | sed -n 's/.*supported fields: //p' |
+      tr ' ' '\n' | grep -Ev '^(tls|x509ce|http)\.' | paste -sd, -)
 [ -n "$ALL" ] || { echo "FAIL: pkt did not list its fields"; exit 1; }
 exec python3 "$PKT_SOURCE_DIR/tests/cli/fields_corpus.py" "$PKT_BIN" "$ALL" "$CORPUS" \
     "$PKT_SOURCE_DIR/tests/data/fields-known-differences.txt"

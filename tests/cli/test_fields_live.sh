@@ -139,7 +139,10 @@ for name in eth any; do
     wait "$pid" 2>/dev/null
 done
 
-ALL=$("$PKT_BIN" read --fields no.such.field /dev/null 2>&1 | sed -n 's/.*supported fields: //p' | tr ' ' ',')
+# (app2: the TLS and HTTP fields need TCP desegmentation, which this comparison turns
+# off: tests/cli/test_app_tls.sh and test_app_http.sh compare them with it on.)
+ALL=$("$PKT_BIN" read --fields no.such.field /dev/null 2>&1 | sed -n 's/.*supported fields: //p' |
+      tr ' ' '\n' | grep -Ev '^(tls|x509ce|http)\.' | paste -sd, -)
 [ -n "$ALL" ] || { echo "FAIL: pkt did not list its fields"; exit 1; }
 nf=$(echo "$ALL" | tr ',' '\n' | wc -l)
 

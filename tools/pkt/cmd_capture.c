@@ -595,7 +595,8 @@ static void *worker_run(void *arg)
                 pthread_mutex_lock(&sh->lock);
             const pkt_stream_segment *seg = pkt_tcptrack_packet(&sh->tcp, w->pkt, &ci);
             if (o->out.fields) {
-                pkt_fields_ctx x = {.tcp = seg};
+                pkt_fields_ctx x = {.tcp = seg, .tls = pkt_tcptrack_tls(&sh->tcp),
+                                  .http = pkt_tcptrack_http(&sh->tcp)};
                 pkt_fields_print(stdout, o->out.fields, w->pkt, &ci, &x);
             } else {
                 sh->pr.tcp = seg;

@@ -247,7 +247,8 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         if (o->out.anomalies_only && pkt_packet_anomaly_count(p) == 0)
             continue;
         if (o->out.fields) {
-            pkt_fields_ctx x = {.tcp = seg};
+            pkt_fields_ctx x = {.tcp = seg, .tls = pkt_tcptrack_tls(&st->tcp),
+                              .http = pkt_tcptrack_http(&st->tcp)};
             pkt_fields_print(stdout, o->out.fields, p, ci, &x);
         } else {
             st->pr.tcp = seg;

@@ -639,6 +639,47 @@ static bool f_sll_hatype(FIELD_ARGS)
     return false;
 }
 
+/* ---- app2: TLS, from the parser on the reassembled streams (reported on
+ * the packet that completed the message, as tshark with TCP
+ * desegmentation) ---- */
+
+#define TLS_FIELD(fname, bit, expr)                                                     \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)p;                                                                        \
+        (void)ci;                                                                       \
+        const struct pkt_fields_tls *t = x ? x->tls : NULL;                             \
+        return t && (t->has & (bit)) && (expr);                                         \
+    }
+
+TLS_FIELD(f_tls_handshake_type, PKT_FTLS_TYPE, fmt_u(b, n, t->type))
+TLS_FIELD(f_tls_handshake_version, PKT_FTLS_VERSION, fmt_hex(b, n, t->version, 4))
+TLS_FIELD(f_tls_handshake_ciphersuite, PKT_FTLS_CIPHER, fmt_hex(b, n, t->cipher, 4))
+TLS_FIELD(f_tls_handshake_sni, PKT_FTLS_SNI, snprintf(b, n, "%s", t->sni) >= 0)
+TLS_FIELD(f_tls_handshake_alpn, PKT_FTLS_ALPN, snprintf(b, n, "%s", t->alpn) >= 0)
+TLS_FIELD(f_tls_handshake_ja3, PKT_FTLS_JA3, snprintf(b, n, "%s", t->ja3) >= 0)
+TLS_FIELD(f_tls_handshake_ja3s, PKT_FTLS_JA3S, snprintf(b, n, "%s", t->ja3s) >= 0)
+TLS_FIELD(f_tls_handshake_ja4, PKT_FTLS_JA4, snprintf(b, n, "%s", t->ja4) >= 0)
+TLS_FIELD(f_x509ce_dnsname, PKT_FTLS_DNSNAME, snprintf(b, n, "%s", t->dns_name) >= 0)
+
+#define HTTP_FIELD(fname, bit, expr)                                                    \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)p;                                                                        \
+        (void)ci;                                                                       \
+        const struct pkt_fields_http *h = x ? x->http : NULL;                           \
+        return h && (h->has & (bit)) && (expr);                                         \
+    }
+
+HTTP_FIELD(f_http_request_method, PKT_FHTTP_REQUEST, snprintf(b, n, "%s", h->method) >= 0)
+HTTP_FIELD(f_http_request_uri, PKT_FHTTP_REQUEST, snprintf(b, n, "%s", h->uri) >= 0)
+HTTP_FIELD(f_http_host, PKT_FHTTP_HOST, snprintf(b, n, "%s", h->host) >= 0)
+HTTP_FIELD(f_http_user_agent, PKT_FHTTP_UA, snprintf(b, n, "%s", h->user_agent) >= 0)
+HTTP_FIELD(f_http_response_code, PKT_FHTTP_RESPONSE, fmt_u(b, n, h->code))
+HTTP_FIELD(f_http_content_type, PKT_FHTTP_CTYPE, snprintf(b, n, "%s", h->content_type) >= 0)
+HTTP_FIELD(f_http_content_length, PKT_FHTTP_CLEN,
+           snprintf(b, n, "%" PRIu64, h->content_length) >= 0)
+
 /* ---- The table ---- */
 
 static const struct field_def fields[] = {
@@ -749,6 +790,24 @@ static const struct field_def fields[] = {
     {"dhcp.ip.your", f_dhcp_ip_your},
     {"icmpv6.echo.identifier", f_icmpv6_echo_identifier},
     {"sll.hatype", f_sll_hatype},
+    /* app2: TLS on the reassembled streams */
+    {"tls.handshake.type", f_tls_handshake_type},
+    {"tls.handshake.version", f_tls_handshake_version},
+    {"tls.handshake.ciphersuite", f_tls_handshake_ciphersuite},
+    {"tls.handshake.extensions_server_name", f_tls_handshake_sni},
+    {"tls.handshake.extensions_alpn_str", f_tls_handshake_alpn},
+    {"tls.handshake.ja3", f_tls_handshake_ja3},
+    {"tls.handshake.ja3s", f_tls_handshake_ja3s},
+    {"tls.handshake.ja4", f_tls_handshake_ja4},
+    {"x509ce.dNSName", f_x509ce_dnsname},
+    /* app2: HTTP/1.x on the reassembled streams */
+    {"http.request.method", f_http_request_method},
+    {"http.request.uri", f_http_request_uri},
+    {"http.host", f_http_host},
+    {"http.user_agent", f_http_user_agent},
+    {"http.response.code", f_http_response_code},
+    {"http.content_type", f_http_content_type},
+    {"http.content_length", f_http_content_length},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -828,12 +887,17 @@ void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
 
 int pkt_fields_need_streams(const pkt_fields *f)
 {
+    int need = 0;
     for (size_t i = 0; f && i < f->count; i++) {
         field_fn fn = f->defs[i]->fn;
         if (fn == f_tcp_stream || fn == f_tcp_len || fn == f_tcp_seq || fn == f_tcp_ack)
-            return 1;
+            need |= PKT_FIELDS_NEED_TCP;
+        /* app2: the TLS and HTTP fields */
+        if (strncmp(f->defs[i]->name, "tls.", 4) == 0 || fn == f_x509ce_dnsname ||
+            strncmp(f->defs[i]->name, "http.", 5) == 0)
+            need |= PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP;
     }
-    return 0;
+    return need;
 }
 
 void pkt_fields_free(pkt_fields *f)

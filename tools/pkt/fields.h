@@ -23,10 +23,53 @@ typedef struct pkt_fields pkt_fields;
 /* State kept across packets that some fields need, filled in by the
  * caller for each packet; NULL where the caller keeps none (those fields
  * then print empty). */
+/* app2 (TLS fields): what the TLS parser reported on this packet, the
+ * first occurrence of each (tshark's -E occurrence=f); has bits say which
+ * are set. */
+#define PKT_FTLS_TYPE 0x1u
+#define PKT_FTLS_VERSION 0x2u
+#define PKT_FTLS_CIPHER 0x4u
+#define PKT_FTLS_SNI 0x8u
+#define PKT_FTLS_ALPN 0x10u
+#define PKT_FTLS_JA3 0x20u
+#define PKT_FTLS_JA3S 0x40u
+#define PKT_FTLS_JA4 0x80u
+#define PKT_FTLS_DNSNAME 0x100u
+struct pkt_fields_tls {
+    unsigned has;
+    uint8_t type;
+    uint16_t version, cipher;
+    char ja3[33], ja3s[33], ja4[37];
+    char sni[PKT_LIMIT_TLS_NAME + 1], alpn[PKT_LIMIT_TLS_NAME + 1];
+    char dns_name[PKT_LIMIT_TLS_NAME + 1];
+};
+
+/* app2 (HTTP fields): the first HTTP message this packet completed. */
+#define PKT_FHTTP_REQUEST 0x1u   /* method, uri */
+#define PKT_FHTTP_RESPONSE 0x2u  /* code */
+#define PKT_FHTTP_HOST 0x4u
+#define PKT_FHTTP_UA 0x8u
+#define PKT_FHTTP_CTYPE 0x10u
+#define PKT_FHTTP_CLEN 0x20u
+struct pkt_fields_http {
+    unsigned has;
+    uint16_t code;
+    uint64_t content_length;
+    char method[PKT_LIMIT_HTTP_METHOD + 1];
+    char uri[PKT_LIMIT_HTTP_VALUE + 1];
+    char host[PKT_LIMIT_HTTP_VALUE + 1];
+    char user_agent[PKT_LIMIT_HTTP_VALUE + 1];
+    char content_type[PKT_LIMIT_HTTP_VALUE + 1];
+};
+
 typedef struct pkt_fields_ctx {
     /* The packet's TCP segment as the stream tracker saw it (tcp.stream,
      * tcp.len, relative tcp.seq and tcp.ack); NULL when it is not one. */
     const pkt_stream_segment *tcp;
+    /* app2: the TLS messages this packet completed; NULL when not parsed. */
+    const struct pkt_fields_tls *tls;
+    /* app2: the HTTP messages this packet completed; NULL when not parsed. */
+    const struct pkt_fields_http *http;
 } pkt_fields_ctx;
 
 /*
@@ -52,8 +95,12 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen);
 void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
                       const pkt_capture_info *ci, const pkt_fields_ctx *x);
 
-/* pkt_fields_need_streams — 1 when a field of f needs the TCP stream
- * tracker (pkt_fields_ctx.tcp), else 0. */
+/* pkt_fields_need_streams — PKT_FIELDS_NEED_TCP when a field of f needs
+ * the TCP stream tracker (pkt_fields_ctx.tcp), with PKT_FIELDS_NEED_APP
+ * also set when one needs the TLS or HTTP parser on the streams
+ * (pkt_fields_ctx.tls, .http); else 0. */
+#define PKT_FIELDS_NEED_TCP 0x1
+#define PKT_FIELDS_NEED_APP 0x2
 int pkt_fields_need_streams(const pkt_fields *f);
 
 /* pkt_fields_free — free a parsed list; NULL is ignored. */

@@ -1,11 +1,170 @@
 /* pkt — per-packet TCP analysis (see tcptrack.h). */
 #include "tcptrack.h"
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Long enough never to fire on a capture file (about 146 years). */
 #define FOREVER_NS (INT64_MAX / 2)
+
+/* ---- app2: TLS on the streams ---- */
+
+/* A connection's parser, allocated at its first data byte when that byte
+ * starts a TLS record (once per connection, never per packet). */
+static char not_parsed; /* the user pointer of connections neither parser takes */
+
+static void tls_cert(void *user, const char *name)
+{
+    struct pkt_fields_tls *f = user;
+    if (!(f->has & PKT_FTLS_DNSNAME)) {
+        snprintf(f->dns_name, sizeof f->dns_name, "%s", name);
+        f->has |= PKT_FTLS_DNSNAME;
+    }
+}
+
+static void tls_der(void *user, const uint8_t *der, size_t len)
+{
+    struct pkt_fields_tls *f = user;
+    if (!(f->has & PKT_FTLS_DNSNAME))
+        pkt_tls_cert_dns_names(der, len, tls_cert, f);
+}
+
+static void tls_event(void *user, const pkt_tls_event *ev)
+{
+    struct pkt_fields_tls *f = user;
+    if (ev->kind != PKT_TLS_EV_HANDSHAKE)
+        return;
+    if (!(f->has & PKT_FTLS_TYPE)) {
+        f->type = ev->hs_type;
+        f->has |= PKT_FTLS_TYPE;
+    }
+    if (ev->hs_type == PKT_TLS_HS_CERTIFICATE && ev->body)
+        pkt_tls_certificates(ev->body, ev->hs_len, tls_der, f);
+    const pkt_tls_hello *h = ev->hello;
+    if (!h)
+        return;
+    if (!(f->has & PKT_FTLS_VERSION)) {
+        f->version = h->version;
+        f->has |= PKT_FTLS_VERSION;
+    }
+    if (h->ncipher && !(f->has & PKT_FTLS_CIPHER)) {
+        f->cipher = h->cipher[0];
+        f->has |= PKT_FTLS_CIPHER;
+    }
+    if (h->has_sni && !(f->has & PKT_FTLS_SNI)) {
+        memcpy(f->sni, h->sni, sizeof f->sni);
+        f->has |= PKT_FTLS_SNI;
+    }
+    if (h->has_alpn && !(f->has & PKT_FTLS_ALPN)) {
+        memcpy(f->alpn, h->alpn, sizeof f->alpn);
+        f->has |= PKT_FTLS_ALPN;
+    }
+    if (h->type == PKT_TLS_HS_CLIENT_HELLO) {
+        if (!(f->has & PKT_FTLS_JA3) && pkt_tls_ja3(h, NULL, 0, f->ja3) >= 0)
+            f->has |= PKT_FTLS_JA3;
+        if (!(f->has & PKT_FTLS_JA4) && pkt_tls_ja4(h, 0, f->ja4) == 0)
+            f->has |= PKT_FTLS_JA4;
+    } else if (!(f->has & PKT_FTLS_JA3S) && pkt_tls_ja3s(h, NULL, 0, f->ja3s) >= 0) {
+        f->has |= PKT_FTLS_JA3S;
+    }
+}
+
+static void http_message(void *user, int dir, const pkt_http_message *m)
+{
+    (void)dir;
+    struct pkt_fields_http *f = user;
+    if (m->is_request && !(f->has & PKT_FHTTP_REQUEST)) {
+        memcpy(f->method, m->method, sizeof f->method);
+        memcpy(f->uri, m->uri, sizeof f->uri);
+        f->has |= PKT_FHTTP_REQUEST;
+    }
+    if (!m->is_request && !(f->has & PKT_FHTTP_RESPONSE)) {
+        f->code = m->status;
+        f->has |= PKT_FHTTP_RESPONSE;
+    }
+    if (m->has_host && !(f->has & PKT_FHTTP_HOST)) {
+        memcpy(f->host, m->host, sizeof f->host);
+        f->has |= PKT_FHTTP_HOST;
+    }
+    if (m->has_user_agent && !(f->has & PKT_FHTTP_UA)) {
+        memcpy(f->user_agent, m->user_agent, sizeof f->user_agent);
+        f->has |= PKT_FHTTP_UA;
+    }
+    if (m->has_content_type && !(f->has & PKT_FHTTP_CTYPE)) {
+        memcpy(f->content_type, m->content_type, sizeof f->content_type);
+        f->has |= PKT_FHTTP_CTYPE;
+    }
+    if (m->has_content_length && !(f->has & PKT_FHTTP_CLEN)) {
+        f->content_length = m->content_length;
+        f->has |= PKT_FHTTP_CLEN;
+    }
+}
+
+/* A connection's parser: which one, and its state. */
+enum { APP_TLS = 1, APP_HTTP = 2 };
+struct app_tls {
+    int kind; /* APP_TLS */
+    pkt_tls_conn c;
+};
+struct app_http {
+    int kind; /* APP_HTTP */
+    pkt_http_conn c;
+};
+
+static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size_t len,
+                   uint64_t gap, int64_t ts_ns)
+{
+    (void)ts_ns;
+    struct pkt_tcptrack *t = user;
+    void *u = pkt_stream_user(s);
+    if (u == &not_parsed)
+        return PKT_STREAM_SKIP;
+    if (!u) {
+        if (!len)
+            return 0;
+        int kind = gap ? 0 : pkt_tls_looks_like(data, len) != 0 ? APP_TLS
+                         : pkt_http_looks_like(data, len) == 1 ? APP_HTTP : 0;
+        if (kind == APP_TLS) {
+            struct app_tls *a = malloc(sizeof *a);
+            if (a) {
+                a->kind = APP_TLS;
+                pkt_tls_init(&a->c);
+            }
+            u = a;
+        } else if (kind == APP_HTTP) {
+            struct app_http *a = malloc(sizeof *a);
+            if (a) {
+                a->kind = APP_HTTP;
+                pkt_http_init(&a->c);
+            }
+            u = a;
+        }
+        if (!u) {
+            pkt_stream_set_user(s, &not_parsed);
+            pkt_stream_skip(s, -1);
+            return PKT_STREAM_SKIP;
+        }
+        pkt_stream_set_user(s, u);
+    }
+    /* A direction the parser gave up on (not TLS, a gap) is not fed again. */
+    int r = *(const int *)u == APP_TLS
+                ? pkt_tls_feed(&((struct app_tls *)u)->c, dir, data, len, gap, tls_event, &t->tls)
+                : pkt_http_feed(&((struct app_http *)u)->c, dir, data, len, gap, http_message,
+                                &t->http);
+    return r == 0 ? 0 : PKT_STREAM_SKIP;
+}
+
+static void on_close(void *user, pkt_stream *s, const pkt_stream_info *info)
+{
+    (void)user;
+    (void)info;
+    void *u = pkt_stream_user(s);
+    if (u && u != &not_parsed)
+        free(u);
+    pkt_stream_set_user(s, NULL);
+}
 
 int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
 {
@@ -15,7 +174,9 @@ int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
     pkt_streams_options o = PKT_STREAMS_OPTIONS_INIT;
     o.max_connections = 1u << 20;
     o.idle_timeout_ns = o.close_timeout_ns = FOREVER_NS;
-    t->st = pkt_streams_new(&o, NULL, NULL, err);
+    t->tls_on = (on & PKT_FIELDS_NEED_APP) != 0;
+    pkt_stream_callbacks cb = {.data = on_data, .close = on_close};
+    t->st = pkt_streams_new(&o, t->tls_on ? &cb : NULL, t, err);
     return t->st ? 0 : -1;
 }
 
@@ -24,11 +185,25 @@ const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_
 {
     if (!t->st)
         return NULL;
+    t->tls.has = 0;
+    t->http.has = 0;
     return pkt_streams_packet(t->st, p, ci, &t->seg) == 1 ? &t->seg : NULL;
+}
+
+const struct pkt_fields_tls *pkt_tcptrack_tls(const struct pkt_tcptrack *t)
+{
+    return t->tls_on ? &t->tls : NULL;
+}
+
+const struct pkt_fields_http *pkt_tcptrack_http(const struct pkt_tcptrack *t)
+{
+    return t->tls_on ? &t->http : NULL;
 }
 
 void pkt_tcptrack_free(struct pkt_tcptrack *t)
 {
+    if (t->st && t->tls_on)
+        pkt_streams_flush(t->st); /* closes every connection: frees parsers */
     pkt_streams_free(t->st);
     t->st = NULL;
 }

@@ -1,0 +1,289 @@
+/*
+ * libpkt — application layer on the reassembled TCP streams: TLS
+ * handshakes (records, handshake messages, ClientHello / ServerHello,
+ * certificates), JA3, JA3S and JA4 fingerprints.
+ *
+ * The TLS parser is fed the in-order bytes of each direction of one
+ * connection, as pkt/stream.h's data callback delivers them:
+ *
+ *     static pkt_tls_conn tls;              // one per connection
+ *     pkt_tls_init(&tls);
+ *     ... in the stream data callback:
+ *     pkt_tls_feed(&tls, dir, data, len, gap, on_tls_event, user);
+ *
+ * Events (pkt_tls_event) are reported while pkt_tls_feed runs, so they
+ * belong to the packet whose bytes completed them — the packet tshark
+ * reports a reassembled PDU on.  Records may be split over any number of
+ * segments; handshake messages may be split over records or packed several
+ * into one.  Every read of the stream's bytes goes through the bounds
+ * checked cursor; a handshake message is kept whole up to
+ * PKT_LIMIT_TLS_MESSAGE bytes (a longer one is reported with its type and
+ * length but no body); lists are kept up to their PKT_LIMIT_TLS_* caps and
+ * the hello is flagged `truncated` past them.
+ *
+ * Once a direction sends ChangeCipherSpec (TLS <= 1.2), or once the
+ * ServerHello selects TLS 1.3 (both directions), the direction is
+ * encrypted: its later handshake records (the encrypted Finished) are not
+ * parsed as handshake messages.  A gap in the stream, or bytes that are
+ * not a TLS record header, stop the parser for that direction (it never
+ * tries to resynchronise inside encrypted data).
+ *
+ * The state is a fixed-size struct the caller owns (no allocation by the
+ * parser).  Hashes (MD5 for JA3, SHA-256 for JA4) use OpenSSL's EVP.
+ */
+#ifndef PKT_APP_H
+#define PKT_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt/error.h"
+#include "pkt/export.h"
+#include "pkt/limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* TLS record content types and handshake message types used below. */
+#define PKT_TLS_CT_CHANGE_CIPHER_SPEC 20
+#define PKT_TLS_CT_ALERT 21
+#define PKT_TLS_CT_HANDSHAKE 22
+#define PKT_TLS_CT_APPLICATION_DATA 23
+#define PKT_TLS_CT_HEARTBEAT 24
+
+#define PKT_TLS_HS_CLIENT_HELLO 1
+#define PKT_TLS_HS_SERVER_HELLO 2
+#define PKT_TLS_HS_CERTIFICATE 11
+
+/* A ClientHello or ServerHello, as parsed.  Lists are in wire order,
+ * GREASE values included (the fingerprint functions drop them). */
+typedef struct pkt_tls_hello {
+    uint8_t type;        /* PKT_TLS_HS_CLIENT_HELLO or PKT_TLS_HS_SERVER_HELLO */
+    uint8_t truncated;   /* a list was longer than its cap, or the message
+                            ended inside a field */
+    uint8_t has_sni, has_alpn, has_supported_versions;
+    uint8_t hello_retry; /* a ServerHello that is a HelloRetryRequest */
+    uint16_t version;    /* legacy_version */
+    uint16_t ncipher;    /* ClientHello: the offered suites; ServerHello: 1 */
+    uint16_t next, ngroup, npoint_format, nsigalg, nversion;
+    uint16_t cipher[PKT_LIMIT_TLS_CIPHERS];
+    uint16_t ext[PKT_LIMIT_TLS_EXTENSIONS];          /* extension types */
+    uint16_t group[PKT_LIMIT_TLS_LIST];              /* supported_groups */
+    uint8_t point_format[PKT_LIMIT_TLS_LIST];        /* ec_point_formats */
+    uint16_t sigalg[PKT_LIMIT_TLS_LIST];             /* signature_algorithms */
+    uint16_t supported_version[PKT_LIMIT_TLS_LIST];  /* supported_versions
+                                                        (ServerHello: the one
+                                                        selected) */
+    uint16_t sni_len, alpn_len;
+    char sni[PKT_LIMIT_TLS_NAME + 1];  /* first host_name, NUL-terminated
+                                          (cut at PKT_LIMIT_TLS_NAME) */
+    char alpn[PKT_LIMIT_TLS_NAME + 1]; /* first ALPN protocol, NUL-terminated */
+} pkt_tls_hello;
+
+/* What pkt_tls_feed reports. */
+typedef enum pkt_tls_event_kind {
+    PKT_TLS_EV_HANDSHAKE = 1, /* a complete plaintext handshake message */
+    PKT_TLS_EV_CHANGE_CIPHER_SPEC = 2,
+    PKT_TLS_EV_ALERT = 3,     /* a plaintext alert */
+    PKT_TLS_EV_ENCRYPTED = 4, /* the direction turned encrypted (once) */
+} pkt_tls_event_kind;
+
+typedef struct pkt_tls_event {
+    pkt_tls_event_kind kind;
+    int dir;                    /* as given to pkt_tls_feed */
+    uint8_t hs_type;            /* HANDSHAKE: the message type */
+    uint32_t hs_len;            /* HANDSHAKE: the body length it declares */
+    const uint8_t *body;        /* HANDSHAKE: the body (hs_len bytes), valid
+                                   during the call; NULL when it was longer
+                                   than PKT_LIMIT_TLS_MESSAGE */
+    const pkt_tls_hello *hello; /* ClientHello / ServerHello parsed, else NULL */
+    uint8_t alert_level, alert_desc; /* ALERT */
+} pkt_tls_event;
+
+typedef void (*pkt_tls_event_fn)(void *user, const pkt_tls_event *ev);
+
+/* One direction's parser state (inside pkt_tls_conn). */
+typedef struct pkt_tls_dir {
+    uint8_t hdr[5];
+    uint8_t hdr_have;     /* bytes of the record header collected */
+    uint8_t rec_type;
+    uint8_t stopped;      /* not TLS, or lost (a gap): nothing more parsed */
+    uint8_t encrypted;
+    uint8_t alert[2];
+    uint8_t alert_have;
+    uint8_t msg_oversize; /* the current message is not kept */
+    uint32_t rec_left;    /* payload bytes of the current record still to come */
+    uint32_t msg_have;    /* bytes of the current handshake message seen */
+    uint32_t msg_need;    /* its total length, header included (0: header
+                             not complete yet) */
+    uint8_t msg[PKT_LIMIT_TLS_MESSAGE + 4];
+} pkt_tls_dir;
+
+/* Both directions of one connection. */
+typedef struct pkt_tls_conn {
+    pkt_tls_dir d[2];
+    pkt_tls_hello hello; /* the last hello parsed (the event points here) */
+} pkt_tls_conn;
+
+/*
+ * pkt_tls_init — reset c to the start of a connection.  NULL is ignored.
+ */
+PKT_API void pkt_tls_init(pkt_tls_conn *c);
+
+/*
+ * pkt_tls_looks_like — 1 when the first bytes of a direction (at least 3
+ * of them) start a TLS handshake record (type 22, version 3.x), 0 when
+ * they do not, -1 when fewer than 3 bytes were given.
+ */
+PKT_API int pkt_tls_looks_like(const uint8_t *data, size_t len);
+
+/*
+ * pkt_tls_feed — the next in-order bytes of direction dir (0 or 1).
+ *
+ * c:    the connection's state (pkt_tls_init first).
+ * dir:  0 the client's bytes, 1 the server's.
+ * data, len: the bytes (len may be 0).
+ * gap:  bytes missing before them (stops the direction when non-zero).
+ * cb, user: called for every event, in stream order; may be NULL.
+ * Returns 0 while the direction is parsed, 1 once it stopped (not TLS,
+ * a gap, or a malformed record: the caller may stop feeding it),
+ * PKT_ERR_INVAL for a NULL c, a bad dir, or NULL data with len > 0.
+ */
+PKT_API int pkt_tls_feed(pkt_tls_conn *c, int dir, const uint8_t *data, size_t len,
+                         uint64_t gap, pkt_tls_event_fn cb, void *user);
+
+/*
+ * pkt_tls_parse_hello — parse the body of a ClientHello or ServerHello
+ * (without the 4-byte handshake header) into *h.
+ *
+ * type: PKT_TLS_HS_CLIENT_HELLO or PKT_TLS_HS_SERVER_HELLO.
+ * Returns 0 (h->truncated set when it ended early or a list was capped),
+ * PKT_ERR_INVAL for a NULL h, NULL body with len > 0, or another type.
+ */
+PKT_API int pkt_tls_parse_hello(pkt_tls_hello *h, int type, const uint8_t *body, size_t len);
+
+/* pkt_tls_is_grease — 1 for a GREASE value (RFC 8701: 0x?a?a, both bytes
+ * equal), else 0. */
+PKT_API int pkt_tls_is_grease(uint16_t v);
+
+/*
+ * pkt_tls_ja3 — the JA3 string of a ClientHello ("version,ciphers,
+ * extensions,groups,point formats", decimal, '-'-separated, GREASE
+ * removed) into full (room fulllen; may be NULL) and its MD5 in lower-case
+ * hex into md5hex (33 bytes; may be NULL).
+ * Returns the length of the full string (it was cut when >= fulllen),
+ * PKT_ERR_INVAL for a NULL h or a ServerHello, PKT_ERR_NOMEM when the
+ * hash could not be computed.
+ */
+PKT_API int pkt_tls_ja3(const pkt_tls_hello *h, char *full, size_t fulllen, char md5hex[33]);
+
+/*
+ * pkt_tls_ja3s — the JA3S string of a ServerHello ("version,cipher,
+ * extensions") and its MD5, as pkt_tls_ja3.  PKT_ERR_INVAL for a NULL h or
+ * a ClientHello.
+ */
+PKT_API int pkt_tls_ja3s(const pkt_tls_hello *h, char *full, size_t fulllen, char md5hex[33]);
+
+/*
+ * pkt_tls_ja4 — the JA4 fingerprint (FoxIO's specification) of a
+ * ClientHello, e.g. "t13d1516h2_8daaf6152771_e5627efa2ab1", into out (37
+ * bytes).  quic: 1 for a ClientHello carried by QUIC ('q'), 0 for TCP
+ * ('t').  Returns 0, PKT_ERR_INVAL for NULL arguments or a ServerHello,
+ * PKT_ERR_NOMEM when the hash could not be computed.
+ */
+PKT_API int pkt_tls_ja4(const pkt_tls_hello *h, int quic, char out[37]);
+
+/*
+ * pkt_tls_cert_dns_names — the DNS names of the subjectAltName extension
+ * of one DER certificate (parsed with OpenSSL's d2i_X509), in order: each
+ * is passed to cb (NUL-terminated, valid during the call).
+ * Returns the number of names passed (at most PKT_LIMIT_TLS_SAN_NAMES),
+ * PKT_ERR_INVAL for NULL arguments, PKT_ERR_FORMAT when the DER does not
+ * parse as a certificate.
+ */
+PKT_API int pkt_tls_cert_dns_names(const uint8_t *der, size_t len,
+                                   void (*cb)(void *user, const char *name), void *user);
+
+/*
+ * pkt_tls_certificates — walk the certificate_list of a TLS <= 1.2
+ * Certificate message body: each certificate's DER is passed to cb in
+ * order.  Returns the number of certificates passed, PKT_ERR_INVAL for
+ * NULL arguments, PKT_ERR_FORMAT when a length runs past the body.
+ */
+PKT_API int pkt_tls_certificates(const uint8_t *body, size_t len,
+                                 void (*cb)(void *user, const uint8_t *der, size_t derlen),
+                                 void *user);
+
+/* ==== HTTP/1.0 and 1.1 ====
+ *
+ * The HTTP parser reads both directions of one connection the same way:
+ * request or status line, header lines, then the body skipped by
+ * Content-Length or chunked encoding (a response without either runs to
+ * the close; 1xx, 204, 304 and responses to HEAD have none).  A message is
+ * reported once complete — headers and body — as tshark reports it with
+ * body desegmentation.  Keep-alive and pipelined requests are paired with
+ * their responses in order.  A 101 response, a 2xx response to CONNECT, a
+ * gap, a line longer than PKT_LIMIT_HTTP_LINE or bytes that are not HTTP
+ * stop the direction.  Fixed-size state, no allocation. */
+
+typedef struct pkt_http_message {
+    uint8_t is_request;
+    uint8_t has_content_length, chunked;
+    uint8_t has_host, has_user_agent, has_content_type;
+    uint16_t status;          /* responses: the status code */
+    uint64_t content_length;  /* as the header gives it */
+    uint64_t body_bytes;      /* body bytes seen (chunked: data only) */
+    char method[PKT_LIMIT_HTTP_METHOD + 1]; /* requests */
+    char uri[PKT_LIMIT_HTTP_VALUE + 1];     /* requests */
+    char version[16];                       /* "HTTP/1.1" */
+    char host[PKT_LIMIT_HTTP_VALUE + 1];
+    char user_agent[PKT_LIMIT_HTTP_VALUE + 1];
+    char content_type[PKT_LIMIT_HTTP_VALUE + 1];
+} pkt_http_message;
+
+/* Called for every complete message, m valid during the call. */
+typedef void (*pkt_http_message_fn)(void *user, int dir, const pkt_http_message *m);
+
+typedef struct pkt_http_dir {
+    uint8_t state;      /* internal */
+    uint8_t stopped;
+    uint8_t line_over;  /* the current line passed the limit */
+    uint32_t line_len;
+    uint32_t headers;
+    uint64_t left;      /* body or chunk bytes still to skip */
+    pkt_http_message msg;
+    char line[PKT_LIMIT_HTTP_LINE];
+} pkt_http_dir;
+
+typedef struct pkt_http_conn {
+    pkt_http_dir d[2];
+    uint8_t pending[PKT_LIMIT_HTTP_PIPELINE]; /* requests awaiting a response:
+                                                 1 HEAD, 2 CONNECT, 0 other */
+    uint32_t pend_head, pend_count;
+} pkt_http_conn;
+
+/* pkt_http_init — reset c to the start of a connection.  NULL is ignored. */
+PKT_API void pkt_http_init(pkt_http_conn *c);
+
+/*
+ * pkt_http_looks_like — 1 when data (the first bytes of a direction) starts
+ * like an HTTP request (an upper-case token and a space) or a response
+ * ("HTTP/"), 0 when not, -1 when too few bytes tell.
+ */
+PKT_API int pkt_http_looks_like(const uint8_t *data, size_t len);
+
+/*
+ * pkt_http_feed — the next in-order bytes of direction dir (0 client,
+ * 1 server); cb (may be NULL) is called for each message they complete.
+ * Returns 0 while parsed, 1 once the direction stopped, PKT_ERR_INVAL for
+ * a NULL c, a bad dir or NULL data with len > 0.
+ */
+PKT_API int pkt_http_feed(pkt_http_conn *c, int dir, const uint8_t *data, size_t len,
+                          uint64_t gap, pkt_http_message_fn cb, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PKT_APP_H */
