@@ -163,4 +163,10 @@
 #define PKT_LIMIT_HTTP_HEADERS 128u
 #define PKT_LIMIT_HTTP_PIPELINE 64u
 
+/* Bytes of TLS/HTTP parser state the CLI's stream tracker (pkt read and
+ * pkt capture --fields) keeps at once over all connections (about 66 KB a
+ * TLS connection, 25 KB an HTTP one): a connection that would pass it is
+ * not parsed, and pkt read says how many were left out. */
+#define PKT_LIMIT_APP_STATE_BYTES (512ull * 1024u * 1024u)
+
 #endif /* PKT_LIMITS_H */

@@ -406,6 +406,12 @@ int pkt_cmd_read(int argc, char **argv)
     pkt_defrag_free(st.defrag);
     pkt_packet_free(st.whole);
     pkt_tcptrack_free(&st.tcp);
+    if (st.tcp.app_refused)
+        fprintf(stderr,
+                "pkt read: %llu connections not parsed for TLS/HTTP fields: their parsers "
+                "would have held more than %llu MiB at once\n",
+                (unsigned long long)st.tcp.app_refused,
+                (unsigned long long)(PKT_LIMIT_APP_STATE_BYTES >> 20));
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "pkt read: cannot write the output\n");
         if (status < PKT_EXIT_INPUT)

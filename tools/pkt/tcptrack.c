@@ -126,6 +126,11 @@ static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size
             return 0;
         int kind = gap ? 0 : pkt_tls_looks_like(data, len) != 0 ? APP_TLS
                          : pkt_http_looks_like(data, len) == 1 ? APP_HTTP : 0;
+        size_t need = kind == APP_TLS ? sizeof(struct app_tls) : sizeof(struct app_http);
+        if (kind && t->app_bytes + need > PKT_LIMIT_APP_STATE_BYTES) {
+            t->app_refused++;
+            kind = 0;
+        }
         if (kind == APP_TLS) {
             struct app_tls *a = malloc(sizeof *a);
             if (a) {
@@ -146,6 +151,7 @@ static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size
             pkt_stream_skip(s, -1);
             return PKT_STREAM_SKIP;
         }
+        t->app_bytes += need;
         pkt_stream_set_user(s, u);
     }
     /* A direction the parser gave up on (not TLS, a gap) is not fed again. */
@@ -158,11 +164,14 @@ static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size
 
 static void on_close(void *user, pkt_stream *s, const pkt_stream_info *info)
 {
-    (void)user;
     (void)info;
+    struct pkt_tcptrack *t = user;
     void *u = pkt_stream_user(s);
-    if (u && u != &not_parsed)
+    if (u && u != &not_parsed) {
+        t->app_bytes -= *(const int *)u == APP_TLS ? sizeof(struct app_tls)
+                                                   : sizeof(struct app_http);
         free(u);
+    }
     pkt_stream_set_user(s, NULL);
 }
 

@@ -16,6 +16,8 @@ struct pkt_tcptrack {
     int tls_on;               /* app2: the TLS parser runs on the streams */
     struct pkt_fields_tls tls; /* app2: what it reported on the last packet */
     struct pkt_fields_http http; /* app2: the same for HTTP */
+    uint64_t app_bytes;       /* parser state held now (PKT_LIMIT_APP_STATE_BYTES) */
+    uint64_t app_refused;     /* connections not parsed to stay under it */
 };
 
 /*
