@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -545,10 +546,12 @@ int pkt_tls_certificates(const uint8_t *body, size_t len,
     if (!pkt__cur_ok(&c))
         return PKT_ERR_FORMAT;
     int n = 0;
-    while (pkt__cur_left(&list)) {
+    /* A length cut short leaves the cursor where it was: stop on the flag,
+     * not only on the bytes left, or 1-2 stray bytes loop for ever. */
+    while (pkt__cur_left(&list) && pkt__cur_ok(&list)) {
         uint32_t cl = pkt__cur_be24(&list);
         const uint8_t *der = pkt__cur_take(&list, cl);
-        if (!der)
+        if (!der || !pkt__cur_ok(&list))
             return PKT_ERR_FORMAT;
         cb(user, der, cl);
         n++;
@@ -564,9 +567,14 @@ int pkt_tls_cert_dns_names(const uint8_t *der, size_t len,
     if (len > (size_t)0x7fffffff)
         return PKT_ERR_FORMAT;
     const unsigned char *pp = der;
+    /* OpenSSL queues an error for every malformed certificate; pop ours
+     * so the caller's error queue is as it was. */
+    ERR_set_mark();
     X509 *x = d2i_X509(NULL, &pp, (long)len);
-    if (!x)
+    if (!x) {
+        ERR_pop_to_mark();
         return PKT_ERR_FORMAT;
+    }
     int n = 0;
     GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
     if (names) {
@@ -589,5 +597,6 @@ int pkt_tls_cert_dns_names(const uint8_t *der, size_t len,
         GENERAL_NAMES_free(names);
     }
     X509_free(x);
+    ERR_pop_to_mark();
     return n;
 }

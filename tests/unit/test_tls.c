@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "testutil.h"
+#include <openssl/err.h>
+
 #include "pkt/app.h"
 #include "pkt/error.h"
 
@@ -305,12 +307,47 @@ static void test_encrypted_and_hostile(void **state)
     assert_int_equal(pkt_tls_is_grease(0x0a1a), 0);
 }
 
+static void count_der(void *user, const uint8_t *der, size_t len)
+{
+    (void)der;
+    (void)len;
+    ++*(int *)user;
+}
+
+static void count_name(void *user, const char *name)
+{
+    (void)name;
+    ++*(int *)user;
+}
+
+static void test_certificate_list(void **state)
+{
+    (void)state;
+    /* Two empty certificates, then two bytes too few for a third length:
+     * a format error after both were handed out, not a loop. */
+    const uint8_t stray[] = {0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0};
+    int n = 0;
+    assert_int_equal(pkt_tls_certificates(stray, sizeof stray, count_der, &n), PKT_ERR_FORMAT);
+    assert_int_equal(n, 2);
+    const uint8_t ok[] = {0, 0, 6, 0, 0, 0, 0, 0, 0};
+    n = 0;
+    assert_int_equal(pkt_tls_certificates(ok, sizeof ok, count_der, &n), 2);
+    /* Not DER: an error, and OpenSSL's error queue left as it was. */
+    ERR_clear_error();
+    const uint8_t junk[] = {0x30, 0x82, 0xff, 0xff, 1, 2};
+    assert_true(pkt_tls_cert_dns_names(junk, sizeof junk, NULL, NULL) == PKT_ERR_INVAL);
+    assert_int_equal(pkt_tls_cert_dns_names(junk, sizeof junk, count_name, &n),
+                     PKT_ERR_FORMAT);
+    assert_int_equal(ERR_peek_error(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ja4_spec_example),
         cmocka_unit_test(test_split_and_packed),
         cmocka_unit_test(test_encrypted_and_hostile),
+        cmocka_unit_test(test_certificate_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
