@@ -130,6 +130,13 @@
 #define PKT_LIMIT_FLOWS (1u << 24)
 #define PKT_LIMIT_FLOW_MEMCAP (1ull << 36)
 
+/* `pkt stats`: conversations and talkers kept at once, each (the default
+ * keeps the command under 64 MiB on a flood of new conversations: about
+ * 90 bytes a conversation and 64 a talker, in tables sized at twice the
+ * count), and the largest --max-conversations accepted. */
+#define PKT_STATS_DEFAULT_CONVERSATIONS 131072u
+#define PKT_LIMIT_STATS_CONVERSATIONS (1u << 24)
+
 /* ---- Application layer, TLS (pkt/app.h; app2 helper). ---- */
 
 /* Largest handshake message kept whole per direction (its body; a longer

@@ -72,6 +72,27 @@ else
         fail "pkt flows on the million exited $?"
     echo "note: /usr/bin/time missing: RSS not measured"
 fi
+# pkt stats on the same million: bounded by its conversation cap (default).
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$PKT_BIN" stats --json "$WORK/million.pcap" >"$WORK/million.stats" \
+        2>"$WORK/million.stime" || fail "pkt stats on the million exited $?"
+    rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$WORK/million.stime")
+    if [ -n "$rss" ] && [ "$rss" -lt 65536 ]; then
+        echo "ok million: pkt stats peak RSS ${rss} KiB < 64 MiB"
+    else
+        fail "million: pkt stats peak RSS ${rss:-?} KiB (want < 65536)"
+    fi
+    python3 - "$WORK/million.stats" <<'PY' || fail "million: pkt stats lost conversations"
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["conversations_expired_early"]
+if d["packets"] != 1000000 or d["conversations"] != 1000000 or e["packets"] != e["count"] \
+        or not 1000000 - d["max_conversations"] <= e["count"] < 1000000:
+    sys.exit("million stats: %r packets, %r conversations, expired %r" %
+             (d["packets"], d["conversations"], e))
+print("ok million: pkt stats counts 1000000 conversations, %d let go early" % e["count"])
+PY
+fi
 python3 - "$WORK/million.csv" <<'PY' || fail "million: records do not cover every packet once"
 import csv, sys
 N = 1000000

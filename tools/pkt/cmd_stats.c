@@ -34,9 +34,16 @@ static void stats_usage(FILE *f)
             "  -j, --jobs N       decode on N threads, each counting its own share, the\n"
             "                     shares summed at the end: the same statistics as with\n"
             "                     one (default 1)\n"
+            "      --max-conversations N\n"
+            "                     keep at most N conversations and N talkers (default\n"
+            "                     %u; at most %u): a full table lets go of the least\n"
+            "                     recently seen half, except the top -n by bytes and by\n"
+            "                     packets, and the report says how many (with -j, per\n"
+            "                     thread)\n"
             "  -h, --help         this help\n"
             "Exit status: 0 ok; 1 an input could not be opened or had errors (the\n"
-            "statistics of what was read are still printed); 2 usage error.\n");
+            "statistics of what was read are still printed); 2 usage error.\n",
+            PKT_STATS_DEFAULT_CONVERSATIONS, PKT_LIMIT_STATS_CONVERSATIONS);
 }
 
 /* ---- collected statistics ---- */
@@ -74,6 +81,7 @@ struct conv_key {
 };
 struct conv_ent {
     struct conv_key k;
+    uint8_t mark; /* during compact_table only (sits in the key's padding) */
     uint64_t pk_ab, by_ab, pk_ba, by_ba;
     int64_t first, last;
 };
@@ -84,8 +92,10 @@ struct talk_key {
 };
 struct talk_ent {
     struct talk_key k;
-    uint8_t pad[3];
+    uint8_t mark; /* during compact_table only */
+    uint8_t pad[2];
     uint64_t tx_pk, tx_by, rx_pk, rx_by;
+    int64_t last; /* the talker's latest packet */
 };
 
 struct stats {
@@ -102,6 +112,12 @@ struct stats {
     uint64_t other_links;
     uint64_t anomalous_packets;
     struct pkt_htab phs_index, anomalies, convs, talkers;
+    /* The conversation and talker tables hold at most max_entries each
+     * (--max-conversations); a full table is compacted (compact_table)
+     * and what it let go is counted here. */
+    size_t max_entries, top;
+    uint64_t conv_expired, conv_expired_pk, conv_expired_by;
+    uint64_t talk_expired, talk_expired_pk, talk_expired_by;
     struct phs_node *nodes;
     uint32_t nnodes, cap_nodes, root_first, root_last;
     int oom;
@@ -186,17 +202,171 @@ static uint8_t ip_proto(const pkt_packet *p)
     return proto;
 }
 
-static void talker(struct stats *s, uint8_t family, const uint8_t *addr, int tx, uint32_t len)
+/* ---- bounded conversation and talker tables ----
+ *
+ * A table that reaches max_entries makes room for half of them: the `top`
+ * entries with the most bytes and the `top` with the most packets (what
+ * the report lists) stay, and of the rest the least recently seen half is
+ * let go, its entries, packets and bytes counted as expired early.  A
+ * conversation seen again after that starts afresh, so its listed counts
+ * are from its return on; the report says how many were let go.  Each
+ * compaction costs a few sorts of the table, once per max_entries / 2 new
+ * entries: constant per packet on average, and memory never grows past
+ * the cap (a flood of new conversations is the case it is for). */
+struct table_ops {
+    uint64_t (*bytes)(const void *e);
+    uint64_t (*packets)(const void *e);
+    int64_t (*last)(const void *e);
+    uint8_t *(*mark)(void *e);
+};
+
+static uint64_t conv_bytes(const void *e)
+{
+    const struct conv_ent *c = e;
+    return c->by_ab + c->by_ba;
+}
+static uint64_t conv_packets(const void *e)
+{
+    const struct conv_ent *c = e;
+    return c->pk_ab + c->pk_ba;
+}
+static int64_t conv_last(const void *e)
+{
+    return ((const struct conv_ent *)e)->last;
+}
+static uint8_t *conv_mark(void *e)
+{
+    return &((struct conv_ent *)e)->mark;
+}
+static uint64_t talk_bytes(const void *e)
+{
+    const struct talk_ent *t = e;
+    return t->tx_by + t->rx_by;
+}
+static uint64_t talk_packets(const void *e)
+{
+    const struct talk_ent *t = e;
+    return t->tx_pk + t->rx_pk;
+}
+static int64_t talk_last(const void *e)
+{
+    return ((const struct talk_ent *)e)->last;
+}
+static uint8_t *talk_mark(void *e)
+{
+    return &((struct talk_ent *)e)->mark;
+}
+static const struct table_ops conv_ops = {conv_bytes, conv_packets, conv_last, conv_mark};
+static const struct table_ops talk_ops = {talk_bytes, talk_packets, talk_last, talk_mark};
+
+static int by_bytes_desc(const void *x, const void *y, void *ops)
+{
+    const struct table_ops *o = ops;
+    uint64_t a = o->bytes(*(void *const *)x), b = o->bytes(*(void *const *)y);
+    return a > b ? -1 : a < b;
+}
+static int by_packets_desc(const void *x, const void *y, void *ops)
+{
+    const struct table_ops *o = ops;
+    uint64_t a = o->packets(*(void *const *)x), b = o->packets(*(void *const *)y);
+    return a > b ? -1 : a < b;
+}
+static int by_last_asc(const void *x, const void *y, void *ops)
+{
+    const struct table_ops *o = ops;
+    int64_t a = o->last(*(void *const *)x), b = o->last(*(void *const *)y);
+    return a < b ? -1 : a > b;
+}
+
+static int keep_unmarked(const void *e, void *ops)
+{
+    return *((const struct table_ops *)ops)->mark((void *)(uintptr_t)e) != 2;
+}
+
+/* Let go of about half of table t (see above); adds what went to *n, *pk,
+ * *by.  Returns 0; -1 when out of memory (nothing was let go). */
+static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t top, uint64_t *n,
+                         uint64_t *pk, uint64_t *by)
+{
+    size_t cnt = 0;
+    void **v = malloc((t->count ? t->count : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < t->cap; i++) {
+        void *e = pkt_htab_at(t, i);
+        if (e) {
+            *o->mark(e) = 0;
+            v[cnt++] = e;
+        }
+    }
+    void *ops = (void *)(uintptr_t)o;
+    if (top) {
+        size_t k = top < cnt ? top : cnt;
+        qsort_r(v, cnt, sizeof *v, by_bytes_desc, ops);
+        for (size_t i = 0; i < k; i++)
+            *o->mark(v[i]) = 1;
+        qsort_r(v, cnt, sizeof *v, by_packets_desc, ops);
+        for (size_t i = 0; i < k; i++)
+            *o->mark(v[i]) = 1;
+    }
+    qsort_r(v, cnt, sizeof *v, by_last_asc, ops);
+    size_t want = cnt / 2, gone = 0;
+    uint64_t gpk = 0, gby = 0;
+    for (size_t i = 0; i < cnt && gone < want; i++) {
+        if (*o->mark(v[i]))
+            continue;
+        *o->mark(v[i]) = 2;
+        gone++;
+        gpk += o->packets(v[i]);
+        gby += o->bytes(v[i]);
+    }
+    free(v);
+    if (pkt_htab_retain(t, keep_unmarked, ops) < 0) {
+        for (size_t i = 0; i < t->cap; i++) {
+            void *e = pkt_htab_at(t, i);
+            if (e)
+                *o->mark(e) = 0;
+        }
+        return -1;
+    }
+    *n += gone;
+    *pk += gpk;
+    *by += gby;
+    return 0;
+}
+
+/* The entry for key k in table t, made room for when t is full; NULL (and
+ * s->oom) when out of memory. */
+static void *bounded_get(struct stats *s, struct pkt_htab *t, const void *k)
+{
+    if (t->count >= s->max_entries && !pkt_htab_find(t, k)) {
+        int r = t == &s->convs ? compact_table(t, &conv_ops, s->top, &s->conv_expired,
+                                               &s->conv_expired_pk, &s->conv_expired_by)
+                               : compact_table(t, &talk_ops, s->top, &s->talk_expired,
+                                               &s->talk_expired_pk, &s->talk_expired_by);
+        if (r < 0) {
+            s->oom = 1;
+            return NULL;
+        }
+    }
+    void *e = pkt_htab_get(t, k);
+    if (!e)
+        s->oom = 1;
+    return e;
+}
+
+static void talker(struct stats *s, uint8_t family, const uint8_t *addr, int tx, uint32_t len,
+                   int64_t ts)
 {
     struct talk_key k;
     memset(&k, 0, sizeof k);
     k.family = family;
     memcpy(k.addr, addr, 16);
-    struct talk_ent *e = pkt_htab_get(&s->talkers, &k);
-    if (!e) {
-        s->oom = 1;
+    struct talk_ent *e = bounded_get(s, &s->talkers, &k);
+    if (!e)
         return;
-    }
+    if (ts > e->last || e->tx_pk + e->rx_pk == 0)
+        e->last = ts;
     if (tx) {
         e->tx_pk++;
         e->tx_by += len;
@@ -285,11 +455,9 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
     memcpy(k.b, ab ? f.dst : f.src, 16);
     k.port_a = ab ? f.src_port : f.dst_port;
     k.port_b = ab ? f.dst_port : f.src_port;
-    struct conv_ent *e = pkt_htab_get(&s->convs, &k);
-    if (!e) {
-        s->oom = 1;
+    struct conv_ent *e = bounded_get(s, &s->convs, &k);
+    if (!e)
         return;
-    }
     if (e->pk_ab + e->pk_ba == 0)
         e->first = e->last = ci->ts_ns;
     if (ci->ts_ns < e->first)
@@ -303,14 +471,16 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
         e->pk_ba++;
         e->by_ba += ci->len;
     }
-    talker(s, f.family, f.src, 1, ci->len);
-    talker(s, f.family, f.dst, 0, ci->len);
+    talker(s, f.family, f.src, 1, ci->len, ci->ts_ns);
+    talker(s, f.family, f.dst, 0, ci->len, ci->ts_ns);
 }
 
 /* ---- merging (pkt stats -j: each worker counts its share) ---- */
 
-static void stats_init(struct stats *s)
+static void stats_init(struct stats *s, size_t max_entries, size_t top)
 {
+    s->max_entries = max_entries;
+    s->top = top;
     pkt_htab_init(&s->phs_index, sizeof(struct phs_ent), sizeof(struct phs_key));
     pkt_htab_init(&s->anomalies, sizeof(struct anom_ent), sizeof(struct anom_key));
     pkt_htab_init(&s->convs, sizeof(struct conv_ent), sizeof(struct conv_key));
@@ -396,11 +566,9 @@ static void stats_merge(struct stats *into, const struct stats *from)
     }
     for (size_t i = 0; i < from->convs.cap; i++) {
         const struct conv_ent *a = pkt_htab_at(&from->convs, i);
-        struct conv_ent *b = a ? pkt_htab_get(&into->convs, &a->k) : NULL;
-        if (!b) {
-            into->oom |= a != NULL;
+        struct conv_ent *b = a ? bounded_get(into, &into->convs, &a->k) : NULL;
+        if (!b)
             continue;
-        }
         if (b->pk_ab + b->pk_ba == 0) {
             b->first = a->first;
             b->last = a->last;
@@ -416,16 +584,22 @@ static void stats_merge(struct stats *into, const struct stats *from)
     }
     for (size_t i = 0; i < from->talkers.cap; i++) {
         const struct talk_ent *a = pkt_htab_at(&from->talkers, i);
-        struct talk_ent *b = a ? pkt_htab_get(&into->talkers, &a->k) : NULL;
-        if (!b) {
-            into->oom |= a != NULL;
+        struct talk_ent *b = a ? bounded_get(into, &into->talkers, &a->k) : NULL;
+        if (!b)
             continue;
-        }
+        if (a->last > b->last || b->tx_pk + b->rx_pk == 0)
+            b->last = a->last;
         b->tx_pk += a->tx_pk;
         b->tx_by += a->tx_by;
         b->rx_pk += a->rx_pk;
         b->rx_by += a->rx_by;
     }
+    into->conv_expired += from->conv_expired;
+    into->conv_expired_pk += from->conv_expired_pk;
+    into->conv_expired_by += from->conv_expired_by;
+    into->talk_expired += from->talk_expired;
+    into->talk_expired_pk += from->talk_expired_pk;
+    into->talk_expired_by += from->talk_expired_by;
     into->oom |= from->oom;
 }
 
@@ -742,7 +916,7 @@ static void report(FILE *f, const struct stats *s, const struct file_note *files
         putc(']', f);
         conv_json(f, "conversations_by_bytes", by_bytes, nconv, top);
         conv_json(f, "conversations_by_packets", by_pk, nconv, top);
-        fprintf(f, ",\"conversations\":%zu,\"talkers\":[", nconv);
+        fprintf(f, ",\"conversations\":%" PRIu64 ",\"talkers\":[", (uint64_t)nconv + s->conv_expired);
         for (size_t i = 0; i < ntalk && i < top; i++) {
             char a[64];
             pkt_format_addr(talk[i]->k.addr, talk[i]->k.family == 4 ? 4 : 16, a);
@@ -753,7 +927,13 @@ static void report(FILE *f, const struct stats *s, const struct file_note *files
                     i ? "," : "", talk[i]->k.family, a, talk[i]->tx_pk, talk[i]->tx_by,
                     talk[i]->rx_pk, talk[i]->rx_by, talk[i]->tx_by + talk[i]->rx_by);
         }
-        fputs("]}\n", f);
+        fprintf(f,
+                "],\"max_conversations\":%zu,\"conversations_expired_early\":{\"count\":%" PRIu64
+                ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+                "},\"talkers_expired_early\":{\"count\":%" PRIu64 ",\"packets\":%" PRIu64
+                ",\"bytes\":%" PRIu64 "}}\n",
+                s->max_entries, s->conv_expired, s->conv_expired_pk, s->conv_expired_by,
+                s->talk_expired, s->talk_expired_pk, s->talk_expired_by);
     } else {
         for (int i = 0; i < nfiles; i++)
             fprintf(f, "%-22s %s (%s, %" PRIu64 " packets%s)\n", i ? "" : "File:", files[i].name,
@@ -795,6 +975,11 @@ static void report(FILE *f, const struct stats *s, const struct file_note *files
                     pkt_anomaly_reason_name((pkt_anomaly_reason)anom[i]->k.reason));
         conv_text(f, "Top conversations by bytes", by_bytes, nconv, top);
         conv_text(f, "Top conversations by packets", by_pk, nconv, top);
+        if (s->conv_expired)
+            fprintf(f,
+                    "  (%" PRIu64 " conversations, %" PRIu64 " packets, expired early to stay "
+                    "within %zu conversations: one seen again is counted from its return)\n",
+                    s->conv_expired, s->conv_expired_pk, s->max_entries);
         fprintf(f, "\nTop talkers by bytes\n");
         if (!ntalk)
             fputs("  (no IP traffic)\n", f);
@@ -810,6 +995,11 @@ static void report(FILE *f, const struct stats *s, const struct file_note *files
                     a, talk[i]->tx_pk, talk[i]->tx_by, talk[i]->rx_pk, talk[i]->rx_by,
                     talk[i]->tx_by + talk[i]->rx_by);
         }
+        if (s->talk_expired)
+            fprintf(f,
+                    "  (%" PRIu64 " talkers expired early to stay within %zu: one seen again "
+                    "is counted from its return)\n",
+                    s->talk_expired, s->max_entries);
     }
     free(by_bytes);
     free(by_pk);
@@ -911,12 +1101,15 @@ int pkt_cmd_stats(int argc, char **argv)
     unsigned options = 0;
     size_t top = 10;
     struct stats_jobs jobs = {.jobs = 1};
-    enum { OPT_JSON = 1000, OPT_CHECKSUMS };
+    size_t max_entries = PKT_STATS_DEFAULT_CONVERSATIONS;
+    enum { OPT_JSON = 1000, OPT_CHECKSUMS, OPT_MAXCONV };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"json", no_argument, NULL, OPT_JSON},
                                              {"top", required_argument, NULL, 'n'},
                                              {"checksums", no_argument, NULL, OPT_CHECKSUMS},
                                              {"jobs", required_argument, NULL, 'j'},
+                                             {"max-conversations", required_argument, NULL,
+                                              OPT_MAXCONV},
                                              {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -939,6 +1132,18 @@ int pkt_cmd_stats(int argc, char **argv)
                 return PKT_EXIT_USAGE;
             }
             top = (size_t)v;
+            break;
+        }
+        case OPT_MAXCONV: {
+            char *end;
+            long long v = strtoll(optarg, &end, 10);
+            if (!*optarg || *end || v < 16 || v > (long long)PKT_LIMIT_STATS_CONVERSATIONS) {
+                fprintf(stderr,
+                        "pkt stats: --max-conversations needs a number from 16 to %u, not '%s'\n",
+                        PKT_LIMIT_STATS_CONVERSATIONS, optarg);
+                return PKT_EXIT_USAGE;
+            }
+            max_entries = (size_t)v;
             break;
         }
         case 'j': {
@@ -970,7 +1175,7 @@ int pkt_cmd_stats(int argc, char **argv)
         free(notes);
         return PKT_EXIT_INPUT;
     }
-    stats_init(s);
+    stats_init(s, max_entries, top);
     if (jobs.jobs > 1) {
         jobs.part = calloc((size_t)jobs.jobs, sizeof *jobs.part);
         if (!jobs.part) {
@@ -980,7 +1185,7 @@ int pkt_cmd_stats(int argc, char **argv)
             return PKT_EXIT_INPUT;
         }
         for (int i = 0; i < jobs.jobs; i++)
-            stats_init(&jobs.part[i]);
+            stats_init(&jobs.part[i], max_entries, top);
     }
     int status = PKT_EXIT_OK;
     for (int i = optind; i < argc; i++) {

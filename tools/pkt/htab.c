@@ -85,6 +85,49 @@ void *pkt_htab_get(struct pkt_htab *t, const void *key)
     return e;
 }
 
+void *pkt_htab_find(const struct pkt_htab *t, const void *key)
+{
+    if (!t->cap)
+        return NULL;
+    int found;
+    unsigned char *e = find_slot(t->slots, t->used, t->cap, t->entry_size, key, t->key_size,
+                                 &found);
+    return found ? e : NULL;
+}
+
+long pkt_htab_retain(struct pkt_htab *t, int (*keep)(const void *entry, void *user), void *user)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->used[i] && keep(t->slots + i * t->entry_size, user))
+            kept++;
+    if (kept == t->count)
+        return 0;
+    unsigned char *tmp = malloc(kept ? kept * t->entry_size : 1);
+    if (!tmp)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        unsigned char *e = t->slots + i * t->entry_size;
+        if (t->used[i] && keep(e, user))
+            memcpy(tmp + n++ * t->entry_size, e, t->entry_size);
+    }
+    long removed = (long)(t->count - kept);
+    memset(t->used, 0, t->cap);
+    t->count = 0;
+    for (size_t i = 0; i < kept; i++) {
+        const unsigned char *e = tmp + i * t->entry_size;
+        int found;
+        unsigned char *d = find_slot(t->slots, t->used, t->cap, t->entry_size, e, t->key_size,
+                                     &found);
+        memcpy(d, e, t->entry_size);
+        t->used[(size_t)(d - t->slots) / t->entry_size] = 1;
+        t->count++;
+    }
+    free(tmp);
+    return removed;
+}
+
 void *pkt_htab_at(const struct pkt_htab *t, size_t i)
 {
     return i < t->cap && t->used[i] ? t->slots + i * t->entry_size : NULL;

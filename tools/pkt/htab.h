@@ -27,6 +27,16 @@ void *pkt_htab_get(struct pkt_htab *t, const void *key);
 /* pkt_htab_at — entry i (0 <= i < cap) or NULL when that slot is empty. */
 void *pkt_htab_at(const struct pkt_htab *t, size_t i);
 
+/* pkt_htab_find — the entry with this key, NULL when absent (nothing is
+ * inserted). */
+void *pkt_htab_find(const struct pkt_htab *t, const void *key);
+
+/* pkt_htab_retain — remove every entry for which keep(entry, user) is 0,
+ * without shrinking the table (entries move: pointers into the table are
+ * invalid afterwards).  Needs a temporary copy of the kept entries.
+ * Returns the number removed; -1 when out of memory (nothing removed). */
+long pkt_htab_retain(struct pkt_htab *t, int (*keep)(const void *entry, void *user), void *user);
+
 /* pkt_htab_free — free the table's memory. */
 void pkt_htab_free(struct pkt_htab *t);
 
