@@ -160,5 +160,15 @@ for filter in 'http.response.code==404' 'http.response.code==201' 'http.request.
 done
 compare "$WORK/http.pcap" real || status=1
 cat "$WORK/real.pkt.err" >&2
+# -v / --json show the same messages: the `app` member on every packet
+# equals what --fields reports, and the output keeps to its schema.
+"$PKT_BIN" read --json "$WORK/http.pcap" >"$WORK/app.json" &&
+    "$PKT_BIN" read --fields tls.handshake.type,tls.handshake.extensions_server_name,tls.handshake.ja3,http.request.method,http.request.uri,http.response.code \
+        "$WORK/http.pcap" >"$WORK/app.fields" &&
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/app_json_check.py" "$WORK/app.json" "$WORK/app.fields" &&
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/validate_json.py" "$PKT_SOURCE_DIR/docs/pkt-read.schema.json" \
+        <"$WORK/app.json" || { echo "FAIL: the app member of --json"; status=1; }
+"$PKT_BIN" read -v "$WORK/http.pcap" >"$WORK/app.v" && grep -q "HTTP (reassembled stream)" "$WORK/app.v" ||
+    { echo "FAIL: -v shows no HTTP message"; status=1; }
 [ "$status" = 0 ] && echo "PASS: HTTP fields equal tshark's on every packet"
 exit "$status"

@@ -197,5 +197,15 @@ n=$(awk -F'\t' '$2 == 1' "$WORK/split.pkt" | wc -l)
 [ "$n" -eq 2 ] || { echo "FAIL: the split ClientHellos: $n reported, not 2"; status=1; }
 for l in real split; do cat "$WORK/$l.pkt.err" >&2; done
 
+# -v / --json show the same messages: the `app` member on every packet
+# equals what --fields reports, and the output keeps to its schema.
+"$PKT_BIN" read --json "$WORK/tls.pcap" >"$WORK/app.json" &&
+    "$PKT_BIN" read --fields tls.handshake.type,tls.handshake.extensions_server_name,tls.handshake.ja3,http.request.method,http.request.uri,http.response.code \
+        "$WORK/tls.pcap" >"$WORK/app.fields" &&
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/app_json_check.py" "$WORK/app.json" "$WORK/app.fields" &&
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/validate_json.py" "$PKT_SOURCE_DIR/docs/pkt-read.schema.json" \
+        <"$WORK/app.json" || { echo "FAIL: the app member of --json"; status=1; }
+"$PKT_BIN" read -v "$WORK/tls.pcap" >"$WORK/app.v" && grep -q "TLS (reassembled stream)" "$WORK/app.v" ||
+    { echo "FAIL: -v shows no TLS message"; status=1; }
 [ "$status" = 0 ] && echo "PASS: TLS fields equal tshark's on every packet"
 exit "$status"

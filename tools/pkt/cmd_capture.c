@@ -600,6 +600,8 @@ static void *worker_run(void *arg)
                 pkt_fields_print(stdout, o->out.fields, w->pkt, &ci, &x);
             } else {
                 sh->pr.tcp = seg;
+                sh->pr.tls = pkt_tcptrack_tls(&sh->tcp);
+                sh->pr.http = pkt_tcptrack_http(&sh->tcp);
                 pkt_printer_packet(&sh->pr, w->pkt, &ci, number, NULL);
             }
             if (sh->n > 1)
@@ -723,7 +725,8 @@ static int capture_run(const struct capture_opts *o)
          * --anomalies, over those only). */
         pkt_error terr;
         int track = o->out.fields ? pkt_fields_need_streams(o->out.fields)
-                                  : o->out.mode != PKT_PRINT_SUMMARY;
+                    : o->out.mode != PKT_PRINT_SUMMARY ? PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP
+                                                       : 0;
         if (pkt_tcptrack_init(&sh->tcp, track, &terr) < 0)
             fprintf(stderr, "pkt capture: %s: no TCP analysis\n", terr.message);
     }

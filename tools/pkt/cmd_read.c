@@ -252,6 +252,8 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
             pkt_fields_print(stdout, o->out.fields, p, ci, &x);
         } else {
             st->pr.tcp = seg;
+            st->pr.tls = pkt_tcptrack_tls(&st->tcp);
+            st->pr.http = pkt_tcptrack_http(&st->tcp);
             pkt_printer_packet(&st->pr, p, ci, frame, o->out.mode == PKT_PRINT_JSON ? name : NULL);
         }
         st->printed++;
@@ -382,7 +384,8 @@ int pkt_cmd_read(int argc, char **argv)
     {
         pkt_error err;
         int track = o.out.fields ? pkt_fields_need_streams(o.out.fields)
-                                 : o.out.mode != PKT_PRINT_SUMMARY;
+                    : o.out.mode != PKT_PRINT_SUMMARY ? PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP
+                                                      : 0;
         if (pkt_tcptrack_init(&st.tcp, track, &err) < 0) {
             fprintf(stderr, "pkt read: %s\n", err.message);
             pkt_defrag_free(st.defrag);

@@ -1007,6 +1007,55 @@ static void emit_tcp_stream(struct fw *w, const pkt_stream_segment *g)
     fw_close(w);
 }
 
+/* The application messages the packet completed on its stream (TLS
+ * handshake, HTTP request or response), under the names tshark's fields
+ * use without their protocol prefix; returns whether there was any. */
+static int emit_tls(struct fw *w, const struct pkt_fields_tls *t)
+{
+    if (!t || !t->has)
+        return 0;
+    if (t->has & PKT_FTLS_TYPE)
+        fw_uint(w, "handshake_type", t->type);
+    if (t->has & PKT_FTLS_VERSION)
+        fw_hex(w, "handshake_version", t->version, 4);
+    if (t->has & PKT_FTLS_CIPHER)
+        fw_hex(w, "ciphersuite", t->cipher, 4);
+    if (t->has & PKT_FTLS_SNI)
+        fw_str(w, "server_name", t->sni);
+    if (t->has & PKT_FTLS_ALPN)
+        fw_str(w, "alpn", t->alpn);
+    if (t->has & PKT_FTLS_JA3)
+        fw_str(w, "ja3", t->ja3);
+    if (t->has & PKT_FTLS_JA3S)
+        fw_str(w, "ja3s", t->ja3s);
+    if (t->has & PKT_FTLS_JA4)
+        fw_str(w, "ja4", t->ja4);
+    if (t->has & PKT_FTLS_DNSNAME)
+        fw_str(w, "certificate_dns_name", t->dns_name);
+    return 1;
+}
+
+static int emit_http(struct fw *w, const struct pkt_fields_http *h)
+{
+    if (!h || !h->has)
+        return 0;
+    if (h->has & PKT_FHTTP_REQUEST) {
+        fw_str(w, "method", h->method);
+        fw_str(w, "uri", h->uri);
+    }
+    if (h->has & PKT_FHTTP_RESPONSE)
+        fw_uint(w, "response_code", h->code);
+    if (h->has & PKT_FHTTP_HOST)
+        fw_str(w, "host", h->host);
+    if (h->has & PKT_FHTTP_UA)
+        fw_str(w, "user_agent", h->user_agent);
+    if (h->has & PKT_FHTTP_CTYPE)
+        fw_str(w, "content_type", h->content_type);
+    if (h->has & PKT_FHTTP_CLEN)
+        fw_uint(w, "content_length", h->content_length);
+    return 1;
+}
+
 /* Is layer i the TCP layer the stream tracker used (the last TCP layer)? */
 static int is_tracked_tcp(const pkt_packet *p, unsigned i)
 {
@@ -1385,6 +1434,15 @@ static void verbose(struct pkt_printer *pr, const pkt_packet *p, const pkt_captu
         if (pr->tcp && is_tracked_tcp(p, i))
             emit_tcp_stream(&w, pr->tcp);
     }
+    if (pr->tls && pr->tls->has) {
+        fputs("  TLS (reassembled stream): the first handshake message this packet completed\n",
+              f);
+        emit_tls(&w, pr->tls);
+    }
+    if (pr->http && pr->http->has) {
+        fputs("  HTTP (reassembled stream): the first message this packet completed\n", f);
+        emit_http(&w, pr->http);
+    }
     anomaly_lines(f, p);
 }
 
@@ -1435,7 +1493,26 @@ static void json_packet(struct pkt_printer *pr, const pkt_packet *p, const pkt_c
             emit_tcp_stream(&w, pr->tcp);
         fputs("}}", f);
     }
-    fputs("],\"anomalies\":[", f);
+    putc(']', f);
+    if ((pr->tls && pr->tls->has) || (pr->http && pr->http->has)) {
+        fputs(",\"app\":[", f);
+        int n = 0;
+        if (pr->tls && pr->tls->has) {
+            fputs("{\"protocol\":\"TLS\",\"fields\":{", f);
+            struct fw w = {.f = f, .json = 1};
+            emit_tls(&w, pr->tls);
+            fputs("}}", f);
+            n++;
+        }
+        if (pr->http && pr->http->has) {
+            fputs(n ? ",{\"protocol\":\"HTTP\",\"fields\":{" : "{\"protocol\":\"HTTP\",\"fields\":{", f);
+            struct fw w = {.f = f, .json = 1};
+            emit_http(&w, pr->http);
+            fputs("}}", f);
+        }
+        putc(']', f);
+    }
+    fputs(",\"anomalies\":[", f);
     unsigned na = pkt_packet_anomaly_count(p);
     for (unsigned i = 0; i < na; i++) {
         const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);

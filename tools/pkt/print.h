@@ -35,6 +35,11 @@ struct pkt_printer {
      * caller before each packet (NULL: not tracked, or not a segment):
      * -v and --json show it as the `stream` member of the TCP layer. */
     const pkt_stream_segment *tcp;
+    /* What the TLS and HTTP parsers on the reassembled streams completed
+     * with this packet, set by the caller like tcp (NULL, or has == 0:
+     * nothing): -v shows them after the layers, --json as `app`. */
+    const struct pkt_fields_tls *tls;
+    const struct pkt_fields_http *http;
     /* State. */
     int have_first;
     int64_t first_ts, prev_ts;
