@@ -6,6 +6,7 @@
  * byte of the field type, booleans 0/1, addresses in their usual notation).
  */
 #include "fields.h"
+#include "quictrack.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -680,6 +681,42 @@ HTTP_FIELD(f_http_content_type, PKT_FHTTP_CTYPE, snprintf(b, n, "%s", h->content
 HTTP_FIELD(f_http_content_length, PKT_FHTTP_CLEN,
            snprintf(b, n, "%" PRIu64, h->content_length) >= 0)
 
+/* ---- quic: the first QUIC packet's header (quictrack.h says which
+ * datagrams are QUIC); no state needed ---- */
+
+#define QUIC_FIELD(fname, expr)                                                         \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        pkt_quic_header h;                                                              \
+        const uint8_t *d;                                                               \
+        size_t dl;                                                                      \
+        return pkt_quictrack_header(p, &h, &d, &dl) && (expr);                          \
+    }
+
+static bool fmt_cid(char *b, size_t n, const uint8_t *cid, size_t len)
+{
+    if (len == 0 || n < 2 * len + 1)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        snprintf(b + 2 * i, 3, "%02x", cid[i]);
+    return true;
+}
+
+/* tshark: quic.version on long headers and version negotiation; the v1
+ * packet type field on v1 long headers, the _v2 one on v2 (the bits as
+ * sent); CIDs where the header carries them. */
+QUIC_FIELD(f_quic_version, h.form != PKT_QUIC_FORM_SHORT && fmt_hex(b, n, h.version, 8))
+QUIC_FIELD(f_quic_long_packet_type, h.form == PKT_QUIC_FORM_LONG &&
+                                        h.version == PKT_QUIC_VERSION_1 &&
+                                        fmt_u(b, n, h.type_bits))
+QUIC_FIELD(f_quic_long_packet_type_v2, h.form == PKT_QUIC_FORM_LONG &&
+                                           h.version == PKT_QUIC_VERSION_2 &&
+                                           fmt_u(b, n, h.type_bits))
+QUIC_FIELD(f_quic_dcid, fmt_cid(b, n, h.dcid, h.dcid_len))
+QUIC_FIELD(f_quic_scid, fmt_cid(b, n, h.scid, h.scid_len))
+
 /* ---- The table ---- */
 
 static const struct field_def fields[] = {
@@ -808,6 +845,12 @@ static const struct field_def fields[] = {
     {"http.response.code", f_http_response_code},
     {"http.content_type", f_http_content_type},
     {"http.content_length", f_http_content_length},
+    /* quic: headers; the TLS fields above also come from client Initials */
+    {"quic.version", f_quic_version},
+    {"quic.long.packet_type", f_quic_long_packet_type},
+    {"quic.long.packet_type_v2", f_quic_long_packet_type_v2},
+    {"quic.dcid", f_quic_dcid},
+    {"quic.scid", f_quic_scid},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
