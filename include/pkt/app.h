@@ -326,7 +326,7 @@ typedef struct pkt_quic_header {
     uint8_t form;       /* PKT_QUIC_FORM_* */
     uint8_t first;      /* the first byte as on the wire (protected bits) */
     uint8_t type;       /* long v1/v2: PKT_QUIC_PT_* */
-    uint8_t type_bits;  /* long: bits 5-4 of the first byte */
+    uint8_t type_bits;  /* long headers: bits 5-4 of the first byte */
     uint32_t version;   /* long headers and version negotiation */
     uint8_t dcid_len, scid_len; /* long headers (short: 0, not known) */
     uint8_t dcid[PKT_QUIC_MAX_CID], scid[PKT_QUIC_MAX_CID];
@@ -344,8 +344,13 @@ typedef struct pkt_quic_header {
  * h: receives the header (its fields above).
  * Returns 0, PKT_ERR_INVAL for NULL arguments, PKT_ERR_FORMAT when the
  * bytes are not a QUIC packet (fixed bit clear in a v1/v2 long header, a
- * connection ID longer than 20, Length running past the datagram, an
- * empty input), PKT_ERR_TRUNCATED when the header itself is cut short.
+ * connection ID longer than 20 outside version negotiation, an empty
+ * input), PKT_ERR_TRUNCATED when the packet is cut short: inside its
+ * header, or a token or Length running past the bytes given.  On
+ * PKT_ERR_TRUNCATED, h keeps what was read before the cut: form is 0 when
+ * not even the version was there, else form, version and type (and the
+ * connection IDs once they were whole), as a capture cut by its snap
+ * length still shows them.
  */
 PKT_API int pkt_quic_parse_header(const uint8_t *data, size_t len, pkt_quic_header *h);
 

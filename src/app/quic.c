@@ -64,80 +64,83 @@ int pkt_quic_parse_header(const uint8_t *data, size_t len, pkt_quic_header *h)
     pkt__cur c = pkt__cur_make(data, len);
     uint8_t first = pkt__cur_u8(&c);
     h->first = first;
+    h->size = len;
     if (!(first & 0x80)) {
         /* Short header: only the fixed bit can be checked. */
         if (!(first & 0x40))
             return PKT_ERR_FORMAT;
         h->form = PKT_QUIC_FORM_SHORT;
-        h->size = len;
         return 0;
     }
     h->version = pkt__cur_be32(&c);
+    if (!pkt__cur_ok(&c))
+        return PKT_ERR_TRUNCATED; /* form 0: not even the version */
+    h->type_bits = (uint8_t)((first >> 4) & 3);
+    if (h->version == 0) {
+        h->form = PKT_QUIC_FORM_VERSION_NEG;
+    } else if (h->version == PKT_QUIC_VERSION_1 || h->version == PKT_QUIC_VERSION_2) {
+        if (!(first & 0x40))
+            return PKT_ERR_FORMAT;
+        h->form = PKT_QUIC_FORM_LONG;
+        h->type = long_type(h->version, h->type_bits);
+    } else {
+        h->form = PKT_QUIC_FORM_UNKNOWN_VERSION;
+    }
+    /* From here on a cut-short header keeps what was read (form, version,
+     * type): a capture's snap length cuts packets, not only attackers. */
     h->dcid_len = pkt__cur_u8(&c);
     if (!pkt__cur_ok(&c))
         return PKT_ERR_TRUNCATED;
-    if (h->dcid_len > PKT_QUIC_MAX_CID && h->version != 0)
-        return PKT_ERR_FORMAT;
     if (h->dcid_len > PKT_QUIC_MAX_CID) {
+        if (h->version != 0)
+            return PKT_ERR_FORMAT;
         /* Version negotiation may echo longer IDs (RFC 8999 6): skip them. */
-        if (!pkt__cur_skip(&c, h->dcid_len))
-            return PKT_ERR_TRUNCATED;
+        size_t n = h->dcid_len;
         h->dcid_len = 0;
+        if (!pkt__cur_skip(&c, n))
+            return PKT_ERR_TRUNCATED;
     } else if (!pkt__cur_copy(&c, h->dcid, h->dcid_len)) {
+        h->dcid_len = 0;
         return PKT_ERR_TRUNCATED;
     }
     uint8_t scid_len = pkt__cur_u8(&c);
     if (!pkt__cur_ok(&c))
         return PKT_ERR_TRUNCATED;
-    if (scid_len > PKT_QUIC_MAX_CID && h->version != 0)
-        return PKT_ERR_FORMAT;
     if (scid_len > PKT_QUIC_MAX_CID) {
+        if (h->version != 0)
+            return PKT_ERR_FORMAT;
         if (!pkt__cur_skip(&c, scid_len))
             return PKT_ERR_TRUNCATED;
-    } else {
+    } else if (pkt__cur_copy(&c, h->scid, scid_len)) {
         h->scid_len = scid_len;
-        if (!pkt__cur_copy(&c, h->scid, scid_len))
-            return PKT_ERR_TRUNCATED;
+    } else {
+        return PKT_ERR_TRUNCATED;
     }
-    h->type_bits = (uint8_t)((first >> 4) & 3);
-    if (h->version == 0) {
-        h->form = PKT_QUIC_FORM_VERSION_NEG;
-        h->size = len;
-        return 0;
-    }
-    if (h->version != PKT_QUIC_VERSION_1 && h->version != PKT_QUIC_VERSION_2) {
-        h->form = PKT_QUIC_FORM_UNKNOWN_VERSION;
-        h->size = len;
-        return 0;
-    }
-    if (!(first & 0x40))
-        return PKT_ERR_FORMAT;
-    h->form = PKT_QUIC_FORM_LONG;
-    h->type = long_type(h->version, h->type_bits);
+    if (h->form != PKT_QUIC_FORM_LONG)
+        return 0; /* version negotiation, other versions: the rest */
     if (h->type == PKT_QUIC_PT_RETRY) {
         /* Retry: token to the end, then the 16-byte integrity tag. */
         if (pkt__cur_left(&c) < TAG_LEN)
             return PKT_ERR_TRUNCATED;
         h->token_off = (size_t)(c.p - data);
         h->token_len = pkt__cur_left(&c) - TAG_LEN;
-        h->size = len;
         return 0;
     }
     if (h->type == PKT_QUIC_PT_INITIAL) {
         h->token_len = cur_varint(&c);
         if (!pkt__cur_ok(&c))
             return PKT_ERR_TRUNCATED;
-        if (h->token_len > pkt__cur_left(&c))
-            return PKT_ERR_FORMAT;
         h->token_off = (size_t)(c.p - data);
+        if (h->token_len > pkt__cur_left(&c))
+            return PKT_ERR_TRUNCATED;
         pkt__cur_skip(&c, (size_t)h->token_len);
     }
     h->length = cur_varint(&c);
     if (!pkt__cur_ok(&c))
         return PKT_ERR_TRUNCATED;
-    if (h->length > pkt__cur_left(&c))
-        return PKT_ERR_FORMAT;
     h->pn_off = (size_t)(c.p - data);
+    if (h->length > pkt__cur_left(&c))
+        return PKT_ERR_TRUNCATED; /* the Length runs past the bytes there */
     h->size = h->pn_off + (size_t)h->length;
     return 0;
 }

@@ -21,8 +21,8 @@ python3 -c 'import cryptography' 2>/dev/null || skip "python3-cryptography not i
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-FIELDS=(udp.dstport quic.version quic.long.packet_type quic.long.packet_type_v2 quic.dcid
-        quic.scid tls.handshake.type tls.handshake.version tls.handshake.ciphersuite
+FIELDS=(udp.dstport quic.version quic.long.packet_type quic.long.packet_type_v2
+        tls.handshake.type tls.handshake.version tls.handshake.ciphersuite
         tls.handshake.extensions_server_name tls.handshake.extensions_alpn_str
         tls.handshake.ja3 dns.qry.name dns.flags.response dns.a)
 fail=0
@@ -39,10 +39,10 @@ for port in 443 4433; do
         "quic-$port" "${FIELDS[@]}" || fail=1
     # The capture must exercise what it claims: 4 ClientHellos, a v2
     # header, version negotiation, LLMNR both ways.
-    [ "$(cut -f10 "$WORK/t$port" | grep -c .)" -eq 4 ] || { echo "FAIL: tshark saw no 4 hellos"; fail=1; }
+    [ "$(cut -f8 "$WORK/t$port" | grep -c .)" -eq 4 ] || { echo "FAIL: tshark saw no 4 hellos"; fail=1; }
     grep -q 0x6b3343cf "$WORK/t$port" || { echo "FAIL: no v2"; fail=1; }
     grep -q 0x00000000 "$WORK/t$port" || { echo "FAIL: no version negotiation"; fail=1; }
-    [ "$(cut -f13 "$WORK/t$port" | grep -c wpad)" -eq 2 ] || { echo "FAIL: no LLMNR"; fail=1; }
+    [ "$(cut -f11 "$WORK/t$port" | grep -c wpad)" -eq 2 ] || { echo "FAIL: no LLMNR"; fail=1; }
     # JA4 ('q' transport) on the completing datagrams only.
     "$PKT_BIN" read --fields tls.handshake.ja4 "$WORK/q$port.pcap" | awk '$0 != "" {print NR "\t" $0}' \
         >"$WORK/ja4.pkt.$port"

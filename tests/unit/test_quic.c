@@ -430,12 +430,16 @@ static void test_truncation(void **state)
         memcpy(b, pkt, cut);
         pkt_quic_header h;
         int e = pkt_quic_parse_header(b, cut, &h);
-        if (cut == 0)
+        if (cut == 0) {
             assert_int_equal(e, PKT_ERR_FORMAT);
-        else if (cut < 18) /* inside the header */
+        } else {
+            /* inside the header, or the Length runs past */
             assert_int_equal(e, PKT_ERR_TRUNCATED);
-        else /* the Length runs past */
-            assert_int_equal(e, PKT_ERR_FORMAT);
+            /* what was read before the cut is kept */
+            assert_int_equal(h.form, cut < 5 ? 0 : PKT_QUIC_FORM_LONG);
+            assert_int_equal(h.version, cut < 5 ? 0 : PKT_QUIC_VERSION_1);
+            assert_int_equal(h.dcid_len, cut < 14 ? 0 : 8);
+        }
         pkt_quic_result r;
         assert_int_equal(pkt_quic_datagram(t, b, cut, &r), 0);
         assert_null(r.hello);
@@ -454,12 +458,21 @@ static void test_hostile_lengths(void **state)
     /* SCID length 255 */
     uint8_t b[64] = {0xc0, 0, 0, 0, 1, 0, 255};
     assert_int_equal(pkt_quic_parse_header(b, sizeof b, &h), PKT_ERR_FORMAT);
-    /* token length 2^62 - 1 */
+    /* token length 2^62 - 1: runs past (cut short), the header kept */
     uint8_t c[64] = {0xc0, 0, 0, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    assert_int_equal(pkt_quic_parse_header(c, sizeof c, &h), PKT_ERR_FORMAT);
+    assert_int_equal(pkt_quic_parse_header(c, sizeof c, &h), PKT_ERR_TRUNCATED);
+    assert_int_equal(h.token_len, 0x3fffffffffffffffull);
+    assert_int_equal(h.form, PKT_QUIC_FORM_LONG);
     /* Length 2^62 - 1 */
     uint8_t d[64] = {0xc0, 0, 0, 0, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    assert_int_equal(pkt_quic_parse_header(d, sizeof d, &h), PKT_ERR_FORMAT);
+    assert_int_equal(pkt_quic_parse_header(d, sizeof d, &h), PKT_ERR_TRUNCATED);
+    assert_int_equal(h.length, 0x3fffffffffffffffull);
+    pkt_quic_table *t = pkt_quic_table_new(1);
+    assert_non_null(t);
+    pkt_quic_result r;
+    assert_int_equal(pkt_quic_datagram(t, d, sizeof d, &r), 0);
+    assert_true(r.malformed);
+    pkt_quic_table_free(t);
     /* Fixed bit clear on a v1 long header */
     uint8_t e[64] = {0x80, 0, 0, 0, 1, 0, 0, 0, 10};
     assert_int_equal(pkt_quic_parse_header(e, sizeof e, &h), PKT_ERR_FORMAT);

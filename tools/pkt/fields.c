@@ -695,27 +695,18 @@ HTTP_FIELD(f_http_content_length, PKT_FHTTP_CLEN,
         return pkt_quictrack_header(p, &h, &d, &dl) && (expr);                          \
     }
 
-static bool fmt_cid(char *b, size_t n, const uint8_t *cid, size_t len)
-{
-    if (len == 0 || n < 2 * len + 1)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        snprintf(b + 2 * i, 3, "%02x", cid[i]);
-    return true;
-}
-
-/* tshark: quic.version on long headers and version negotiation; the v1
- * packet type field on v1 long headers, the _v2 one on v2 (the bits as
- * sent); CIDs where the header carries them. */
+/* tshark: quic.version on long headers and version negotiation; the
+ * packet type from the first byte's bits on every long header but
+ * version negotiation, in quic.long.packet_type_v2 for QUIC v2 (its bits
+ * are numbered differently). */
 QUIC_FIELD(f_quic_version, h.form != PKT_QUIC_FORM_SHORT && fmt_hex(b, n, h.version, 8))
-QUIC_FIELD(f_quic_long_packet_type, h.form == PKT_QUIC_FORM_LONG &&
-                                        h.version == PKT_QUIC_VERSION_1 &&
+QUIC_FIELD(f_quic_long_packet_type, (h.form == PKT_QUIC_FORM_LONG ||
+                                     h.form == PKT_QUIC_FORM_UNKNOWN_VERSION) &&
+                                        h.version != PKT_QUIC_VERSION_2 &&
                                         fmt_u(b, n, h.type_bits))
 QUIC_FIELD(f_quic_long_packet_type_v2, h.form == PKT_QUIC_FORM_LONG &&
                                            h.version == PKT_QUIC_VERSION_2 &&
                                            fmt_u(b, n, h.type_bits))
-QUIC_FIELD(f_quic_dcid, fmt_cid(b, n, h.dcid, h.dcid_len))
-QUIC_FIELD(f_quic_scid, fmt_cid(b, n, h.scid, h.scid_len))
 
 /* ---- The table ---- */
 
@@ -849,8 +840,6 @@ static const struct field_def fields[] = {
     {"quic.version", f_quic_version},
     {"quic.long.packet_type", f_quic_long_packet_type},
     {"quic.long.packet_type_v2", f_quic_long_packet_type_v2},
-    {"quic.dcid", f_quic_dcid},
-    {"quic.scid", f_quic_scid},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

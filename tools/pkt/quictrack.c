@@ -16,11 +16,16 @@ int pkt_quictrack_header(const pkt_packet *p, pkt_quic_header *h, const uint8_t 
     if (!udp || !udp->payload || udp->payload_len == 0)
         return 0;
     const pkt_udp *u = &udp->u.udp;
+    if (u->length < 8)
+        return 0; /* a jumbogram's or a broken length: tshark shows data */
     int on_443 = u->src_port == 443 || u->dst_port == 443;
     if (!on_443 && (pkt_decode_port_layer(PKT_PROTO_UDP, u->src_port) != PKT_LAYER_NONE ||
                     pkt_decode_port_layer(PKT_PROTO_UDP, u->dst_port) != PKT_LAYER_NONE))
         return 0;
-    if (pkt_quic_parse_header(udp->payload, udp->payload_len, h) != 0)
+    /* On 443 a packet cut short (snap length) still shows its header, as
+     * far as it goes; the heuristic wants a whole one. */
+    int e = pkt_quic_parse_header(udp->payload, udp->payload_len, h);
+    if (e != 0 && !(on_443 && e == PKT_ERR_TRUNCATED && h->form != 0))
         return 0;
     if (!on_443 && h->form != PKT_QUIC_FORM_LONG && h->form != PKT_QUIC_FORM_VERSION_NEG)
         return 0;

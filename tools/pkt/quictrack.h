@@ -9,8 +9,11 @@
  * port table does not map, when it starts with a long header of QUIC v1 or
  * v2 (fixed bit set, known version) or a version negotiation packet that
  * parses: tshark's heuristic finds those too (checked by
- * tests/cli/test_app_quic.sh on port 4433).  Short headers elsewhere are not recognised (nothing in
- * them says QUIC).  The innermost UDP layer is used (QUIC inside VXLAN).
+ * tests/cli/test_app_quic.sh on port 4433).  Short headers elsewhere are
+ * not recognised (nothing in them says QUIC).  On 443 a packet cut short
+ * by the snap length still counts when its version was captured.  The
+ * innermost UDP layer is used (QUIC inside VXLAN); a UDP length field
+ * below 8 (jumbograms) is not.
  */
 #ifndef PKT_CLI_QUICTRACK_H
 #define PKT_CLI_QUICTRACK_H
