@@ -6,7 +6,8 @@ PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev libpcap-dev zlib
       libcmocka-dev tcpdump tshark iproute2 ethtool iputils-ping netcat-openbsd python3
       valgrind gzip dnsmasq-base bind9-dnsutils curl tcpreplay tcpflow iperf3
       nfdump softflowd bc time # flows: nfcapd/nfdump, softflowd (bench), bc, /usr/bin/time
-      libssl-dev openssl) # app: TLS fingerprints and certificates (OpenSSL)
+      libssl-dev openssl  # app: TLS fingerprints and certificates (OpenSSL)
+      python3-cryptography) # quic: tests seal QUIC Initials
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -282,6 +282,159 @@ PKT_API int pkt_http_looks_like(const uint8_t *data, size_t len);
 PKT_API int pkt_http_feed(pkt_http_conn *c, int dir, const uint8_t *data, size_t len,
                           uint64_t gap, pkt_http_message_fn cb, void *user);
 
+/* ==== QUIC (RFC 9000, RFC 9001, RFC 9369) ====
+ *
+ * pkt_quic_parse_header reads one QUIC packet's header (long or short
+ * form, version negotiation) from the start of a UDP payload; a datagram
+ * may carry several packets (coalesced), each `size` bytes.
+ *
+ * pkt_quic_table follows connections over datagrams: the CLIENT Initial
+ * packets of QUIC v1 and v2 are decrypted with the keys RFC 9001 section
+ * 5.2 (RFC 9369 section 3.3 for v2) derives from the destination
+ * connection ID (HKDF-SHA256, header protection with AES-128-ECB, payload
+ * with AES-128-GCM, all through OpenSSL's EVP), their CRYPTO frames are
+ * reassembled (any order, any split over packets and datagrams, up to
+ * PKT_LIMIT_QUIC_CRYPTO bytes) and the ClientHello is parsed with
+ * pkt_tls_parse_hello on the datagram that completes it.  A server's
+ * Initial does not decrypt with client keys (its DCID is the client's
+ * SCID) and is left alone; so is any packet whose tag does not verify.
+ * Connections are keyed by the DCID of the client's first Initial (and
+ * the version); state is a fixed table allocated by pkt_quic_table_new,
+ * nothing is allocated per packet. */
+
+#define PKT_QUIC_VERSION_1 0x00000001u
+#define PKT_QUIC_VERSION_2 0x6b3343cfu
+
+/* Long-header packet types, numbered as in QUIC v1 (v2 puts other bits on
+ * the wire: pkt_quic_header.type_bits). */
+#define PKT_QUIC_PT_INITIAL 0
+#define PKT_QUIC_PT_0RTT 1
+#define PKT_QUIC_PT_HANDSHAKE 2
+#define PKT_QUIC_PT_RETRY 3
+
+/* pkt_quic_header.form */
+#define PKT_QUIC_FORM_LONG 1     /* a long header of v1 or v2 */
+#define PKT_QUIC_FORM_SHORT 2    /* a 1-RTT packet: the rest of the datagram */
+#define PKT_QUIC_FORM_VERSION_NEG 3 /* version 0: the rest of the datagram */
+#define PKT_QUIC_FORM_UNKNOWN_VERSION 4 /* a long header of another version:
+                                            version and CIDs only */
+
+/* Largest connection ID length (RFC 9000 17.2, for v1 and v2). */
+#define PKT_QUIC_MAX_CID 20
+
+typedef struct pkt_quic_header {
+    uint8_t form;       /* PKT_QUIC_FORM_* */
+    uint8_t first;      /* the first byte as on the wire (protected bits) */
+    uint8_t type;       /* long v1/v2: PKT_QUIC_PT_* */
+    uint8_t type_bits;  /* long headers: bits 5-4 of the first byte */
+    uint32_t version;   /* long headers and version negotiation */
+    uint8_t dcid_len, scid_len; /* long headers (short: 0, not known) */
+    uint8_t dcid[PKT_QUIC_MAX_CID], scid[PKT_QUIC_MAX_CID];
+    uint64_t token_len; /* Initial: the token's length */
+    size_t token_off;   /* Initial: its offset in the packet */
+    uint64_t length;    /* Initial, 0-RTT, Handshake: the Length field */
+    size_t pn_off;      /* ... : offset of the (protected) packet number */
+    size_t size;        /* bytes of the datagram this packet takes */
+} pkt_quic_header;
+
+/*
+ * pkt_quic_parse_header — parse the QUIC packet at the start of data.
+ *
+ * data, len: the rest of a UDP payload (len bytes).
+ * h: receives the header (its fields above).
+ * Returns 0, PKT_ERR_INVAL for NULL arguments, PKT_ERR_FORMAT when the
+ * bytes are not a QUIC packet (fixed bit clear in a v1/v2 long header, a
+ * connection ID longer than 20 outside version negotiation, an empty
+ * input), PKT_ERR_TRUNCATED when the packet is cut short: inside its
+ * header, or a token or Length running past the bytes given.  On
+ * PKT_ERR_TRUNCATED, h keeps what was read before the cut: form is 0 when
+ * not even the version was there, else form, version and type (and the
+ * connection IDs once they were whole), as a capture cut by its snap
+ * length still shows them.
+ */
+PKT_API int pkt_quic_parse_header(const uint8_t *data, size_t len, pkt_quic_header *h);
+
+/* Initial packet protection keys of one direction. */
+typedef struct pkt_quic_keys {
+    uint8_t key[16], iv[12], hp[16];
+} pkt_quic_keys;
+
+/*
+ * pkt_quic_initial_keys — the Initial keys of QUIC version `version`
+ * (v1 or v2) for the client (server = 0) or the server (server = 1),
+ * derived from the client's first destination connection ID.
+ * Returns 0, PKT_ERR_INVAL for NULL arguments, a CID longer than 20, or
+ * PKT_ERR_UNSUPPORTED for another version, PKT_ERR_NOMEM when OpenSSL
+ * failed.
+ */
+PKT_API int pkt_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
+                                  int server, pkt_quic_keys *k);
+
+/*
+ * pkt_quic_decrypt — remove the header protection and decrypt one long
+ * header packet (Initial, 0-RTT or Handshake, as parsed into h) with keys k.
+ *
+ * pkt: the packet's h->size bytes.
+ * out, outcap: room for the unprotected packet (at least h->size bytes).
+ * pn: receives the packet number (the truncated value as sent).
+ * payload_off, payload_len: where the plaintext payload (the frames)
+ * lies in out.
+ * Returns 0; PKT_ERR_INVAL for NULL arguments or a header without a
+ * payload; PKT_ERR_BUFFER_TOO_SMALL when outcap is short; PKT_ERR_FORMAT
+ * when the packet is too short to sample or the tag does not verify
+ * (wrong keys, tampered bytes); PKT_ERR_NOMEM when OpenSSL failed.  out is
+ * scratch on failure.
+ */
+PKT_API int pkt_quic_decrypt(const pkt_quic_header *h, const uint8_t *pkt,
+                             const pkt_quic_keys *k, uint8_t *out, size_t outcap, uint64_t *pn,
+                             size_t *payload_off, size_t *payload_len);
+
+typedef struct pkt_quic_table pkt_quic_table;
+
+/* What pkt_quic_datagram found in one datagram. */
+typedef struct pkt_quic_result {
+    unsigned npackets;     /* QUIC packets parsed (0: not QUIC) */
+    pkt_quic_header first; /* the first one's header (when npackets > 0) */
+    unsigned decrypted;    /* client Initials decrypted */
+    int malformed;         /* a header or frame did not parse */
+    const pkt_tls_hello *hello; /* the ClientHello this datagram completed,
+                                   else NULL; valid until the next call */
+} pkt_quic_result;
+
+/* Counters of a table. */
+typedef struct pkt_quic_stats {
+    uint64_t connections;  /* connections started (a client Initial decrypted) */
+    uint64_t hellos;       /* ClientHellos parsed */
+    uint64_t refused;      /* new connections refused: the table was full */
+    uint64_t reused;       /* slots of finished connections taken over */
+    uint64_t too_big;      /* CRYPTO data past PKT_LIMIT_QUIC_CRYPTO (not kept) */
+    uint64_t undecryptable; /* Initials that did not decrypt as a client's */
+} pkt_quic_stats;
+
+/*
+ * pkt_quic_table_new — a connection table for at most max_connections
+ * connections (0: PKT_QUIC_DEFAULT_CONNECTIONS).  All its memory is
+ * allocated here.  Returns the table, or NULL when out of memory or
+ * max_connections > PKT_LIMIT_QUIC_CONNECTIONS.
+ */
+PKT_API pkt_quic_table *pkt_quic_table_new(unsigned max_connections);
+
+/* pkt_quic_table_free — free a table; NULL is ignored. */
+PKT_API void pkt_quic_table_free(pkt_quic_table *t);
+
+/*
+ * pkt_quic_datagram — one UDP payload believed to be QUIC: every packet
+ * in it is parsed, client Initials are decrypted and their CRYPTO frames
+ * reassembled; *r says what was found.
+ * Returns r->npackets (0 when the payload does not start with a QUIC
+ * packet), PKT_ERR_INVAL for NULL arguments.
+ */
+PKT_API int pkt_quic_datagram(pkt_quic_table *t, const uint8_t *data, size_t len,
+                              pkt_quic_result *r);
+
+/* pkt_quic_table_stats — the counters of t (zero for NULL). */
+PKT_API pkt_quic_stats pkt_quic_table_stats(const pkt_quic_table *t);
+
 #ifdef __cplusplus
 }
 #endif

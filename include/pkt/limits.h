@@ -176,4 +176,21 @@
  * not parsed, and pkt read says how many were left out. */
 #define PKT_LIMIT_APP_STATE_BYTES (512ull * 1024u * 1024u)
 
+/* ---- Application layer, QUIC (pkt/app.h; quic helper). ---- */
+
+/* Bytes of a client's CRYPTO stream kept per connection (the ClientHello
+ * is reassembled in it: a longer one, or data past it, is not parsed). */
+#define PKT_LIMIT_QUIC_CRYPTO (16u * 1024u)
+
+/* Connections whose Initial CRYPTO data a pkt_quic_table tracks at once:
+ * the default and the largest accepted (about 18 KB each, allocated with
+ * the table).  A new connection when the table is full takes the slot of
+ * one whose ClientHello is done; when none is, it is refused and counted. */
+#define PKT_QUIC_DEFAULT_CONNECTIONS 256u
+#define PKT_LIMIT_QUIC_CONNECTIONS 4096u
+
+/* QUIC packets read from one UDP datagram (coalesced packets, RFC 9000
+ * 12.2); the rest of a datagram with more is not parsed. */
+#define PKT_LIMIT_QUIC_PACKETS 16u
+
 #endif /* PKT_LIMITS_H */

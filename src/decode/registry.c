@@ -55,7 +55,8 @@ static const struct {
     uint16_t port;
     uint8_t layer;
 } defaults[] = {
-    {0, 53, PKT_LAYER_DNS},      {0, 5353, PKT_LAYER_DNS}, {0, 67, PKT_LAYER_DHCPV4},
+    {0, 53, PKT_LAYER_DNS},      {0, 5353, PKT_LAYER_DNS}, {0, 5355, PKT_LAYER_DNS}, /* LLMNR */
+    {1, 5355, PKT_LAYER_DNS},    {0, 67, PKT_LAYER_DHCPV4},
     {0, 68, PKT_LAYER_DHCPV4},   {0, 123, PKT_LAYER_NTP},  {0, 4789, PKT_LAYER_VXLAN},
     {0, 6081, PKT_LAYER_GENEVE}, {1, 53, PKT_LAYER_DNS},   {1, 5353, PKT_LAYER_DNS},
 };

@@ -47,9 +47,9 @@ static uint16_t cg_port(void)
     static const uint16_t quiet[] = {9123, 12321, 40400, 38001, 27999};
     if (cg_quiet_ports)
         return quiet[cg_range(0, 4)];
-    for (;;) { /* not a port the decoder maps to DNS, VXLAN or Geneve */
+    for (;;) { /* not a port the decoder maps to DNS (mDNS, LLMNR), VXLAN or Geneve */
         uint16_t p = (uint16_t)cg_range(1024, 65535);
-        if (p != 5353 && p != 4789 && p != 6081)
+        if (p != 5353 && p != 5355 && p != 4789 && p != 6081)
             return p;
     }
 }

@@ -415,6 +415,12 @@ int pkt_cmd_read(int argc, char **argv)
                 "would have held more than %llu MiB at once\n",
                 (unsigned long long)st.tcp.app_refused,
                 (unsigned long long)(PKT_LIMIT_APP_STATE_BYTES >> 20));
+    if (pkt_quictrack_refused(&st.tcp.quic))
+        fprintf(stderr,
+                "pkt read: %llu QUIC connections not followed for TLS fields: the table of "
+                "%u connections was full of unfinished ClientHellos\n",
+                (unsigned long long)pkt_quictrack_refused(&st.tcp.quic),
+                PKT_QUIC_DEFAULT_CONNECTIONS);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "pkt read: cannot write the output\n");
         if (status < PKT_EXIT_INPUT)

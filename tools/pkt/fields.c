@@ -6,6 +6,7 @@
  * byte of the field type, booleans 0/1, addresses in their usual notation).
  */
 #include "fields.h"
+#include "quictrack.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -680,6 +681,33 @@ HTTP_FIELD(f_http_content_type, PKT_FHTTP_CTYPE, snprintf(b, n, "%s", h->content
 HTTP_FIELD(f_http_content_length, PKT_FHTTP_CLEN,
            snprintf(b, n, "%" PRIu64, h->content_length) >= 0)
 
+/* ---- quic: the first QUIC packet's header (quictrack.h says which
+ * datagrams are QUIC); no state needed ---- */
+
+#define QUIC_FIELD(fname, expr)                                                         \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        pkt_quic_header h;                                                              \
+        const uint8_t *d;                                                               \
+        size_t dl;                                                                      \
+        return pkt_quictrack_header(p, &h, &d, &dl) && (expr);                          \
+    }
+
+/* tshark: quic.version on long headers and version negotiation; the
+ * packet type from the first byte's bits on every long header but
+ * version negotiation, in quic.long.packet_type_v2 for QUIC v2 (its bits
+ * are numbered differently). */
+QUIC_FIELD(f_quic_version, h.form != PKT_QUIC_FORM_SHORT && fmt_hex(b, n, h.version, 8))
+QUIC_FIELD(f_quic_long_packet_type, (h.form == PKT_QUIC_FORM_LONG ||
+                                     h.form == PKT_QUIC_FORM_UNKNOWN_VERSION) &&
+                                        h.version != PKT_QUIC_VERSION_2 &&
+                                        fmt_u(b, n, h.type_bits))
+QUIC_FIELD(f_quic_long_packet_type_v2, h.form == PKT_QUIC_FORM_LONG &&
+                                           h.version == PKT_QUIC_VERSION_2 &&
+                                           fmt_u(b, n, h.type_bits))
+
 /* ---- The table ---- */
 
 static const struct field_def fields[] = {
@@ -808,6 +836,10 @@ static const struct field_def fields[] = {
     {"http.response.code", f_http_response_code},
     {"http.content_type", f_http_content_type},
     {"http.content_length", f_http_content_length},
+    /* quic: headers; the TLS fields above also come from client Initials */
+    {"quic.version", f_quic_version},
+    {"quic.long.packet_type", f_quic_long_packet_type},
+    {"quic.long.packet_type_v2", f_quic_long_packet_type_v2},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -178,24 +178,31 @@ static void on_close(void *user, pkt_stream *s, const pkt_stream_info *info)
 int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
 {
     memset(t, 0, sizeof *t);
-    if (!on)
+    if (pkt_quictrack_init(&t->quic, on & PKT_FIELDS_NEED_APP, err) < 0)
+        return -1;
+    t->tls_on = (on & PKT_FIELDS_NEED_APP) != 0;
+    if (!(on & (PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP)))
         return 0;
     pkt_streams_options o = PKT_STREAMS_OPTIONS_INIT;
     o.max_connections = 1u << 20;
     o.idle_timeout_ns = o.close_timeout_ns = FOREVER_NS;
-    t->tls_on = (on & PKT_FIELDS_NEED_APP) != 0;
     pkt_stream_callbacks cb = {.data = on_data, .close = on_close};
-    t->st = pkt_streams_new(&o, t->tls_on ? &cb : NULL, t, err);
-    return t->st ? 0 : -1;
+    t->st = pkt_streams_new(&o, (on & PKT_FIELDS_NEED_APP) ? &cb : NULL, t, err);
+    if (!t->st) {
+        pkt_quictrack_free(&t->quic);
+        return -1;
+    }
+    return 0;
 }
 
 const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_packet *p,
                                               const pkt_capture_info *ci)
 {
-    if (!t->st)
-        return NULL;
     t->tls.has = 0;
     t->http.has = 0;
+    pkt_quictrack_packet(&t->quic, p, &t->tls);
+    if (!t->st)
+        return NULL;
     return pkt_streams_packet(t->st, p, ci, &t->seg) == 1 ? &t->seg : NULL;
 }
 
@@ -211,6 +218,7 @@ const struct pkt_fields_http *pkt_tcptrack_http(const struct pkt_tcptrack *t)
 
 void pkt_tcptrack_free(struct pkt_tcptrack *t)
 {
+    pkt_quictrack_free(&t->quic);
     if (t->st && t->tls_on)
         pkt_streams_flush(t->st); /* closes every connection: frees parsers */
     pkt_streams_free(t->st);

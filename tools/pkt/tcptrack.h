@@ -9,6 +9,7 @@
 
 #include "pkt/pkt.h"
 #include "fields.h"
+#include "quictrack.h"
 
 struct pkt_tcptrack {
     pkt_streams *st;          /* NULL when not tracking */
@@ -18,6 +19,7 @@ struct pkt_tcptrack {
     struct pkt_fields_http http; /* app2: the same for HTTP */
     uint64_t app_bytes;       /* parser state held now (PKT_LIMIT_APP_STATE_BYTES) */
     uint64_t app_refused;     /* connections not parsed to stay under it */
+    struct pkt_quictrack quic; /* quic: client Initials on UDP (TLS fields) */
 };
 
 /*
@@ -25,6 +27,9 @@ struct pkt_tcptrack {
  * PKT_FIELDS_NEED_APP bit in on (app2), also run the TLS parser on every
  * connection whose first data starts a TLS record, the HTTP parser on
  * those whose first data starts an HTTP request or response.  Timeouts
+ * are.  With PKT_FIELDS_NEED_APP, QUIC client
+ * Initials are decrypted too (quictrack.h) and their ClientHello fills the
+ * TLS fields on the datagram that completes it.  Timeouts
  * are as long as they go and the connection table large, so that stream
  * indexes match tshark's on long captures.  Returns 0, or -1 when out of
  * memory (err says so).
