@@ -16,7 +16,13 @@ skip() { echo "SKIP: $*"; exit 77; }
 for t in tshark python3; do
     command -v "$t" >/dev/null 2>&1 || skip "$t not installed (scripts/deps.sh installs it)"
 done
-python3 -c 'import cryptography' 2>/dev/null || skip "python3-cryptography not installed"
+# The python with `cryptography`: the one on PATH, or Debian's, where
+# python3-cryptography (scripts/deps.sh) installs it.
+PY=
+for py in python3 /usr/bin/python3; do
+    if "$py" -c 'import cryptography' 2>/dev/null; then PY=$py; break; fi
+done
+[ -n "$PY" ] || skip "python3-cryptography not installed"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -27,7 +33,7 @@ FIELDS=(udp.dstport quic.version quic.long.packet_type quic.long.packet_type_v2
         tls.handshake.ja3 dns.qry.name dns.flags.response dns.a)
 fail=0
 for port in 443 4433; do
-    python3 "$PKT_SOURCE_DIR/tests/cli/quic_craft.py" "$WORK/q$port.pcap" "$WORK/ja4.$port" "$port" \
+    "$PY" "$PKT_SOURCE_DIR/tests/cli/quic_craft.py" "$WORK/q$port.pcap" "$WORK/ja4.$port" "$port" \
         || { echo "FAIL: quic_craft.py"; exit 1; }
     args=()
     for f in "${FIELDS[@]}"; do args+=(-e "$f"); done
