@@ -88,6 +88,14 @@ typedef enum pkt_layer_type {
     PKT_LAYER_DHCPV4 = 30,
     PKT_LAYER_NTP = 31,
     PKT_LAYER_PAYLOAD = 32,      /* bytes after the last decoded header */
+    PKT_LAYER_GTP = 33,          /* GTPv1: GTP-U (UDP 2152) or GTPv1-C (UDP 2123) */
+    PKT_LAYER_GTPV2 = 34,        /* GTPv2-C (UDP 2123) */
+    PKT_LAYER_L2TP = 35,         /* L2TPv2 (UDP 1701) or L2TPv3 (IP protocol 115) */
+    PKT_LAYER_ERSPAN = 36,       /* ERSPAN type I, II or III inside GRE */
+    PKT_LAYER_CHDLC = 37,        /* Cisco HDLC (link type 104) */
+    PKT_LAYER_RADIOTAP = 38,     /* radiotap header (link type 127) */
+    PKT_LAYER_DOT11 = 39,        /* IEEE 802.11 MAC header */
+    PKT_LAYER_CAPWAP = 40,       /* CAPWAP data channel (UDP 5247) */
     PKT_LAYER_TYPE_COUNT         /* number of types defined so far */
 } pkt_layer_type;
 

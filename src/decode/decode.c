@@ -44,6 +44,14 @@ static const char *const layer_names[PKT_LAYER_TYPE_COUNT] = {
     [PKT_LAYER_DHCPV4] = "DHCPv4",
     [PKT_LAYER_NTP] = "NTP",
     [PKT_LAYER_PAYLOAD] = "Payload",
+    [PKT_LAYER_GTP] = "GTP",
+    [PKT_LAYER_GTPV2] = "GTPv2",
+    [PKT_LAYER_L2TP] = "L2TP",
+    [PKT_LAYER_ERSPAN] = "ERSPAN",
+    [PKT_LAYER_CHDLC] = "CiscoHDLC",
+    [PKT_LAYER_RADIOTAP] = "Radiotap",
+    [PKT_LAYER_DOT11] = "Dot11",
+    [PKT_LAYER_CAPWAP] = "CAPWAP",
 };
 
 const char *pkt_layer_type_name(pkt_layer_type t)
