@@ -5,10 +5,47 @@
  * message.  It is wrapped in Ethernet + IPv4 + UDP/TCP port 53 in an
  * exactly-sized heap buffer, so a read past the message's end is past the
  * allocation and ASan reports it.  The packet is decoded again after its
- * first half was, and must give the same result. */
+ * first half was, and must give the same result.  Then the message bytes
+ * go through the DNS over TCP framing (pkt_dns_tcp_feed) as a stream, in
+ * pieces whose sizes the bytes themselves choose, and every message it
+ * reports is decoded with pkt_decode_as. */
 #include "touch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static pkt_packet *msgp;
+static unsigned touched;
+
+static void on_message(void *user, int dir, const uint8_t *msg, size_t len)
+{
+    (void)user;
+    (void)dir;
+    if (!msgp && !(msgp = pkt_packet_new()))
+        return;
+    pkt_decode_as(msgp, msg, (uint32_t)len, PKT_LAYER_DNS, 0);
+    touched += touch_packet(msgp, msg, (uint32_t)len);
+    const pkt_dns *d = pkt_packet_dns(msgp);
+    if (d)
+        touched += touch_dns(d);
+}
+
+/* The bytes as a DNS over TCP stream, in pieces of 1 + (a byte's low 6
+ * bits) bytes, on direction (byte 0 bit 3). */
+static void framing(const uint8_t *data, size_t size)
+{
+    pkt_dns_tcp_conn c;
+    pkt_dns_tcp_init(&c);
+    int dir = (data[0] >> 3) & 1;
+    for (size_t off = 1; off < size;) {
+        size_t k = 1 + (data[off] & 63u);
+        if (k > size - off)
+            k = size - off;
+        if (pkt_dns_tcp_feed(&c, dir, data + off, k, 0, on_message, NULL) != 0)
+            abort(); /* no gap was given: it never stops */
+        off += k;
+    }
+    pkt_dns_tcp_free(&c);
+}
 
 static void put16(uint8_t *b, uint16_t v)
 {
@@ -64,5 +101,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (touch_summary(p, b) != first)
         abort();
     free(b);
-    return (int)(s & 0);
+    framing(data, size);
+    return (int)((s + touched) & 0);
 }

@@ -282,6 +282,56 @@ PKT_API int pkt_http_looks_like(const uint8_t *data, size_t len);
 PKT_API int pkt_http_feed(pkt_http_conn *c, int dir, const uint8_t *data, size_t len,
                           uint64_t gap, pkt_http_message_fn cb, void *user);
 
+/* ==== DNS over TCP (RFC 1035 section 4.2.2, RFC 7766) ====
+ *
+ * Over TCP every DNS message is preceded by a 2-byte length; a message may
+ * be split over any number of segments and a segment may carry several
+ * messages.  pkt_dns_tcp_feed takes the in-order bytes of each direction
+ * (the stream data callback's) and calls back once per complete message
+ * with the message alone (no prefix), for pkt_decode_as(p, msg, len,
+ * PKT_LAYER_DNS, 0).  A message that lies inside one feed is passed
+ * without a copy; one that spans feeds is gathered in a buffer of the
+ * direction, allocated at the first such message (at most
+ * PKT_LIMIT_DNS_TCP_MESSAGE bytes, the largest length the prefix can
+ * give) and kept until pkt_dns_tcp_free.  A gap loses the framing: the
+ * direction stops (nothing after a gap is misread as a length).  */
+
+typedef void (*pkt_dns_tcp_message_fn)(void *user, int dir, const uint8_t *msg, size_t len);
+
+typedef struct pkt_dns_tcp_dir {
+    uint8_t stopped;    /* a gap or an allocation failure ended the direction */
+    uint8_t prefix_have; /* bytes of the length prefix read (0-2) */
+    uint8_t prefix[2];
+    uint32_t need;      /* message bytes still to read (after the prefix) */
+    uint32_t have;      /* message bytes gathered in buf */
+    uint8_t *buf;       /* PKT_LIMIT_DNS_TCP_MESSAGE bytes, or NULL */
+    uint64_t messages;  /* messages reported */
+} pkt_dns_tcp_dir;
+
+typedef struct pkt_dns_tcp_conn {
+    pkt_dns_tcp_dir d[2];
+} pkt_dns_tcp_conn;
+
+/* pkt_dns_tcp_init — reset c to the start of a connection (c must not
+ * hold buffers: pkt_dns_tcp_free first).  NULL is ignored. */
+PKT_API void pkt_dns_tcp_init(pkt_dns_tcp_conn *c);
+
+/*
+ * pkt_dns_tcp_feed — the next in-order bytes of direction dir (0 or 1),
+ * `gap` bytes missing before them; cb is called for each message they
+ * complete, msg valid during the call only.  A zero-length message (a
+ * prefix of 0) is reported with len 0.  Returns 0 while the direction is
+ * framed, 1 once it stopped (a gap; or the buffer of a message that spans
+ * feeds could not be allocated), PKT_ERR_INVAL for a NULL c or cb, a bad
+ * dir, or NULL data with len > 0.
+ */
+PKT_API int pkt_dns_tcp_feed(pkt_dns_tcp_conn *c, int dir, const uint8_t *data, size_t len,
+                             uint64_t gap, pkt_dns_tcp_message_fn cb, void *user);
+
+/* pkt_dns_tcp_free — release the buffers of c (it may be fed again after
+ * pkt_dns_tcp_init).  NULL is ignored. */
+PKT_API void pkt_dns_tcp_free(pkt_dns_tcp_conn *c);
+
 /* ==== QUIC (RFC 9000, RFC 9001, RFC 9369) ====
  *
  * pkt_quic_parse_header reads one QUIC packet's header (long or short

@@ -704,6 +704,29 @@ PKT_API void pkt_packet_free(pkt_packet *p);
 PKT_API int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen,
                        uint32_t link_type, unsigned options);
 
+/*
+ * pkt_decode_as — decode bytes that start with a header of layer type
+ * `first` rather than with a link-layer header, into p, replacing what p
+ * held (gopacket's NewPacket with a first layer's decoder).  Meant for
+ * messages taken out of a reassembled stream — a DNS message read from a
+ * TCP connection (pkt_dns_tcp_feed in app.h) decodes with PKT_LAYER_DNS —
+ * and for a payload whose protocol the caller knows.
+ *
+ * first: one of PKT_LAYER_ETHERNET, LLC, PPP, MPLS, ARP, IPV4, IPV6,
+ *        TCP, UDP, SCTP, ICMPV4, ICMPV6, IGMP, GRE, VXLAN, GENEVE, DNS,
+ *        DHCPV4, NTP.  A DNS message decoded this way has no TCP length
+ *        prefix (pkt_dns.over_tcp is 0) whatever it came over.
+ * options: PKT_DECODE_* flags.
+ * The layers point into data (not copied).  pkt_packet_link_type then
+ * returns PKT_LINKTYPE_DECODE_AS.  Returns 0 when decoding ran (anomalies
+ * are recorded as by pkt_decode); PKT_ERR_INVAL for a NULL p, NULL data
+ * with len > 0 or a `first` not listed above (p is then left empty).
+ * Never allocates.
+ */
+#define PKT_LINKTYPE_DECODE_AS 0xffffffffu
+PKT_API int pkt_decode_as(pkt_packet *p, const uint8_t *data, uint32_t len,
+                          pkt_layer_type first, unsigned options);
+
 /* The bytes and link type of the last pkt_decode. */
 PKT_API const uint8_t *pkt_packet_data(const pkt_packet *p, uint32_t *caplen);
 PKT_API uint32_t pkt_packet_link_type(const pkt_packet *p);

@@ -69,6 +69,10 @@
 /* Compression pointers followed while decoding one DNS name. */
 #define PKT_LIMIT_DNS_POINTER_HOPS 16u
 
+/* The longest DNS message over TCP (its 2-byte length prefix's maximum):
+ * the buffer pkt_dns_tcp_feed gathers a message split over segments in. */
+#define PKT_LIMIT_DNS_TCP_MESSAGE 65535u
+
 /* DNS questions kept per message. */
 #define PKT_LIMIT_DNS_QUESTIONS 8u
 

@@ -364,18 +364,10 @@ PKT__INLINE int fast_ethernet(pkt_packet *p, const uint8_t *data, uint32_t len, 
     return to_ethertype(p, 1, type);
 }
 
-/* GCC's SLP vectoriser turns the record stores into lane shuffles that cost
- * more instructions than they save. */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-tree-slp-vectorize")))
-#endif
-int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t link_type,
-               unsigned options)
+/* The per-decode state back to "nothing decoded"; nlayers and ip_index
+ * are set by whichever path finishes. */
+PKT__INLINE void reset(pkt_packet *p)
 {
-    if (PKT__UNLIKELY(!p))
-        return PKT_ERR_INVAL;
-    /* the per-decode state back to "nothing decoded"; nlayers and
-     * ip_index are set by whichever path finishes */
     p->nanomalies = 0;
     p->tunnel_depth = 0;
     p->vlan_tags = 0;
@@ -387,6 +379,19 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
     p->deferred = 0;
     p->nsctp_chunks = 0;
     p->arena_used = 0;
+}
+
+/* GCC's SLP vectoriser turns the record stores into lane shuffles that cost
+ * more instructions than they save. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-slp-vectorize")))
+#endif
+int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t link_type,
+               unsigned options)
+{
+    if (PKT__UNLIKELY(!p))
+        return PKT_ERR_INVAL;
+    reset(p);
     if (PKT__UNLIKELY(!data && caplen)) {
         p->nlayers = 0;
         p->ip_index = -1;
@@ -411,4 +416,38 @@ int pkt_decode(pkt_packet *p, const uint8_t *data, uint32_t caplen, uint32_t lin
                                 PKT_DECODE_STOP_AFTER_TRANSPORT)))
         return fast_ethernet(p, data, caplen, options);
     return to_generic(p, data, caplen);
+}
+
+int pkt_decode_as(pkt_packet *p, const uint8_t *data, uint32_t len, pkt_layer_type first,
+                  unsigned options)
+{
+    static const pkt__decoder_fn start[PKT_LAYER_TYPE_COUNT] = {
+        [PKT_LAYER_ETHERNET] = pkt__decode_ethernet, [PKT_LAYER_LLC] = pkt__decode_llc,
+        [PKT_LAYER_PPP] = pkt__decode_ppp,           [PKT_LAYER_MPLS] = pkt__decode_mpls,
+        [PKT_LAYER_ARP] = pkt__decode_arp,           [PKT_LAYER_IPV4] = pkt__decode_ipv4,
+        [PKT_LAYER_IPV6] = pkt__decode_ipv6,         [PKT_LAYER_TCP] = pkt__decode_tcp,
+        [PKT_LAYER_UDP] = pkt__decode_udp,           [PKT_LAYER_SCTP] = pkt__decode_sctp,
+        [PKT_LAYER_ICMPV4] = pkt__decode_icmpv4,     [PKT_LAYER_ICMPV6] = pkt__decode_icmpv6,
+        [PKT_LAYER_IGMP] = pkt__decode_igmp,         [PKT_LAYER_GRE] = pkt__decode_gre,
+        [PKT_LAYER_VXLAN] = pkt__decode_vxlan,       [PKT_LAYER_GENEVE] = pkt__decode_geneve,
+        [PKT_LAYER_DNS] = pkt__decode_dns,           [PKT_LAYER_DHCPV4] = pkt__decode_dhcpv4,
+        [PKT_LAYER_NTP] = pkt__decode_ntp,
+    };
+    if (!p)
+        return PKT_ERR_INVAL;
+    reset(p);
+    p->nlayers = 0;
+    p->ip_index = -1;
+    pkt__decoder_fn fn = (unsigned)first < PKT_LAYER_TYPE_COUNT ? start[first] : NULL;
+    if ((!data && len) || !fn) {
+        p->data = NULL;
+        p->caplen = 0;
+        return PKT_ERR_INVAL;
+    }
+    p->data = data;
+    p->caplen = len;
+    p->options = options;
+    p->link_type = PKT_LINKTYPE_DECODE_AS;
+    fn(p, data, len);
+    return 0;
 }

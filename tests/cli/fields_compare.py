@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare `pkt read --fields` with `tshark -T fields -E occurrence=f`, field by field.
 
-usage: fields_compare.py PKT_BIN FIELDS FILE [LABEL] [--segments=N1,N2,...]
+usage: fields_compare.py PKT_BIN FIELDS FILE [LABEL] [--segments=N1,N2,...] [--desegment]
 
 FIELDS is a comma-separated list.  Prints one line per mismatching
 (packet, field):  LABEL <TAB> frame N <TAB> FIELD <TAB> tshark=... <TAB> pkt=...
@@ -18,7 +18,9 @@ earlier file does not shift every index after it.
 
 tshark runs without IP reassembly and TCP/DNS desegmentation: libpkt decodes
 packet by packet (only a first fragment carries the transport header), so
-tshark is asked to do the same.  Name resolution is off.
+tshark is asked to do the same, and pkt reads DNS over TCP per segment too
+(--no-desegment).  With --desegment both read DNS over TCP from the
+reassembled streams (tshark's default, pkt's default).  Name resolution is off.
 """
 import subprocess
 import sys
@@ -30,8 +32,9 @@ TSHARK_OPTS = ["-n",
                "-o", "dns.desegment_dns_messages:FALSE"]
 
 
-def run_tshark(path, fields):
-    args = ["tshark", "-r", path, "-T", "fields", "-E", "occurrence=f"] + TSHARK_OPTS
+def run_tshark(path, fields, desegment=False):
+    args = ["tshark", "-r", path, "-T", "fields", "-E", "occurrence=f"] + \
+        (TSHARK_OPTS[:5] if desegment else TSHARK_OPTS)
     for f in fields:
         args += ["-e", f]
     r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -54,19 +57,21 @@ def renumber(lines, col, starts):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--segments=")]
+    desegment = "--desegment" in sys.argv[1:]
+    args = [a for a in sys.argv[1:] if not a.startswith("--segments=") and a != "--desegment"]
     segs = [a for a in sys.argv[1:] if a.startswith("--segments=")]
     pkt_bin, field_arg, path = args[0:3]
     label = args[3] if len(args) > 3 else path
     fields = field_arg.split(",")
-    rc, tout, terr = run_tshark(path, fields)
+    rc, tout, terr = run_tshark(path, fields, desegment)
     tlines = tout.split("\n")[:-1] if tout else []
     # tshark may stop on a broken record but still print what it read
     # (exit 2); with nothing printed the file is unreadable for it.
     if rc != 0 and not tlines:
         print(f"{label}: tshark cannot read it: {terr.strip()[:200]}", file=sys.stderr)
         return 3
-    r = subprocess.run([pkt_bin, "read", "--fields", field_arg, path],
+    r = subprocess.run([pkt_bin, "read", "--fields", field_arg, path] +
+                       ([] if desegment else ["--no-desegment"]),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     plines = r.stdout.decode("utf-8", "backslashreplace").split("\n")[:-1]
     if r.returncode != 0 and not plines:

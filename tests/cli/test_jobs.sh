@@ -62,13 +62,14 @@ head -c $((size / 3)) "$WORK/mix.pcap" > "$WORK/cut.pcap"
 F="frame.time_epoch,frame.len,frame.cap_len,eth.src,eth.type,vlan.id,ip.src,ip.dst,ip.id,ip.flags,ipv6.src,ipv6.dst,tcp.srcport,tcp.dstport,tcp.flags,tcp.seq_raw,udp.srcport,udp.dstport,udp.length,icmp.type,dns.id,dns.qry.name,dns.count.queries"
 
 # same NAME ARGS...: run pkt read --fields F ARGS with -j 1 and -j 2/3/4, compare
-# (standard input from $IN, /dev/null by default)
+# (standard input from $IN, /dev/null by default; --no-desegment, which -j
+# needs with dns.* fields)
 same() {
     local name=$1; shift
-    "$PKT_BIN" read --fields "$F" "$@" -j 1 <"${IN:-/dev/null}" >"$WORK/$name.1.out" 2>"$WORK/$name.1.err"
+    "$PKT_BIN" read --no-desegment --fields "$F" "$@" -j 1 <"${IN:-/dev/null}" >"$WORK/$name.1.out" 2>"$WORK/$name.1.err"
     echo $? >"$WORK/$name.1.rc"
     for j in 2 3 4; do
-        "$PKT_BIN" read --fields "$F" "$@" -j $j <"${IN:-/dev/null}" >"$WORK/$name.$j.out" 2>"$WORK/$name.$j.err"
+        "$PKT_BIN" read --no-desegment --fields "$F" "$@" -j $j <"${IN:-/dev/null}" >"$WORK/$name.$j.out" 2>"$WORK/$name.$j.err"
         echo $? >"$WORK/$name.$j.rc"
         cmp -s "$WORK/$name.1.out" "$WORK/$name.$j.out" || fail "$name: stdout of -j $j differs from -j 1"
         cmp -s "$WORK/$name.1.err" "$WORK/$name.$j.err" || fail "$name: stderr of -j $j differs: $(cat "$WORK/$name.$j.err")"
@@ -120,7 +121,7 @@ IN=$WORK/mix.pcap stats_same s_stdin -
 
 # what -j refuses
 for args in "-j 0" "-j x" "-j 2 -v" "-j 2 --json" "-j 2 --defrag --fields ip.src" \
-    "-j 2 --fields tcp.stream" "-j 2 --fields ip.src,tcp.seq"; do
+    "-j 2 --fields tcp.stream" "-j 2 --fields dns.id" "-j 2 --fields ip.src,tcp.seq"; do
     # shellcheck disable=SC2086
     "$PKT_BIN" read $args "$WORK/golden.pcap" >/dev/null 2>"$WORK/refuse.err"
     rc=$?

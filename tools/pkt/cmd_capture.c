@@ -37,7 +37,7 @@ static void capture_usage(FILE *f)
     fprintf(f,
             "usage: pkt capture -i DEVICE [-f FILTER] [-c COUNT] [-s SNAPLEN] [--no-promisc]\n"
             "                   [--immediate] [--buffer-size BYTES] [-v|--json|--fields F]\n"
-            "                   [--anomalies] [--checksums] [-t FORMAT] [-l]\n"
+            "                   [--anomalies] [--checksums] [--no-desegment] [-t FORMAT] [-l]\n"
             "                   [-w FILE [-C MB] [-G SECONDS] [-W N]] [-Z USER]\n"
             "                   [--workers N [--pin] [--fanout MODE]] [--backend NAME]\n"
             "                   [FILTER...]\n"
@@ -62,6 +62,8 @@ static void capture_usage(FILE *f)
             "      --checksums       verify IPv4, TCP, UDP, ICMP, IGMP, GRE and SCTP\n"
             "                        checksums (a wrong one is an anomaly; a NIC that\n"
             "                        offloads checksums makes outgoing ones look wrong)\n"
+            "      --no-desegment    with --fields: DNS over TCP from each segment alone\n"
+            "                        (default: from the reassembled streams)\n"
             "  -t, --time FORMAT     ad|date (default), a|absolute, r|relative, d|delta,\n"
             "                        e|epoch, as in 'pkt read --help'\n"
             "  -l, --line-buffered   flush after every packet (default on a terminal and\n"
@@ -597,6 +599,7 @@ static void *worker_run(void *arg)
             if (o->out.fields) {
                 pkt_fields_ctx x = {.tcp = seg, .tls = pkt_tcptrack_tls(&sh->tcp),
                                   .http = pkt_tcptrack_http(&sh->tcp)};
+                x.dns = pkt_tcptrack_dns(&sh->tcp, &x.dns_stream, &x.ndns);
                 pkt_fields_print(stdout, o->out.fields, w->pkt, &ci, &x);
             } else {
                 sh->pr.tcp = seg;
@@ -724,7 +727,8 @@ static int capture_run(const struct capture_opts *o)
         /* Connections are tracked over the printed packets (with
          * --anomalies, over those only). */
         pkt_error terr;
-        int track = o->out.fields ? pkt_fields_need_streams(o->out.fields)
+        int track = o->out.fields ? pkt_fields_need_streams(o->out.fields) &
+                                        ~(o->out.no_desegment ? PKT_FIELDS_NEED_DNS : 0)
                     : o->out.mode != PKT_PRINT_SUMMARY ? PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP
                                                        : 0;
         if (pkt_tcptrack_init(&sh->tcp, track, &terr) < 0)

@@ -48,6 +48,10 @@ static void read_usage(FILE *f)
             "      --anomalies      only packets with anomalies, each anomaly on a line\n"
             "      --checksums      verify IPv4, TCP, UDP, ICMP, IGMP, GRE and SCTP\n"
             "                       checksums (a wrong one is an anomaly)\n"
+            "      --no-desegment   with --fields: DNS over TCP from each segment alone\n"
+            "                       (tshark -o tcp.desegment_tcp_streams:FALSE); by default\n"
+            "                       it is read from the reassembled streams, each message\n"
+            "                       on the segment that completes it\n"
             "      --defrag         reassemble IPv4 and IPv6 fragments: the fragment that\n"
             "                       completes a datagram is shown as the whole datagram\n"
             "                       (from its IP header on, LENGTH its length), the\n"
@@ -55,8 +59,9 @@ static void read_usage(FILE *f)
             "  -l, --line-buffered  flush after every packet (default only on a terminal)\n"
             "  -j, --jobs N         with --fields: decode and format on N threads (the\n"
             "                       output is the same as with one; not with --defrag\n"
-            "                       or the tcp.stream, tcp.len, tcp.seq, tcp.ack fields,\n"
-            "                       which need every packet in order; default 1)\n"
+            "                       or the tcp.stream, tcp.len, tcp.seq, tcp.ack, tls.*,\n"
+            "                       http.* fields, which need every packet in order, and\n"
+            "                       dns.* fields only with --no-desegment; default 1)\n"
             "  -h, --help           this help\n"
             "Packets are numbered by their place in the file (from 1, counting the records\n"
             "-f skips, as tcpdump -# and tshark do).  -c and --skip count over\n"
@@ -249,6 +254,7 @@ static int read_one(const char *path, const struct read_opts *o, struct read_sta
         if (o->out.fields) {
             pkt_fields_ctx x = {.tcp = seg, .tls = pkt_tcptrack_tls(&st->tcp),
                               .http = pkt_tcptrack_http(&st->tcp)};
+            x.dns = pkt_tcptrack_dns(&st->tcp, &x.dns_stream, &x.ndns);
             pkt_fields_print(stdout, o->out.fields, p, ci, &x);
         } else {
             st->pr.tcp = seg;
@@ -346,7 +352,15 @@ int pkt_cmd_read(int argc, char **argv)
                 o.jobs);
         goto usage;
     }
-    if (o.jobs > 1 && pkt_fields_need_streams(o.out.fields)) {
+    if (o.jobs > 1 && (pkt_fields_need_streams(o.out.fields) & PKT_FIELDS_NEED_DNS) &&
+        !o.out.no_desegment) {
+        fprintf(stderr, "pkt read: -j %d with dns.* fields needs --no-desegment (DNS over TCP "
+                        "is otherwise read from the reassembled streams, which needs every "
+                        "packet in order): add it, or use -j 1\n",
+                o.jobs);
+        goto usage;
+    }
+    if (o.jobs > 1 && (pkt_fields_need_streams(o.out.fields) & ~PKT_FIELDS_NEED_DNS)) {
         fprintf(stderr, "pkt read: -j %d cannot be used with the tcp.stream, tcp.len, tcp.seq "
                         "and tcp.ack fields (the TCP tracker needs every packet in order): use "
                         "-j 1\n",
@@ -383,7 +397,8 @@ int pkt_cmd_read(int argc, char **argv)
     }
     {
         pkt_error err;
-        int track = o.out.fields ? pkt_fields_need_streams(o.out.fields)
+        int track = o.out.fields ? pkt_fields_need_streams(o.out.fields) &
+                                       ~(o.out.no_desegment ? PKT_FIELDS_NEED_DNS : 0)
                     : o.out.mode != PKT_PRINT_SUMMARY ? PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP
                                                       : 0;
         if (pkt_tcptrack_init(&st.tcp, track, &err) < 0) {

@@ -27,6 +27,7 @@ struct field_def {
 
 struct pkt_fields {
     size_t count;
+    int any_dns;                    /* a dns.* field is listed */
     const struct field_def *defs[]; /* count entries */
 };
 
@@ -885,6 +886,7 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen)
         return NULL;
     }
     f->count = 0;
+    f->any_dns = 0;
     const char *s = comma_list;
     for (;;) {
         const char *e = strchr(s, ',');
@@ -896,6 +898,7 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen)
             return NULL;
         }
         f->defs[f->count++] = d;
+        f->any_dns |= strncmp(d->name, "dns.", 4) == 0;
         if (!e)
             break;
         s = e + 1;
@@ -911,6 +914,15 @@ void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
         if (i)
             fputc('\t', out);
         buf[0] = '\0';
+        if (f->any_dns && x && x->dns_stream && strncmp(f->defs[i]->name, "dns.", 4) == 0) {
+            /* DNS over TCP: the first message from the stream that has it */
+            for (unsigned k = 0; k < x->ndns; k++)
+                if (f->defs[i]->fn(buf, sizeof buf, x->dns[k], ci, x)) {
+                    fputs(buf, out);
+                    break;
+                }
+            continue;
+        }
         if (f->defs[i]->fn(buf, sizeof buf, p, ci, x))
             fputs(buf, out);
     }
@@ -928,6 +940,8 @@ int pkt_fields_need_streams(const pkt_fields *f)
         if (strncmp(f->defs[i]->name, "tls.", 4) == 0 || fn == f_x509ce_dnsname ||
             strncmp(f->defs[i]->name, "http.", 5) == 0)
             need |= PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP;
+        if (strncmp(f->defs[i]->name, "dns.", 4) == 0)
+            need |= PKT_FIELDS_NEED_DNS;
     }
     return need;
 }

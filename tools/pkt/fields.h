@@ -8,7 +8,9 @@
  *     tshark -r FILE -T fields -E occurrence=f -e ip.src -e tcp.dstport
  *
  * prints it (tshark run without IP reassembly and TCP desegmentation, since
- * libpkt decodes packet by packet).
+ * libpkt decodes packet by packet), except for the fields that read the
+ * reassembled TCP streams: TLS, HTTP and DNS over TCP (reported on the
+ * segment that completes a message, as tshark desegmenting).
  */
 #ifndef PKT_CLI_FIELDS_H
 #define PKT_CLI_FIELDS_H
@@ -70,6 +72,14 @@ typedef struct pkt_fields_ctx {
     const struct pkt_fields_tls *tls;
     /* app2: the HTTP messages this packet completed; NULL when not parsed. */
     const struct pkt_fields_http *http;
+    /* DNS over TCP from the stream (tshark's DNS desegmentation): when
+     * dns_stream is set the packet is a TCP segment of a DNS connection and
+     * each dns.* field is its first occurrence over `dns`, the ndns DNS
+     * messages the segment completed in order (pkt_decode_as), empty when
+     * it completed none. */
+    int dns_stream;
+    unsigned ndns;
+    pkt_packet *const *dns;
 } pkt_fields_ctx;
 
 /*
@@ -98,9 +108,14 @@ void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
 /* pkt_fields_need_streams — PKT_FIELDS_NEED_TCP when a field of f needs
  * the TCP stream tracker (pkt_fields_ctx.tcp), with PKT_FIELDS_NEED_APP
  * also set when one needs the TLS or HTTP parser on the streams
- * (pkt_fields_ctx.tls, .http); else 0. */
+ * (pkt_fields_ctx.tls, .http), PKT_FIELDS_NEED_DNS with a dns.* field
+ * (alone it needs only the TCP segments of DNS connections followed);
+ * else 0. */
 #define PKT_FIELDS_NEED_TCP 0x1
 #define PKT_FIELDS_NEED_APP 0x2
+/* A dns.* field: DNS over TCP is read from the streams (pkt_fields_ctx.dns)
+ * unless --no-desegment. */
+#define PKT_FIELDS_NEED_DNS 0x4
 int pkt_fields_need_streams(const pkt_fields *f);
 
 /* pkt_fields_free — free a parsed list; NULL is ignored. */

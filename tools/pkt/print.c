@@ -97,6 +97,9 @@ int pkt_output_option(const char *cmd, int c, const char *arg, struct pkt_output
     case PKT_OPT_CHECKSUMS:
         o->decode_options |= PKT_DECODE_VERIFY_CHECKSUMS;
         return 1;
+    case PKT_OPT_NO_DESEGMENT:
+        o->no_desegment = 1;
+        return 1;
     case PKT_OPT_FIELDS: {
         char msg[4096];
         pkt_fields_free(o->fields);

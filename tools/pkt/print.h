@@ -46,7 +46,7 @@ struct pkt_printer {
 };
 
 /* The output options `pkt read` and `pkt capture` share: -v, --json,
- * --fields LIST, -t FORMAT, -l, --anomalies, --checksums. */
+ * --fields LIST, -t FORMAT, -l, --anomalies, --checksums, --no-desegment. */
 struct pkt_output_opts {
     enum pkt_print_mode mode;
     enum pkt_time_mode time_mode;
@@ -54,18 +54,20 @@ struct pkt_output_opts {
     pkt_fields *fields;      /* --fields: tshark-style columns instead */
     int anomalies_only;      /* --anomalies: only packets with anomalies */
     unsigned decode_options; /* --checksums: PKT_DECODE_VERIFY_CHECKSUMS */
+    int no_desegment;        /* --no-desegment: DNS over TCP per segment */
 };
 
 /* getopt_long codes of the long-only output options (apart from the
  * commands' own codes: 256.. and 1000..), and the table entries and short
  * option letters to splice into a command's option lists. */
-enum { PKT_OPT_JSON = 900, PKT_OPT_FIELDS, PKT_OPT_ANOMALIES, PKT_OPT_CHECKSUMS };
+enum { PKT_OPT_JSON = 900, PKT_OPT_FIELDS, PKT_OPT_ANOMALIES, PKT_OPT_CHECKSUMS, PKT_OPT_NO_DESEGMENT };
 #define PKT_OUTPUT_LONGOPTS                                                                     \
     {"verbose", no_argument, NULL, 'v'}, {"json", no_argument, NULL, PKT_OPT_JSON},             \
     {"fields", required_argument, NULL, PKT_OPT_FIELDS},                                        \
     {"time", required_argument, NULL, 't'}, {"line-buffered", no_argument, NULL, 'l'},          \
     {"anomalies", no_argument, NULL, PKT_OPT_ANOMALIES},                                        \
-    {"checksums", no_argument, NULL, PKT_OPT_CHECKSUMS}
+    {"checksums", no_argument, NULL, PKT_OPT_CHECKSUMS},                                        \
+    {"no-desegment", no_argument, NULL, PKT_OPT_NO_DESEGMENT}
 #define PKT_OUTPUT_SHORTOPTS "vt:l"
 
 /*

@@ -1,7 +1,9 @@
 /* pkt — per-packet TCP analysis (see tcptrack.h). */
 #include "tcptrack.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +105,7 @@ static void http_message(void *user, int dir, const pkt_http_message *m)
 }
 
 /* A connection's parser: which one, and its state. */
-enum { APP_TLS = 1, APP_HTTP = 2 };
+enum { APP_TLS = 1, APP_HTTP = 2, APP_DNS = 3 };
 struct app_tls {
     int kind; /* APP_TLS */
     pkt_tls_conn c;
@@ -112,6 +114,66 @@ struct app_http {
     int kind; /* APP_HTTP */
     pkt_http_conn c;
 };
+struct app_dns {
+    int kind; /* APP_DNS */
+    pkt_dns_tcp_conn c;
+};
+/* What a DNS connection may hold: its struct and both directions' buffers. */
+#define APP_DNS_BYTES (sizeof(struct app_dns) + 2u * PKT_LIMIT_DNS_TCP_MESSAGE)
+
+static size_t app_size(int kind)
+{
+    return kind == APP_TLS    ? sizeof(struct app_tls)
+           : kind == APP_HTTP ? sizeof(struct app_http)
+                              : APP_DNS_BYTES;
+}
+
+static bool dns_port(uint16_t port)
+{
+    return pkt_decode_port_layer(PKT_PROTO_TCP, port) == PKT_LAYER_DNS;
+}
+
+/* A DNS message the packet being fed completes: kept and decoded (the
+ * first PKT_CLI_DNS_TCP_MESSAGES of them; their slots are allocated once,
+ * at first use). */
+static void dns_message(void *user, int dir, const uint8_t *msg, size_t len)
+{
+    (void)dir;
+    struct pkt_tcptrack *t = user;
+    unsigned i = t->dns_have;
+    if (i >= PKT_CLI_DNS_TCP_MESSAGES)
+        return;
+    if (!t->dns_buf[i] && !(t->dns_buf[i] = malloc(PKT_LIMIT_DNS_TCP_MESSAGE)))
+        return;
+    if (!t->dns_pkt[i] && !(t->dns_pkt[i] = pkt_packet_new()))
+        return;
+    memcpy(t->dns_buf[i], msg, len);
+    pkt_decode_as(t->dns_pkt[i], t->dns_buf[i], (uint32_t)len, PKT_LAYER_DNS, 0);
+    t->dns_have = i + 1;
+}
+
+/* A new connection: a DNS port's is framed as DNS over TCP (when asked);
+ * the others wait for their first data (TLS, HTTP) or are left alone. */
+static void on_open(void *user, pkt_stream *s, const pkt_stream_info *info)
+{
+    struct pkt_tcptrack *t = user;
+    if (t->dns_on && (dns_port(info->flow.src_port) || dns_port(info->flow.dst_port))) {
+        struct app_dns *a = t->app_bytes + APP_DNS_BYTES <= PKT_LIMIT_APP_STATE_BYTES
+                                ? malloc(sizeof *a)
+                                : NULL;
+        if (a) {
+            a->kind = APP_DNS;
+            pkt_dns_tcp_init(&a->c);
+            t->app_bytes += APP_DNS_BYTES;
+            pkt_stream_set_user(s, a);
+            return;
+        }
+        t->app_refused++;
+    } else if (t->tls_on) {
+        return;
+    }
+    pkt_stream_set_user(s, &not_parsed);
+}
 
 static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size_t len,
                    uint64_t gap, int64_t ts_ns)
@@ -126,7 +188,7 @@ static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size
             return 0;
         int kind = gap ? 0 : pkt_tls_looks_like(data, len) != 0 ? APP_TLS
                          : pkt_http_looks_like(data, len) == 1 ? APP_HTTP : 0;
-        size_t need = kind == APP_TLS ? sizeof(struct app_tls) : sizeof(struct app_http);
+        size_t need = app_size(kind);
         if (kind && t->app_bytes + need > PKT_LIMIT_APP_STATE_BYTES) {
             t->app_refused++;
             kind = 0;
@@ -154,6 +216,10 @@ static int on_data(void *user, pkt_stream *s, int dir, const uint8_t *data, size
         t->app_bytes += need;
         pkt_stream_set_user(s, u);
     }
+    if (*(const int *)u == APP_DNS)
+        return pkt_dns_tcp_feed(&((struct app_dns *)u)->c, dir, data, len, gap, dns_message, t)
+                   ? PKT_STREAM_SKIP
+                   : 0;
     /* A direction the parser gave up on (not TLS, a gap) is not fed again. */
     int r = *(const int *)u == APP_TLS
                 ? pkt_tls_feed(&((struct app_tls *)u)->c, dir, data, len, gap, tls_event, &t->tls)
@@ -168,8 +234,9 @@ static void on_close(void *user, pkt_stream *s, const pkt_stream_info *info)
     struct pkt_tcptrack *t = user;
     void *u = pkt_stream_user(s);
     if (u && u != &not_parsed) {
-        t->app_bytes -= *(const int *)u == APP_TLS ? sizeof(struct app_tls)
-                                                   : sizeof(struct app_http);
+        t->app_bytes -= app_size(*(const int *)u);
+        if (*(const int *)u == APP_DNS)
+            pkt_dns_tcp_free(&((struct app_dns *)u)->c);
         free(u);
     }
     pkt_stream_set_user(s, NULL);
@@ -181,15 +248,19 @@ int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
     if (pkt_quictrack_init(&t->quic, on & PKT_FIELDS_NEED_APP, err) < 0)
         return -1;
     t->tls_on = (on & PKT_FIELDS_NEED_APP) != 0;
-    if (!(on & (PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP)))
+    t->dns_on = (on & PKT_FIELDS_NEED_DNS) != 0;
+    t->dns_only = t->dns_on && !(on & (PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP));
+    if (!(on & (PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP | PKT_FIELDS_NEED_DNS)))
         return 0;
+
     pkt_streams_options o = PKT_STREAMS_OPTIONS_INIT;
     o.max_connections = 1u << 20;
     o.idle_timeout_ns = o.close_timeout_ns = FOREVER_NS;
-    pkt_stream_callbacks cb = {.data = on_data, .close = on_close};
-    t->st = pkt_streams_new(&o, (on & PKT_FIELDS_NEED_APP) ? &cb : NULL, t, err);
+    pkt_stream_callbacks cb = {.open = on_open, .data = on_data, .close = on_close};
+    t->st = pkt_streams_new(&o, (on & (PKT_FIELDS_NEED_APP | PKT_FIELDS_NEED_DNS)) ? &cb : NULL,
+                            t, err);
     if (!t->st) {
-        pkt_quictrack_free(&t->quic);
+        pkt_tcptrack_free(t);
         return -1;
     }
     return 0;
@@ -200,9 +271,16 @@ const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_
 {
     t->tls.has = 0;
     t->http.has = 0;
+    t->dns_have = 0;
     pkt_quictrack_packet(&t->quic, p, &t->tls);
     if (!t->st)
         return NULL;
+    if (t->dns_on) {
+        const pkt_tcp *tcp = pkt_packet_tcp(p);
+        t->dns_seg = tcp && (dns_port(tcp->src_port) || dns_port(tcp->dst_port));
+        if (t->dns_only && !t->dns_seg)
+            return NULL;
+    }
     return pkt_streams_packet(t->st, p, ci, &t->seg) == 1 ? &t->seg : NULL;
 }
 
@@ -216,13 +294,26 @@ const struct pkt_fields_http *pkt_tcptrack_http(const struct pkt_tcptrack *t)
     return t->tls_on ? &t->http : NULL;
 }
 
+pkt_packet *const *pkt_tcptrack_dns(const struct pkt_tcptrack *t, int *seg, unsigned *n)
+{
+    *seg = t->dns_on && t->dns_seg;
+    *n = *seg ? t->dns_have : 0;
+    return t->dns_pkt;
+}
+
 void pkt_tcptrack_free(struct pkt_tcptrack *t)
 {
     pkt_quictrack_free(&t->quic);
-    if (t->st && t->tls_on)
+    if (t->st && (t->tls_on || t->dns_on))
         pkt_streams_flush(t->st); /* closes every connection: frees parsers */
     pkt_streams_free(t->st);
     t->st = NULL;
+    for (unsigned i = 0; i < PKT_CLI_DNS_TCP_MESSAGES; i++) {
+        pkt_packet_free(t->dns_pkt[i]);
+        free(t->dns_buf[i]);
+        t->dns_pkt[i] = NULL;
+        t->dns_buf[i] = NULL;
+    }
 }
 
 const char *pkt_tcptrack_flag_name(unsigned flags, unsigned i)

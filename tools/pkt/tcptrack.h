@@ -11,6 +11,10 @@
 #include "fields.h"
 #include "quictrack.h"
 
+/* DNS messages over TCP kept per packet, for tshark's first occurrence of
+ * each dns.* field over all the messages a segment completes. */
+#define PKT_CLI_DNS_TCP_MESSAGES 16
+
 struct pkt_tcptrack {
     pkt_streams *st;          /* NULL when not tracking */
     pkt_stream_segment seg;   /* the last packet's segment */
@@ -20,6 +24,14 @@ struct pkt_tcptrack {
     uint64_t app_bytes;       /* parser state held now (PKT_LIMIT_APP_STATE_BYTES) */
     uint64_t app_refused;     /* connections not parsed to stay under it */
     struct pkt_quictrack quic; /* quic: client Initials on UDP (TLS fields) */
+    int dns_on;               /* DNS over TCP read from the streams */
+    int dns_only;             /* ... and nothing else needs the tracker */
+    int dns_seg;              /* the last packet was a segment of a DNS port */
+    unsigned dns_have;        /* ... and completed that many messages (kept up to
+                                 PKT_CLI_DNS_TCP_MESSAGES) */
+    uint8_t *dns_buf[PKT_CLI_DNS_TCP_MESSAGES]; /* the messages (allocated at first
+                                 use, PKT_LIMIT_DNS_TCP_MESSAGE bytes each) */
+    pkt_packet *dns_pkt[PKT_CLI_DNS_TCP_MESSAGES]; /* decoded with pkt_decode_as */
 };
 
 /*
@@ -31,7 +43,11 @@ struct pkt_tcptrack {
  * Initials are decrypted too (quictrack.h) and their ClientHello fills the
  * TLS fields on the datagram that completes it.  Timeouts
  * are as long as they go and the connection table large, so that stream
- * indexes match tshark's on long captures.  Returns 0, or -1 when out of
+ * indexes match tshark's on long captures.  With PKT_FIELDS_NEED_DNS, the
+ * connections to or from a TCP port the decoder maps to DNS are framed
+ * (pkt_dns_tcp_feed) and the first message a segment completes is decoded
+ * (pkt_tcptrack_dns); alone, that bit feeds the tracker only the segments
+ * of such ports.  Returns 0, or -1 when out of
  * memory (err says so).
  */
 int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err);
@@ -46,6 +62,13 @@ const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_
 const struct pkt_fields_tls *pkt_tcptrack_tls(const struct pkt_tcptrack *t);
 /* pkt_tcptrack_http — app2: the same for HTTP. */
 const struct pkt_fields_http *pkt_tcptrack_http(const struct pkt_tcptrack *t);
+
+/* pkt_tcptrack_dns — with PKT_FIELDS_NEED_DNS: *seg = 1 when the last
+ * packet was a TCP segment of a DNS port; then the DNS messages it
+ * completed on its stream, decoded, in order (*n of them, up to
+ * PKT_CLI_DNS_TCP_MESSAGES; 0 when none).  Without the bit, *seg = 0 and
+ * *n = 0. */
+pkt_packet *const *pkt_tcptrack_dns(const struct pkt_tcptrack *t, int *seg, unsigned *n);
 
 /* pkt_tcptrack_free — stop tracking. */
 void pkt_tcptrack_free(struct pkt_tcptrack *t);
