@@ -170,5 +170,7 @@ cat "$WORK/real.pkt.err" >&2
         <"$WORK/app.json" || { echo "FAIL: the app member of --json"; status=1; }
 "$PKT_BIN" read -v "$WORK/http.pcap" >"$WORK/app.v" && grep -q "HTTP (reassembled stream)" "$WORK/app.v" ||
     { echo "FAIL: -v shows no HTTP message"; status=1; }
+# pkt stats counts the packets that start an HTTP message under TCP
+python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/http.pcap" HTTP || status=1
 [ "$status" = 0 ] && echo "PASS: HTTP fields equal tshark's on every packet"
 exit "$status"

@@ -53,6 +53,9 @@ for port in 443 4433; do
     "$PKT_BIN" read --fields tls.handshake.ja4 "$WORK/q$port.pcap" | awk '$0 != "" {print NR "\t" $0}' \
         >"$WORK/ja4.pkt.$port"
     diff "$WORK/ja4.$port" "$WORK/ja4.pkt.$port" || { echo "FAIL: JA4 (port $port)"; fail=1; }
+    # pkt stats counts the QUIC datagrams under UDP
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/q$port.pcap" QUIC ||
+        fail=1
 done
 [ "$fail" -eq 0 ] && echo "PASS: QUIC and LLMNR fields equal tshark's on every packet, JA4 as computed"
 exit "$fail"

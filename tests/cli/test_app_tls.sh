@@ -207,5 +207,7 @@ for l in real split; do cat "$WORK/$l.pkt.err" >&2; done
         <"$WORK/app.json" || { echo "FAIL: the app member of --json"; status=1; }
 "$PKT_BIN" read -v "$WORK/tls.pcap" >"$WORK/app.v" && grep -q "TLS (reassembled stream)" "$WORK/app.v" ||
     { echo "FAIL: -v shows no TLS message"; status=1; }
+# pkt stats counts the packets that start a TLS record under TCP
+python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/tls.pcap" TLS || status=1
 [ "$status" = 0 ] && echo "PASS: TLS fields equal tshark's on every packet"
 exit "$status"

@@ -15,6 +15,7 @@
 #include "parallel.h"
 #include "pkt/pkt.h"
 #include "print.h"
+#include "quictrack.h"
 
 static void stats_usage(FILE *f)
 {
@@ -122,6 +123,83 @@ struct stats {
     uint32_t nnodes, cap_nodes, root_first, root_last;
     int oom;
 };
+
+/* Hierarchy node types past the layer types: the application protocols a
+ * packet carries, as far as the packet alone tells (pkt stats counts each
+ * packet on its own, so that -j N gives the same counts): TLS when the TCP
+ * payload starts with a TLS record header, HTTP when it starts an HTTP/1.x
+ * request or response (http_message_start), QUIC when the UDP payload is
+ * QUIC (quictrack.h). */
+enum { PHS_TLS = PKT_LAYER_TYPE_MAX + 1, PHS_HTTP, PHS_QUIC };
+
+static const char *phs_name(uint32_t type)
+{
+    return type == PHS_TLS    ? "TLS"
+           : type == PHS_HTTP ? "HTTP"
+           : type == PHS_QUIC ? "QUIC"
+                              : pkt_layer_type_name((pkt_layer_type)type);
+}
+
+/* A TLS record header: content type 20-24, version 3.0-3.4, a length a
+ * record may have (2^14 plus the expansion TLS allows). */
+static int tls_record_start(const uint8_t *d, uint32_t n)
+{
+    if (n < 5 || d[0] < PKT_TLS_CT_CHANGE_CIPHER_SPEC || d[0] > PKT_TLS_CT_HEARTBEAT ||
+        d[1] != 3 || d[2] > 4)
+        return 0;
+    return ((uint32_t)d[3] << 8 | d[4]) <= 16384u + 2048u;
+}
+
+/* An HTTP/1.x message start: a status line ("HTTP/1."), or a request line
+ * "METHOD URI HTTP/1.x" (when the line ends inside the segment; else a
+ * method of RFC 9110 followed by a space).  Stricter than
+ * pkt_http_looks_like, which judges the first bytes of a connection: here
+ * every segment is judged, bodies included. */
+static int http_message_start(const uint8_t *d, uint32_t n)
+{
+    static const char *const methods[] = {"GET ",     "POST ",    "HEAD ",  "PUT ",  "DELETE ",
+                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "};
+    if (n >= 7 && memcmp(d, "HTTP/1.", 7) == 0)
+        return 1;
+    uint32_t t = 0;
+    while (t < n && t < 20 && ((d[t] >= 'A' && d[t] <= 'Z') || d[t] == '-'))
+        t++;
+    if (t == 0 || t >= n || d[t] != ' ')
+        return 0;
+    uint32_t lim = n < PKT_LIMIT_HTTP_LINE ? n : PKT_LIMIT_HTTP_LINE;
+    const uint8_t *eol = memchr(d, '\n', lim);
+    if (!eol) {
+        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+            if (strlen(methods[i]) == t + 1 && memcmp(d, methods[i], t + 1) == 0)
+                return 1;
+        return 0;
+    }
+    size_t len = (size_t)(eol - d);
+    if (len && d[len - 1] == '\r')
+        len--;
+    const uint8_t *sp = len > t + 1 ? memchr(d + t + 1, ' ', len - t - 1) : NULL;
+    return sp && sp > d + t + 1 && (size_t)(d + len - sp) == 9 && memcmp(sp + 1, "HTTP/1.", 7) == 0;
+}
+
+/* The application node of a packet whose chain ends at `last` (the
+ * innermost transport), 0 for none. */
+static uint32_t phs_app(const pkt_packet *p, pkt_layer_type last)
+{
+    if (last == PKT_LAYER_UDP) {
+        pkt_quic_header h;
+        const uint8_t *d;
+        size_t dl;
+        return pkt_quictrack_header(p, &h, &d, &dl) ? PHS_QUIC : 0;
+    }
+    if (last != PKT_LAYER_TCP)
+        return 0;
+    const pkt_layer *l = pkt_packet_layer_at(p, pkt_packet_layer_count(p) - 1);
+    if (!l || l->type != PKT_LAYER_PAYLOAD || !l->contents_len)
+        return 0;
+    if (tls_record_start(l->contents, l->contents_len))
+        return PHS_TLS;
+    return http_message_start(l->contents, l->contents_len) ? PHS_HTTP : 0;
+}
 
 static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type, uint64_t seq)
 {
@@ -412,15 +490,23 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
     else
         s->other_links++;
 
-    /* Protocol hierarchy: one node per chain of layer types. */
+    /* Protocol hierarchy: one node per chain of layer types, then the
+     * application protocol below the innermost transport (phs_app). */
     uint32_t node = 0;
+    pkt_layer_type last = PKT_LAYER_NONE;
     for (i = 0; i < pkt_packet_layer_count(p); i++) {
         const pkt_layer *l = pkt_packet_layer_at(p, i);
         if (l->type == PKT_LAYER_PAYLOAD)
             continue;
+        last = l->type;
         node = phs_child(s, node, l->type, seq);
         if (!node)
             break;
+        s->nodes[node - 1].packets++;
+        s->nodes[node - 1].bytes += ci->len;
+    }
+    uint32_t app = node ? phs_app(p, last) : 0;
+    if (app && (node = phs_child(s, node, app, seq)) != 0) {
         s->nodes[node - 1].packets++;
         s->nodes[node - 1].bytes += ci->len;
     }
@@ -787,7 +873,7 @@ static void phs_walk(const struct stats *s, uint32_t first, FILE *f, int json, i
 {
     for (uint32_t i = first; i; i = s->nodes[i - 1].next) {
         const struct phs_node *n = &s->nodes[i - 1];
-        const char *name = pkt_layer_type_name((pkt_layer_type)n->type);
+        const char *name = phs_name(n->type);
         size_t l = strlen(path);
         snprintf(path + l, pathlen - l, "%s%s", l ? ":" : "", name);
         if (json) {
