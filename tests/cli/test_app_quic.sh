@@ -53,6 +53,30 @@ for port in 443 4433; do
     "$PKT_BIN" read --fields tls.handshake.ja4 "$WORK/q$port.pcap" | awk '$0 != "" {print NR "\t" $0}' \
         >"$WORK/ja4.pkt.$port"
     diff "$WORK/ja4.$port" "$WORK/ja4.pkt.$port" || { echo "FAIL: JA4 (port $port)"; fail=1; }
+    # -v and --json show the QUIC header: the JSON keeps to its schema and its
+    # QUIC version equals quic.version of --fields on every packet
+    "$PKT_BIN" read --json "$WORK/q$port.pcap" >"$WORK/q$port.json" &&
+        python3 "$PKT_SOURCE_DIR/tests/cli/lib/validate_json.py" \
+            "$PKT_SOURCE_DIR/docs/pkt-read.schema.json" <"$WORK/q$port.json" >/dev/null &&
+        python3 - "$WORK/q$port.json" "$WORK/p$port" <<'PYEOF' || { echo "FAIL: QUIC in --json"; fail=1; }
+import json, sys
+pk = [json.loads(l) for l in open(sys.argv[1])]
+rows = [l.split("\t") for l in open(sys.argv[2]).read().split("\n")[:-1]]
+n = 0
+for i, (p, r) in enumerate(zip(pk, rows)):
+    q = {a["protocol"]: a["fields"] for a in p.get("app", [])}.get("QUIC")
+    want = r[1]
+    got = "" if not q or "version" not in q else "0x%08x" % q["version"]
+    if want != got:
+        print(f"packet {i + 1}: --fields quic.version {want!r}, --json {got!r}")
+        sys.exit(1)
+    n += bool(got)
+if len(pk) != len(rows) or n == 0:
+    sys.exit(f"{len(pk)} JSON packets, {len(rows)} lines, {n} with a QUIC version")
+print(f"--json: {n} QUIC headers equal --fields quic.version")
+PYEOF
+    "$PKT_BIN" read -v "$WORK/q$port.pcap" >"$WORK/q$port.v" && grep -q "^  QUIC: " "$WORK/q$port.v" ||
+        { echo "FAIL: -v shows no QUIC"; fail=1; }
     # pkt stats counts the QUIC datagrams under UDP
     python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/q$port.pcap" QUIC ||
         fail=1

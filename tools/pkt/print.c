@@ -1013,6 +1013,43 @@ static void emit_tcp_stream(struct fw *w, const pkt_stream_segment *g)
 /* The application messages the packet completed on its stream (TLS
  * handshake, HTTP request or response), under the names tshark's fields
  * use without their protocol prefix; returns whether there was any. */
+/* A connection ID as hex ("" when empty). */
+static void cid_hex(char *out, const uint8_t *cid, unsigned n)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = hx[cid[i] >> 4];
+        out[2 * i + 1] = hx[cid[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* The header of the first QUIC packet of the datagram (quictrack.h says
+ * which datagrams are QUIC). */
+static void emit_quic(struct fw *w, const pkt_quic_header *h)
+{
+    static const char *const forms[] = {"?", "long", "short", "version_negotiation",
+                                        "unknown_version"};
+    static const char *const types[] = {"Initial", "0-RTT", "Handshake", "Retry"};
+    char cid[2 * PKT_QUIC_MAX_CID + 1];
+    fw_str(w, "form", forms[h->form < 5 ? h->form : 0]);
+    if (h->form == PKT_QUIC_FORM_SHORT)
+        return;
+    fw_hex(w, "version", h->version, 8);
+    if (h->form == PKT_QUIC_FORM_LONG)
+        fw_str(w, "packet_type", types[h->type & 3]);
+    cid_hex(cid, h->dcid, h->dcid_len);
+    fw_str(w, "dcid", cid);
+    cid_hex(cid, h->scid, h->scid_len);
+    fw_str(w, "scid", cid);
+    if (h->form != PKT_QUIC_FORM_LONG)
+        return;
+    if (h->type == PKT_QUIC_PT_INITIAL)
+        fw_uint(w, "token_len", h->token_len);
+    if (h->type != PKT_QUIC_PT_RETRY)
+        fw_uint(w, "length", h->length);
+}
+
 static int emit_tls(struct fw *w, const struct pkt_fields_tls *t)
 {
     if (!t || !t->has)
@@ -1437,6 +1474,13 @@ static void verbose(struct pkt_printer *pr, const pkt_packet *p, const pkt_captu
         if (pr->tcp && is_tracked_tcp(p, i))
             emit_tcp_stream(&w, pr->tcp);
     }
+    pkt_quic_header qh;
+    const uint8_t *qd;
+    size_t ql;
+    if (pr->tls && pkt_quictrack_header(p, &qh, &qd, &ql)) {
+        fputs("  QUIC: the first packet of the datagram\n", f);
+        emit_quic(&w, &qh);
+    }
     if (pr->tls && pr->tls->has) {
         fputs("  TLS (reassembled stream): the first handshake message this packet completed\n",
               f);
@@ -1497,10 +1541,23 @@ static void json_packet(struct pkt_printer *pr, const pkt_packet *p, const pkt_c
         fputs("}}", f);
     }
     putc(']', f);
-    if ((pr->tls && pr->tls->has) || (pr->http && pr->http->has)) {
+    pkt_quic_header qh;
+    const uint8_t *qd;
+    size_t ql;
+    int quic = pr->tls && pkt_quictrack_header(p, &qh, &qd, &ql);
+    if (quic || (pr->tls && pr->tls->has) || (pr->http && pr->http->has)) {
         fputs(",\"app\":[", f);
         int n = 0;
+        if (quic) {
+            fputs("{\"protocol\":\"QUIC\",\"fields\":{", f);
+            struct fw w = {.f = f, .json = 1};
+            emit_quic(&w, &qh);
+            fputs("}}", f);
+            n++;
+        }
         if (pr->tls && pr->tls->has) {
+            if (n)
+                putc(',', f);
             fputs("{\"protocol\":\"TLS\",\"fields\":{", f);
             struct fw w = {.f = f, .json = 1};
             emit_tls(&w, pr->tls);
