@@ -194,7 +194,7 @@ static void header_line(pkt_http_dir *d)
         keep(m->content_type, PKT_LIMIT_HTTP_VALUE, v, vn);
         m->has_content_type = 1;
     } else if (ieq(l, nn, "content-length")) {
-        uint64_t cl;
+        uint64_t cl = 0;
         if (parse_u64(v, vn, 10, &cl) == (int)vn) {
             m->content_length = cl;
             m->has_content_length = 1;
