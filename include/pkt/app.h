@@ -139,6 +139,15 @@ PKT_API void pkt_tls_init(pkt_tls_conn *c);
 PKT_API int pkt_tls_looks_like(const uint8_t *data, size_t len);
 
 /*
+ * pkt_tls_record_start — 1 when data starts with a TLS record header of
+ * any content type (20-24), version 3.0-3.4 and a length a record may have
+ * (at most 2^14 + 2048), else 0: whether one packet's payload starts a
+ * record (pkt stats, the flow table), where pkt_tls_looks_like judges the
+ * first bytes of a connection.
+ */
+PKT_API int pkt_tls_record_start(const uint8_t *data, size_t len);
+
+/*
  * pkt_tls_feed — the next in-order bytes of direction dir (0 or 1).
  *
  * c:    the connection's state (pkt_tls_init first).
@@ -272,6 +281,15 @@ PKT_API void pkt_http_init(pkt_http_conn *c);
  * ("HTTP/"), 0 when not, -1 when too few bytes tell.
  */
 PKT_API int pkt_http_looks_like(const uint8_t *data, size_t len);
+
+/*
+ * pkt_http_message_start — 1 when data starts an HTTP/1.x message: a
+ * status line ("HTTP/1."), or a request line "METHOD URI HTTP/1.x" (when
+ * the line ends within data and PKT_LIMIT_HTTP_LINE bytes; else one of RFC
+ * 9110's methods and a space), else 0.  Stricter than pkt_http_looks_like:
+ * made to judge every segment of a connection, bodies included.
+ */
+PKT_API int pkt_http_message_start(const uint8_t *data, size_t len);
 
 /*
  * pkt_http_feed — the next in-order bytes of direction dir (0 client,

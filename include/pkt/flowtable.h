@@ -132,6 +132,22 @@ typedef struct pkt_flow_dir {
 #define PKT_FLOW_HISTORY_MAX 31
 
 /* A flow as reported. */
+/* Application protocols of pkt_flow_record.service. */
+typedef enum pkt_flow_service {
+    PKT_FLOW_SERVICE_NONE = 0,
+    PKT_FLOW_SERVICE_DNS,
+    PKT_FLOW_SERVICE_HTTP,
+    PKT_FLOW_SERVICE_SSL, /* TLS; Zeek's name */
+    PKT_FLOW_SERVICE_QUIC,
+} pkt_flow_service;
+
+/* pkt_flow_service_name — Zeek's name of s ("dns", "http", "ssl",
+ * "quic"), "" for PKT_FLOW_SERVICE_NONE and unknown values. */
+PKT_API const char *pkt_flow_service_name(pkt_flow_service s);
+
+/* Bytes of pkt_flow_record.server_name kept. */
+#define PKT_FLOW_NAME_MAX 63
+
 typedef struct pkt_flow_record {
     uint64_t id;            /* 0, 1, ... in order of creation (an active
                                timeout's continuation gets a new one) */
@@ -156,6 +172,19 @@ typedef struct pkt_flow_record {
      * NUL-terminated; "" for other protocols.
      */
     char history[PKT_FLOW_HISTORY_MAX + 1];
+    /*
+     * The application protocol (Zeek's `service`): set from the first
+     * packet whose payload tells, judged alone — a DNS layer (dns), a TCP
+     * payload that starts a TLS record (ssl) or an HTTP/1.x request or
+     * status line (http), a UDP payload that is a QUIC v1/v2 long header
+     * (quic) — or by pkt_flowtable_annotate.  PKT_FLOW_SERVICE_NONE when
+     * none.  Kept over an active timeout's continuation.
+     */
+    pkt_flow_service service;
+    /* The server's name (TLS SNI, HTTP Host) as pkt_flowtable_annotate gave
+     * it, NUL-terminated, at most PKT_FLOW_NAME_MAX bytes (longer names are
+     * cut); "" when none.  Valid while the record is (during the callback). */
+    const char *server_name;
 } pkt_flow_record;
 
 /* Called once for every flow that ends; r is valid during the call. */
@@ -211,6 +240,22 @@ PKT_API void pkt_flowtable_free(pkt_flowtable *ft);
  */
 PKT_API int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p,
                                  const pkt_capture_info *ci);
+
+/*
+ * pkt_flowtable_annotate — set the application protocol and server name of
+ * the flow packet p belongs to (after pkt_flowtable_packet counted p), as
+ * an application parser on the reassembled streams found them (pkt read's
+ * TLS SNI or HTTP Host, say).  service PKT_FLOW_SERVICE_NONE keeps the
+ * flow's; name may be NULL (kept) and is cut at PKT_FLOW_NAME_MAX bytes;
+ * a name already set is kept (the first wins).  The names take
+ * PKT_FLOW_NAME_MAX + 1 bytes per slot besides the memcap, allocated at the
+ * first call with a name.  Returns 1 when the flow was found and
+ * annotated, 0 when p belongs to no flow of the table, PKT_ERR_INVAL for a
+ * NULL ft or p, PKT_ERR_NOMEM when the names could not be allocated (the
+ * service is still set).
+ */
+PKT_API int pkt_flowtable_annotate(pkt_flowtable *ft, const pkt_packet *p,
+                                   pkt_flow_service service, const char *name);
 
 /*
  * pkt_flowtable_expire — report the flows due at time now_ns (idle, active

@@ -41,6 +41,51 @@ static int is_upper(uint8_t ch)
     return ch >= 'A' && ch <= 'Z';
 }
 
+/* data (n bytes, through the cursor c) at offset off starts with lit. */
+static bool has_at(pkt__cur *c, size_t off, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (off + n > pkt__cur_left(c))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (pkt__cur_peek_u8(c, off + i) != (uint8_t)lit[i])
+            return false;
+    return true;
+}
+
+int pkt_http_message_start(const uint8_t *data, size_t len)
+{
+    static const char *const methods[] = {"GET ",     "POST ",    "HEAD ",  "PUT ",  "DELETE ",
+                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "};
+    if (!data)
+        return 0;
+    pkt__cur c = pkt__cur_make(data, len);
+    if (has_at(&c, 0, "HTTP/1."))
+        return 1;
+    size_t t = 0; /* the method token: upper case and '-' */
+    while (t < len && t < PKT_LIMIT_HTTP_METHOD + 1 &&
+           (is_upper(pkt__cur_peek_u8(&c, t)) || pkt__cur_peek_u8(&c, t) == '-'))
+        t++;
+    if (t == 0 || t >= len || pkt__cur_peek_u8(&c, t) != ' ')
+        return 0;
+    size_t lim = len < PKT_LIMIT_HTTP_LINE ? len : PKT_LIMIT_HTTP_LINE;
+    size_t eol = t + 1, sp = 0;
+    while (eol < lim && pkt__cur_peek_u8(&c, eol) != '\n') {
+        if (pkt__cur_peek_u8(&c, eol) == ' ' && !sp)
+            sp = eol; /* the space after the URI */
+        eol++;
+    }
+    if (eol == lim) { /* the line goes on past what is here */
+        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+            if (strlen(methods[i]) == t + 1 && has_at(&c, 0, methods[i]))
+                return 1;
+        return 0;
+    }
+    size_t end = eol > 0 && pkt__cur_peek_u8(&c, eol - 1) == '\r' ? eol - 1 : eol;
+    /* "METHOD SP URI SP HTTP/1.x": a non-empty URI, the version to the end */
+    return sp > t + 1 && end == sp + 9 && has_at(&c, sp + 1, "HTTP/1.");
+}
+
 int pkt_http_looks_like(const uint8_t *data, size_t len)
 {
     if (!data)

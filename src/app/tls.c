@@ -51,6 +51,17 @@ int pkt_tls_looks_like(const uint8_t *data, size_t len)
     return type == PKT_TLS_CT_HANDSHAKE && major == 3 && minor <= 4;
 }
 
+int pkt_tls_record_start(const uint8_t *data, size_t len)
+{
+    if (!data)
+        return 0;
+    pkt__cur cu = pkt__cur_make(data, len);
+    uint8_t type = pkt__cur_u8(&cu), major = pkt__cur_u8(&cu), minor = pkt__cur_u8(&cu);
+    uint16_t rlen = pkt__cur_be16(&cu);
+    return pkt__cur_ok(&cu) && type >= PKT_TLS_CT_CHANGE_CIPHER_SPEC &&
+           type <= PKT_TLS_CT_HEARTBEAT && major == 3 && minor <= 4 && rlen <= 16384u + 2048u;
+}
+
 int pkt_tls_is_grease(uint16_t v)
 {
     return (v & 0x0f0fu) == 0x0a0au && (v >> 8) == (v & 0xffu);

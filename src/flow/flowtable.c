@@ -19,6 +19,7 @@
 
 #include "core/errbuf.h"
 #include "decode/decode_int.h"
+#include "pkt/app.h"
 #include "pkt/flowtable.h"
 #include "util/cursor.h"
 
@@ -62,6 +63,7 @@ struct pkt_flowtable {
     pkt_flow_expire_cb cb;
     void *user;
     struct fslot *slots;
+    char (*names)[PKT_FLOW_NAME_MAX + 1]; /* per slot, once annotated with one */
     uint32_t *buckets;
     uint32_t nslots, bucket_mask, bump, free_head, used;
     uint32_t head[3], tail[3]; /* [L_ACTIVE], [L_CLOSING] */
@@ -73,6 +75,14 @@ struct pkt_flowtable {
 };
 
 /* ---- Names ---- */
+
+const char *pkt_flow_service_name(pkt_flow_service s)
+{
+    static const char *const names[] = {"", "dns", "http", "ssl", "quic"};
+    if ((unsigned)s < sizeof names / sizeof names[0])
+        return names[s];
+    return "";
+}
 
 const char *pkt_flow_conn_state_name(pkt_flow_conn_state s)
 {
@@ -168,6 +178,7 @@ void pkt_flowtable_free(pkt_flowtable *ft)
     if (!ft)
         return;
     free(ft->slots);
+    free(ft->names);
     free(ft->buckets);
     free(ft);
 }
@@ -303,9 +314,11 @@ static pkt_flow_conn_state conn_state(const struct fslot *s)
 }
 
 /* The record of s as it would be reported now for reason. */
-static void make_record(const struct fslot *s, pkt_flow_end_reason reason, pkt_flow_record *out)
+static void make_record(const pkt_flowtable *ft, const struct fslot *s,
+                        pkt_flow_end_reason reason, pkt_flow_record *out)
 {
     *out = s->r;
+    out->server_name = ft->names ? ft->names[s - ft->slots] : "";
     const pkt_flow_dir *o = &s->r.dir[0], *r = &s->r.dir[1];
     out->first_ts_ns = o->first_ts_ns;
     out->last_ts_ns = o->last_ts_ns;
@@ -332,7 +345,7 @@ static void report(pkt_flowtable *ft, struct fslot *s, pkt_flow_end_reason reaso
     ft->st.ended[reason]++;
     if (ft->cb) {
         pkt_flow_record rec;
-        make_record(s, reason, &rec);
+        make_record(ft, s, reason, &rec);
         ft->cb(ft->user, &rec);
     }
 }
@@ -455,7 +468,7 @@ long long pkt_flowtable_foreach(const pkt_flowtable *ft,
         if (!s->r.dir[0].packets && !s->r.dir[1].packets)
             continue;
         pkt_flow_record rec;
-        make_record(s, PKT_FLOW_END_FORCED, &rec);
+        make_record(ft, s, PKT_FLOW_END_FORCED, &rec);
         n++;
         if (fn(user, &rec) != 0)
             break;
@@ -471,6 +484,8 @@ struct fpkt {
     int vlan;
     uint64_t hash;
     uint64_t ip_bytes, payload;
+    const uint8_t *pl; /* the payload's captured bytes (pl_len of them) */
+    uint32_t pl_len;
     uint32_t seq;
     uint16_t flags, window;
     uint8_t icmp_type, icmp_code;
@@ -563,6 +578,11 @@ static bool read_packet(const pkt_packet *p, uint32_t wire_len, struct fpkt *f)
         start = (uint64_t)r->offset + r->hdr_len;
     }
     f->payload = ip_end > start ? ip_end - start : 0;
+    if (f->payload && start < p->caplen) {
+        f->pl = p->data + start;
+        uint64_t cap = p->caplen - start;
+        f->pl_len = (uint32_t)(cap < f->payload ? cap : f->payload);
+    }
     f->vlan = pkt_packet_vlan_id(p);
     f->hash = mix64(pkt_flow_hash(&f->key) + (uint64_t)(uint16_t)(f->vlan + 1) * 0x9e3779b97f4a7c15ull);
     return true;
@@ -630,6 +650,8 @@ static struct fslot *new_flow(pkt_flowtable *ft, const struct fpkt *f, bool flip
     }
     struct fslot *s = &ft->slots[id];
     memset(s, 0, sizeof *s);
+    if (ft->names)
+        ft->names[s - ft->slots][0] = 0;
     s->used = 1;
     s->hash = f->hash;
     s->r.key = f->key;
@@ -737,6 +759,53 @@ static void tcp_packet(struct fslot *s, int dir, const struct fpkt *f)
     }
 }
 
+/* Packets of each direction whose payload the service is looked for in. */
+#define SERVICE_PACKETS 4
+
+/* The application protocol a packet with payload shows on its own. */
+static pkt_flow_service service_of(const pkt_packet *p, const struct fpkt *f)
+{
+    if (pkt__first_valid(p, PKT_LAYER_DNS, p->nlayers))
+        return PKT_FLOW_SERVICE_DNS;
+    if (!f->pl_len)
+        return PKT_FLOW_SERVICE_NONE;
+    if (f->tcp) {
+        if (pkt_tls_record_start(f->pl, f->pl_len))
+            return PKT_FLOW_SERVICE_SSL;
+        if (pkt_http_message_start(f->pl, f->pl_len))
+            return PKT_FLOW_SERVICE_HTTP;
+    } else if (f->key.protocol == 17) {
+        pkt_quic_header h;
+        if (pkt_quic_parse_header(f->pl, f->pl_len, &h) == 0 && h.form == PKT_QUIC_FORM_LONG)
+            return PKT_FLOW_SERVICE_QUIC;
+    }
+    return PKT_FLOW_SERVICE_NONE;
+}
+
+int pkt_flowtable_annotate(pkt_flowtable *ft, const pkt_packet *p, pkt_flow_service service,
+                           const char *name)
+{
+    if (!ft || !p)
+        return PKT_ERR_INVAL;
+    struct fpkt f;
+    if (!read_packet(p, 0, &f))
+        return 0;
+    int dir = PKT_FLOW_ORIG;
+    struct fslot *s = find(ft, &f, &dir);
+    if (!s)
+        return 0;
+    if (service != PKT_FLOW_SERVICE_NONE)
+        s->r.service = service;
+    if (!name)
+        return 1;
+    if (!ft->names && !(ft->names = calloc(ft->nslots, sizeof ft->names[0])))
+        return PKT_ERR_NOMEM;
+    char *n = ft->names[s - ft->slots];
+    if (!n[0])
+        snprintf(n, sizeof ft->names[0], "%s", name);
+    return 1;
+}
+
 int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_capture_info *ci)
 {
     if (!ft || !p || !ci)
@@ -773,6 +842,10 @@ int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_captu
     d->payload_bytes += f.payload;
     d->tcp_flags |= f.flags;
     s->touch = ft->now;
+    /* the service from the first payloads of each direction (what starts a
+     * conversation tells; later segments are bodies and encrypted data) */
+    if (!s->r.service && f.payload && d->packets <= SERVICE_PACKETS)
+        s->r.service = service_of(p, &f);
     if (f.tcp) {
         tcp_packet(s, dir, &f);
         int os = s->d[0].state, rs = s->d[1].state;

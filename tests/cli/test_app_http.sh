@@ -172,5 +172,7 @@ cat "$WORK/real.pkt.err" >&2
     { echo "FAIL: -v shows no HTTP message"; status=1; }
 # pkt stats counts the packets that start an HTTP message under TCP
 python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/http.pcap" HTTP || status=1
+# pkt flows --names: service http and the Host on every HTTP flow
+python3 "$PKT_SOURCE_DIR/tests/cli/lib/flows_names_check.py" "$PKT_BIN" "$WORK/http.pcap" http || status=1
 [ "$status" = 0 ] && echo "PASS: HTTP fields equal tshark's on every packet"
 exit "$status"

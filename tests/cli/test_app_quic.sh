@@ -80,6 +80,9 @@ PYEOF
     # pkt stats counts the QUIC datagrams under UDP
     python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/q$port.pcap" QUIC ||
         fail=1
+    # pkt flows --names: service quic and the SNI of the Initials
+    python3 "$PKT_SOURCE_DIR/tests/cli/lib/flows_names_check.py" "$PKT_BIN" "$WORK/q$port.pcap" quic ||
+        fail=1
 done
 [ "$fail" -eq 0 ] && echo "PASS: QUIC and LLMNR fields equal tshark's on every packet, JA4 as computed"
 exit "$fail"

@@ -209,5 +209,7 @@ for l in real split; do cat "$WORK/$l.pkt.err" >&2; done
     { echo "FAIL: -v shows no TLS message"; status=1; }
 # pkt stats counts the packets that start a TLS record under TCP
 python3 "$PKT_SOURCE_DIR/tests/cli/lib/stats_app_check.py" "$PKT_BIN" "$WORK/tls.pcap" TLS || status=1
+# pkt flows --names: service ssl and the SNI on every TLS flow
+python3 "$PKT_SOURCE_DIR/tests/cli/lib/flows_names_check.py" "$PKT_BIN" "$WORK/tls.pcap" ssl || status=1
 [ "$status" = 0 ] && echo "PASS: TLS fields equal tshark's on every packet"
 exit "$status"

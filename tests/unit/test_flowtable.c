@@ -50,12 +50,14 @@ typedef struct tctx {
     recs *rec;
 } tctx;
 
+/* The payload feed() sends (zeros unless a test writes it). */
+static uint8_t data[1500];
+
 /* Build and feed one packet: proto 6 (TCP), 17 (UDP) or 1 (ICMP echo);
  * from_s: sent by the server. */
 static int feed(tctx *t, const ep *e, int from_s, int proto, uint16_t flags, uint32_t seq,
                 uint32_t ack, size_t len, int64_t ts)
 {
-    static uint8_t data[1500];
     pkt_ethernet eth = {.dst = {2, 0, 0, 0, 0, 2}, .src = {2, 0, 0, 0, 0, 1}, .type = 0x0800};
     pkt_dot1q tag = {.vid = (uint16_t)(e->vlan < 0 ? 0 : e->vlan), .type = 0x0800};
     pkt_ipv4 ip = {.version = 4, .ihl = 5, .ttl = 64, .protocol = (uint8_t)proto};
@@ -549,6 +551,74 @@ static void test_foreach(void **state)
     ctx_free(&t);
 }
 
+/* service: from the first packet with a payload that tells (TLS record,
+ * HTTP request, DNS, QUIC long header), kept when later payloads do not;
+ * annotate sets the name once (the first wins) and a service; a packet of
+ * no flow is not annotated. */
+static void test_service(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    ep tls = ep_make(1, 40001, 443), http = ep_make(2, 40002, 8080), dns = ep_make(3, 40003, 53),
+       quic = ep_make(4, 40004, 4433), none = ep_make(5, 40005, 9999);
+    memset(data, 0, sizeof data);
+    feed(&t, &tls, 0, 6, SYN, 100, 0, 0, 1 * MS);
+    feed(&t, &tls, 0, 6, ACK | PSH, 101, 1, 50, 2 * MS); /* zeros: nothing */
+    const uint8_t rec[] = {22, 3, 1, 0, 40};
+    memcpy(data, rec, sizeof rec);
+    feed(&t, &tls, 0, 6, ACK | PSH, 151, 1, 45, 3 * MS);
+    assert_int_equal(pkt_flowtable_annotate(t.ft, t.p, PKT_FLOW_SERVICE_NONE, "a.example"), 1);
+    assert_int_equal(pkt_flowtable_annotate(t.ft, t.p, PKT_FLOW_SERVICE_NONE, "b.example"), 1);
+    memcpy(data, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 28);
+    feed(&t, &tls, 0, 6, ACK | PSH, 196, 1, 28, 4 * MS); /* does not change it */
+    feed(&t, &http, 0, 6, ACK | PSH, 1, 1, 28, 5 * MS);
+    memcpy(data, "X 12345", 7); /* a body that only looks like a request */
+    feed(&t, &none, 0, 6, ACK | PSH, 1, 1, 7, 6 * MS);
+    const uint8_t q[] = {0xc3, 0, 0, 0, 1, 4, 1, 2, 3, 4, 0, 0, 0x40, 0x10};
+    memcpy(data, q, sizeof q);
+    feed(&t, &quic, 0, 17, 0, 0, 0, 40, 7 * MS);
+    memset(data, 0, 12);
+    data[2] = 1; /* a DNS header: id 0x0001, one question (root, A IN) */
+    data[5] = 1;
+    data[12] = 0;
+    data[14] = 1;
+    data[16] = 1;
+    feed(&t, &dns, 0, 17, 0, 0, 0, 17, 8 * MS);
+    /* a packet of no flow of this table */
+    pkt_flowtable *other = pkt_flowtable_new(NULL, on_flow, t.rec, NULL);
+    assert_non_null(other);
+    assert_int_equal(pkt_flowtable_annotate(other, t.p, PKT_FLOW_SERVICE_DNS, "z"), 0);
+    assert_int_equal(pkt_flowtable_annotate(NULL, t.p, PKT_FLOW_SERVICE_DNS, "z"), PKT_ERR_INVAL);
+    pkt_flowtable_free(other);
+    size_t before = t.rec->n;
+    pkt_flowtable_flush(t.ft);
+    int seen = 0;
+    for (size_t i = before; i < t.rec->n; i++) {
+        const pkt_flow_record *r = &t.rec->r[i];
+        uint16_t port = r->key.src_port;
+        if (port == 40001) {
+            assert_int_equal(r->service, PKT_FLOW_SERVICE_SSL);
+            assert_string_equal(r->server_name, "a.example");
+        } else if (port == 40002) {
+            assert_int_equal(r->service, PKT_FLOW_SERVICE_HTTP);
+            assert_string_equal(r->server_name, "");
+        } else if (port == 40003) {
+            assert_int_equal(r->service, PKT_FLOW_SERVICE_DNS);
+        } else if (port == 40004) {
+            assert_int_equal(r->service, PKT_FLOW_SERVICE_QUIC);
+        } else {
+            assert_int_equal(r->service, PKT_FLOW_SERVICE_NONE);
+        }
+        seen++;
+    }
+    assert_int_equal(seen, 5);
+    assert_string_equal(pkt_flow_service_name(PKT_FLOW_SERVICE_SSL), "ssl");
+    assert_string_equal(pkt_flow_service_name(PKT_FLOW_SERVICE_NONE), "");
+    assert_string_equal(pkt_flow_service_name((pkt_flow_service)99), "");
+    memset(data, 0, sizeof data);
+    ctx_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_port_reuse),
         cmocka_unit_test(test_vlan_and_non_ip),
         cmocka_unit_test(test_foreach),
+        cmocka_unit_test(test_service),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

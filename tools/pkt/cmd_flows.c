@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "ipfix.h"
+#include "tcptrack.h"
 #include "pkt/pkt.h"
 
 enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_TSV, OUT_NONE };
@@ -34,8 +35,9 @@ static void flows_usage(FILE *f)
             "      --json           JSON Lines with Zeek's conn.log field names (ts uid\n"
             "                       id.orig_h id.orig_p id.resp_h id.resp_p proto duration\n"
             "                       orig_bytes resp_bytes conn_state missed_bytes history\n"
-            "                       orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes), plus\n"
-            "                       vlan and end_reason\n"
+            "                       orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes, service:\n"
+            "                       dns, http, ssl or quic as a packet shows it), plus\n"
+            "                       vlan, end_reason and (--names) server_name\n"
             "      --csv            CSV with a header (the same fields, '_' for '.')\n"
             "      --tsv            a Zeek TSV log (#separator, #fields, #types header)\n"
             "                       (none of these: one text line per flow)\n"
@@ -44,6 +46,11 @@ static void flows_usage(FILE *f)
             "      --domain N       IPFIX observation domain id (1)\n"
             "      --template-refresh SEC  resend templates over UDP this often (60)\n"
             "      --stats          a summary of the flow table on stderr at the end\n"
+            "      --names          server names: TLS and QUIC SNI, HTTP Host, read by\n"
+            "                       pkt read's parsers on the reassembled TCP streams\n"
+            "                       (the first 16 KB of each direction) and QUIC Initials\n"
+            "                       (server_name in --json and --csv); costs the parsers'\n"
+            "                       state per open connection (up to 66 KB for TLS)\n"
             "Input:\n"
             "  -i, --interface DEV  capture live from DEV until interrupted (or -c)\n"
             "  -f, --filter EXPR    only packets matching the BPF expression\n"
@@ -60,12 +67,34 @@ static void flows_usage(FILE *f)
             "could not be written; 2 usage error.\n");
 }
 
+/* --names: bytes of each direction the TLS and HTTP parsers read (a
+ * ClientHello with post-quantum key shares is about 2 KB; request headers
+ * rarely pass 8 KB). */
+#define PKT_CLI_NAMES_DEPTH (16u * 1024u)
+
 struct flows {
     int out;
     FILE *f;
     struct pkt_ipfix *ipfix;
     int failed;
+    int names;               /* --names: TLS/QUIC SNI and HTTP Host from the streams */
+    struct pkt_tcptrack tcp; /* ... read by pkt read's parsers */
 };
+
+/* --names: what the parsers on the reassembled streams reported on this
+ * packet, onto its flow (the first name wins). */
+static void annotate(pkt_flowtable *ft, struct flows *fl, const pkt_packet *p,
+                     const pkt_capture_info *ci)
+{
+    pkt_tcptrack_packet(&fl->tcp, p, ci);
+    const struct pkt_fields_tls *t = pkt_tcptrack_tls(&fl->tcp);
+    const struct pkt_fields_http *h = pkt_tcptrack_http(&fl->tcp);
+    if (t && (t->has & PKT_FTLS_SNI))
+        pkt_flowtable_annotate(ft, p, pkt_packet_tcp(p) ? PKT_FLOW_SERVICE_SSL : PKT_FLOW_SERVICE_QUIC,
+                               t->sni);
+    if (h && (h->has & PKT_FHTTP_HOST))
+        pkt_flowtable_annotate(ft, p, PKT_FLOW_SERVICE_HTTP, h->host);
+}
 
 /* ---- Formatting ---- */
 
@@ -189,6 +218,42 @@ static void lc_(struct line *l, char c)
         l->b[l->n++] = c;
 }
 
+/* s as a JSON string: quotes, backslashes, control bytes and bytes past
+ * ASCII escaped (\u00XX: a server name is bytes off the wire). */
+static void lj_(struct line *l, const char *s)
+{
+    static const char hx[] = "0123456789abcdef";
+    lc_(l, '"');
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            lc_(l, '\\');
+            lc_(l, (char)*c);
+        } else if (*c < 0x20 || *c >= 0x7f) {
+            ls_(l, "\\u00");
+            lc_(l, hx[*c >> 4]);
+            lc_(l, hx[*c & 15]);
+        } else {
+            lc_(l, (char)*c);
+        }
+    }
+    lc_(l, '"');
+}
+
+/* s as a CSV field: quoted when not empty, quotes doubled, control bytes
+ * as '?'. */
+static void lcsv_(struct line *l, const char *s)
+{
+    if (!*s)
+        return;
+    lc_(l, '"');
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"')
+            lc_(l, '"');
+        lc_(l, *c < 0x20 || *c == 0x7f ? '?' : (char)*c);
+    }
+    lc_(l, '"');
+}
+
 static void lu_(struct line *l, uint64_t v)
 {
     char t[24];
@@ -271,7 +336,7 @@ static void tsv_footer(FILE *f)
 static const char CSV_HEADER[] =
     "ts,uid,id_orig_h,id_orig_p,id_resp_h,id_resp_p,proto,service,duration,orig_bytes,"
     "resp_bytes,conn_state,missed_bytes,history,orig_pkts,orig_ip_bytes,resp_pkts,"
-    "resp_ip_bytes,vlan,end_reason\n";
+    "resp_ip_bytes,vlan,end_reason,server_name\n";
 
 static void on_flow(void *user, const pkt_flow_record *r)
 {
@@ -305,7 +370,13 @@ static void on_flow(void *user, const pkt_flow_record *r)
         lu_(&l, v.rp);
         ls_(&l, ",\"proto\":\"");
         ls_(&l, v.proto);
-        ls_(&l, "\",\"duration\":");
+        ls_(&l, "\"");
+        if (r->service) {
+            ls_(&l, ",\"service\":\"");
+            ls_(&l, pkt_flow_service_name(r->service));
+            ls_(&l, "\"");
+        }
+        ls_(&l, ",\"duration\":");
         ls_(&l, v.dur);
         tail_fields(&l, r, &v, ',', 1, "");
         if (r->vlan >= 0) {
@@ -314,7 +385,12 @@ static void on_flow(void *user, const pkt_flow_record *r)
         }
         ls_(&l, ",\"end_reason\":\"");
         ls_(&l, pkt_flow_end_reason_name(r->reason));
-        ls_(&l, "\"}\n");
+        ls_(&l, "\"");
+        if (r->server_name[0]) {
+            ls_(&l, ",\"server_name\":");
+            lj_(&l, r->server_name);
+        }
+        ls_(&l, "}\n");
         fwrite(l.b, 1, l.n, f);
         break;
     }
@@ -336,7 +412,9 @@ static void on_flow(void *user, const pkt_flow_record *r)
         lc_(&l, sep);
         ls_(&l, v.proto);
         lc_(&l, sep);
-        if (sep == '\t')
+        if (r->service)
+            ls_(&l, pkt_flow_service_name(r->service));
+        else if (sep == '\t')
             lc_(&l, '-'); /* service: unset */
         lc_(&l, sep);
         ls_(&l, v.dur);
@@ -347,6 +425,8 @@ static void on_flow(void *user, const pkt_flow_record *r)
                 lu_(&l, (uint64_t)r->vlan);
             lc_(&l, ',');
             ls_(&l, pkt_flow_end_reason_name(r->reason));
+            lc_(&l, ',');
+            lcsv_(&l, r->server_name);
         }
         lc_(&l, '\n');
         fwrite(l.b, 1, l.n, f);
@@ -427,6 +507,8 @@ static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, cons
         if (*left > 0)
             (*left)--;
         pkt_flowtable_packet(ft, p, ci);
+        if (fl->names)
+            annotate(ft, fl, p, ci);
     }
     if (r != PKT_OK_PACKET && r != PKT_ERR_EOF && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
         fflush(stdout);
@@ -485,7 +567,7 @@ static int parse_secs(const char *s, int64_t *ns)
 int pkt_cmd_flows(int argc, char **argv)
 {
     enum { OPT_JSON = 1000, OPT_CSV, OPT_TSV, OPT_IDLE, OPT_ACTIVE, OPT_CLOSE, OPT_MAXF,
-           OPT_MEMCAP, OPT_IPFIX, OPT_DOMAIN, OPT_REFRESH, OPT_STATS };
+           OPT_MEMCAP, OPT_IPFIX, OPT_DOMAIN, OPT_REFRESH, OPT_STATS, OPT_NAMES };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"json", no_argument, NULL, OPT_JSON},
                                              {"csv", no_argument, NULL, OPT_CSV},
@@ -505,6 +587,7 @@ int pkt_cmd_flows(int argc, char **argv)
                                              {"template-refresh", required_argument, NULL,
                                               OPT_REFRESH},
                                              {"stats", no_argument, NULL, OPT_STATS},
+                                             {"names", no_argument, NULL, OPT_NAMES},
                                              {NULL, 0, NULL, 0}};
     struct flows fl = {.out = OUT_TEXT, .f = stdout};
     int out_set = 0, stats = 0;
@@ -589,6 +672,9 @@ int pkt_cmd_flows(int argc, char **argv)
         case OPT_STATS:
             stats = 1;
             break;
+        case OPT_NAMES:
+            fl.names = 1;
+            break;
         default:
             fprintf(stderr, "Try 'pkt flows --help'.\n");
             return PKT_EXIT_USAGE;
@@ -625,6 +711,20 @@ int pkt_cmd_flows(int argc, char **argv)
         fprintf(stderr, "pkt flows: %s\n", err.message);
         pkt_ipfix_close(fl.ipfix);
         return PKT_EXIT_USAGE;
+    }
+    if (fl.names) {
+        /* the parsers on streams as bounded as the flow table, reading at
+         * most the first PKT_CLI_NAMES_DEPTH bytes of each direction */
+        pkt_streams_options so = PKT_STREAMS_OPTIONS_INIT;
+        so.max_connections = o.max_flows ? o.max_flows : PKT_FLOW_DEFAULT_MAX_FLOWS;
+        so.idle_timeout_ns = o.idle_timeout_ns ? o.idle_timeout_ns : PKT_FLOW_DEFAULT_IDLE_NS;
+        so.depth = PKT_CLI_NAMES_DEPTH;
+        if (pkt_tcptrack_init_opts(&fl.tcp, PKT_FIELDS_NEED_APP, &so, &err) < 0) {
+            fprintf(stderr, "pkt flows: --names: %s\n", err.message);
+            pkt_flowtable_free(ft);
+            pkt_ipfix_close(fl.ipfix);
+            return PKT_EXIT_USAGE;
+        }
     }
     if (fl.out == OUT_CSV)
         fputs(CSV_HEADER, stdout);
@@ -675,6 +775,8 @@ int pkt_cmd_flows(int argc, char **argv)
         }
     }
     pkt_flowtable_flush(ft);
+    if (fl.names)
+        pkt_tcptrack_free(&fl.tcp);
     if (fl.out == OUT_TSV)
         tsv_footer(stdout);
     if (stats) {

@@ -128,7 +128,7 @@ struct stats {
  * packet carries, as far as the packet alone tells (pkt stats counts each
  * packet on its own, so that -j N gives the same counts): TLS when the TCP
  * payload starts with a TLS record header, HTTP when it starts an HTTP/1.x
- * request or response (http_message_start), QUIC when the UDP payload is
+ * request or response (pkt_http_message_start), QUIC when the UDP payload is
  * QUIC (quictrack.h). */
 enum { PHS_TLS = PKT_LAYER_TYPE_MAX + 1, PHS_HTTP, PHS_QUIC };
 
@@ -138,47 +138,6 @@ static const char *phs_name(uint32_t type)
            : type == PHS_HTTP ? "HTTP"
            : type == PHS_QUIC ? "QUIC"
                               : pkt_layer_type_name((pkt_layer_type)type);
-}
-
-/* A TLS record header: content type 20-24, version 3.0-3.4, a length a
- * record may have (2^14 plus the expansion TLS allows). */
-static int tls_record_start(const uint8_t *d, uint32_t n)
-{
-    if (n < 5 || d[0] < PKT_TLS_CT_CHANGE_CIPHER_SPEC || d[0] > PKT_TLS_CT_HEARTBEAT ||
-        d[1] != 3 || d[2] > 4)
-        return 0;
-    return ((uint32_t)d[3] << 8 | d[4]) <= 16384u + 2048u;
-}
-
-/* An HTTP/1.x message start: a status line ("HTTP/1."), or a request line
- * "METHOD URI HTTP/1.x" (when the line ends inside the segment; else a
- * method of RFC 9110 followed by a space).  Stricter than
- * pkt_http_looks_like, which judges the first bytes of a connection: here
- * every segment is judged, bodies included. */
-static int http_message_start(const uint8_t *d, uint32_t n)
-{
-    static const char *const methods[] = {"GET ",     "POST ",    "HEAD ",  "PUT ",  "DELETE ",
-                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "};
-    if (n >= 7 && memcmp(d, "HTTP/1.", 7) == 0)
-        return 1;
-    uint32_t t = 0;
-    while (t < n && t < 20 && ((d[t] >= 'A' && d[t] <= 'Z') || d[t] == '-'))
-        t++;
-    if (t == 0 || t >= n || d[t] != ' ')
-        return 0;
-    uint32_t lim = n < PKT_LIMIT_HTTP_LINE ? n : PKT_LIMIT_HTTP_LINE;
-    const uint8_t *eol = memchr(d, '\n', lim);
-    if (!eol) {
-        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-            if (strlen(methods[i]) == t + 1 && memcmp(d, methods[i], t + 1) == 0)
-                return 1;
-        return 0;
-    }
-    size_t len = (size_t)(eol - d);
-    if (len && d[len - 1] == '\r')
-        len--;
-    const uint8_t *sp = len > t + 1 ? memchr(d + t + 1, ' ', len - t - 1) : NULL;
-    return sp && sp > d + t + 1 && (size_t)(d + len - sp) == 9 && memcmp(sp + 1, "HTTP/1.", 7) == 0;
 }
 
 /* The application node of a packet whose chain ends at `last` (the
@@ -196,9 +155,9 @@ static uint32_t phs_app(const pkt_packet *p, pkt_layer_type last)
     const pkt_layer *l = pkt_packet_layer_at(p, pkt_packet_layer_count(p) - 1);
     if (!l || l->type != PKT_LAYER_PAYLOAD || !l->contents_len)
         return 0;
-    if (tls_record_start(l->contents, l->contents_len))
+    if (pkt_tls_record_start(l->contents, l->contents_len))
         return PHS_TLS;
-    return http_message_start(l->contents, l->contents_len) ? PHS_HTTP : 0;
+    return pkt_http_message_start(l->contents, l->contents_len) ? PHS_HTTP : 0;
 }
 
 static uint32_t phs_child(struct stats *s, uint32_t parent, uint32_t type, uint64_t seq)

@@ -244,6 +244,15 @@ static void on_close(void *user, pkt_stream *s, const pkt_stream_info *info)
 
 int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
 {
+    pkt_streams_options o = PKT_STREAMS_OPTIONS_INIT;
+    o.max_connections = 1u << 20;
+    o.idle_timeout_ns = o.close_timeout_ns = FOREVER_NS;
+    return pkt_tcptrack_init_opts(t, on, &o, err);
+}
+
+int pkt_tcptrack_init_opts(struct pkt_tcptrack *t, int on, const pkt_streams_options *o,
+                           pkt_error *err)
+{
     memset(t, 0, sizeof *t);
     if (pkt_quictrack_init(&t->quic, on & PKT_FIELDS_NEED_APP, err) < 0)
         return -1;
@@ -253,11 +262,8 @@ int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err)
     if (!(on & (PKT_FIELDS_NEED_TCP | PKT_FIELDS_NEED_APP | PKT_FIELDS_NEED_DNS)))
         return 0;
 
-    pkt_streams_options o = PKT_STREAMS_OPTIONS_INIT;
-    o.max_connections = 1u << 20;
-    o.idle_timeout_ns = o.close_timeout_ns = FOREVER_NS;
     pkt_stream_callbacks cb = {.open = on_open, .data = on_data, .close = on_close};
-    t->st = pkt_streams_new(&o, (on & (PKT_FIELDS_NEED_APP | PKT_FIELDS_NEED_DNS)) ? &cb : NULL,
+    t->st = pkt_streams_new(o, (on & (PKT_FIELDS_NEED_APP | PKT_FIELDS_NEED_DNS)) ? &cb : NULL,
                             t, err);
     if (!t->st) {
         pkt_tcptrack_free(t);

@@ -52,6 +52,11 @@ struct pkt_tcptrack {
  */
 int pkt_tcptrack_init(struct pkt_tcptrack *t, int on, pkt_error *err);
 
+/* pkt_tcptrack_init_opts — the same with the reassembler's options o
+ * (bounds, timeouts, depth) instead of pkt read's (pkt flows --names). */
+int pkt_tcptrack_init_opts(struct pkt_tcptrack *t, int on, const pkt_streams_options *o,
+                           pkt_error *err);
+
 /* pkt_tcptrack_packet — feed one decoded packet; the segment info when it
  * is a TCP segment, else (or when not tracking) NULL. */
 const pkt_stream_segment *pkt_tcptrack_packet(struct pkt_tcptrack *t, const pkt_packet *p,
