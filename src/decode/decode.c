@@ -217,6 +217,9 @@ TYPED(pkt_packet_gre, pkt_gre, PKT_LAYER_GRE, gre, NULL)
 TYPED(pkt_packet_vxlan, pkt_vxlan, PKT_LAYER_VXLAN, vxlan, NULL)
 TYPED(pkt_packet_geneve, pkt_geneve, PKT_LAYER_GENEVE, geneve, NULL)
 TYPED(pkt_packet_ntp, pkt_ntp, PKT_LAYER_NTP, ntp, NULL)
+/* issue 17: tunnels */
+TYPED(pkt_packet_gtp, pkt_gtp, PKT_LAYER_GTP, gtp, NULL)
+TYPED(pkt_packet_gtpv2, pkt_gtpv2, PKT_LAYER_GTPV2, gtpv2, NULL)
 #undef TYPED
 
 const pkt_dns *pkt_packet_dns(const pkt_packet *p)

@@ -429,6 +429,9 @@ void pkt__decode_geneve(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dhcpv4(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_ntp(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* issue 17: tunnels (gtp.c: GTPv1 and, by version, GTPv2) */
+void pkt__decode_gtp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_gtpv2(pkt_packet *p, const uint8_t *data, uint32_t len);
 
 /* Flows (flow.c): the record index of the innermost IP layer (the last one
  * before any ICMP layer), -1 when none; the index of the TCP, UDP or SCTP

@@ -18,6 +18,9 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_DNS] = pkt__decode_dns,
     [PKT_LAYER_DHCPV4] = pkt__decode_dhcpv4,
     [PKT_LAYER_NTP] = pkt__decode_ntp,
+    /* issue 17: tunnels */
+    [PKT_LAYER_GTP] = pkt__decode_gtp,
+    [PKT_LAYER_GTPV2] = pkt__decode_gtpv2,
 };
 
 uint8_t pkt__port_type[2][65536];
@@ -59,6 +62,9 @@ static const struct {
     {1, 5355, PKT_LAYER_DNS},    {0, 67, PKT_LAYER_DHCPV4},
     {0, 68, PKT_LAYER_DHCPV4},   {0, 123, PKT_LAYER_NTP},  {0, 4789, PKT_LAYER_VXLAN},
     {0, 6081, PKT_LAYER_GENEVE}, {1, 53, PKT_LAYER_DNS},   {1, 5353, PKT_LAYER_DNS},
+    /* issue 17: tunnels (GTP-C version 2 goes on from the GTP hook) */
+    {0, 2152, PKT_LAYER_GTP},    {0, 2123, PKT_LAYER_GTP},
+    {1, 2152, PKT_LAYER_GTP},    {1, 2123, PKT_LAYER_GTP}, /* tshark decodes GTP over TCP too */
 };
 
 static bool is_default(int t, uint16_t port)

@@ -708,6 +708,58 @@ QUIC_FIELD(f_quic_long_packet_type_v2, h.form == PKT_QUIC_FORM_LONG &&
                                            h.version == PKT_QUIC_VERSION_2 &&
                                            fmt_u(b, n, h.type_bits))
 
+/* ---- issue 17: tunnels (GTP, GTPv2, L2TP, ERSPAN) ---- */
+
+#define GTP_FIELD(fname, expr)                                                          \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_gtp *g = pkt_packet_gtp(p);                                           \
+        return g && (expr);                                                             \
+    }
+
+/* tshark: gtp.teid, seq_number (BASE_HEX_DEC) print in hex.  GTPv0 and GTP'
+ * (PT 0) have a sequence number always and no TEID. */
+static bool gtp_has_teid(const pkt_gtp *g)
+{
+    return g->version == 1 && (g->flags & PKT_GTP_FLAG_PT);
+}
+
+GTP_FIELD(f_gtp_flags, fmt_hex(b, n, g->flags, 2))
+GTP_FIELD(f_gtp_flags_version, (g->version == 0 || (g->flags & PKT_GTP_FLAG_PT)) &&
+                                 fmt_u(b, n, g->version))
+GTP_FIELD(f_gtp_flags_payload, fmt_u(b, n, g->flags >> 4 & 1))
+GTP_FIELD(f_gtp_message, fmt_hex(b, n, g->message_type, 2))
+GTP_FIELD(f_gtp_length, fmt_u(b, n, g->length))
+GTP_FIELD(f_gtp_teid, gtp_has_teid(g) && fmt_hex(b, n, g->teid, 8))
+GTP_FIELD(f_gtp_seq_number, (!gtp_has_teid(g) || (g->flags & PKT_GTP_FLAG_S)) &&
+                                fmt_hex(b, n, g->seq, 4))
+GTP_FIELD(f_gtp_npdu_number, gtp_has_teid(g) && (g->flags & PKT_GTP_FLAG_PN) &&
+                                 fmt_hex(b, n, g->npdu, 2))
+GTP_FIELD(f_gtp_ext_hdr_next, g->next_ext && fmt_hex(b, n, g->next_ext, 2))
+GTP_FIELD(f_gtp_pdu_type, g->has_pdu_session && fmt_u(b, n, g->pdu_type))
+GTP_FIELD(f_gtp_qfi, g->has_pdu_session && fmt_u(b, n, g->qfi))
+
+#define GTPV2_FIELD(fname, expr)                                                        \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_gtpv2 *g = pkt_packet_gtpv2(p);                                       \
+        return g && (expr);                                                             \
+    }
+
+GTPV2_FIELD(f_gtpv2_flags, fmt_hex(b, n, g->flags, 2))
+GTPV2_FIELD(f_gtpv2_version, fmt_u(b, n, g->version))
+GTPV2_FIELD(f_gtpv2_p, fmt_u(b, n, g->piggyback))
+GTPV2_FIELD(f_gtpv2_t, fmt_u(b, n, g->has_teid))
+GTPV2_FIELD(f_gtpv2_message_type, fmt_u(b, n, g->message_type))
+GTPV2_FIELD(f_gtpv2_msg_length, fmt_u(b, n, g->length))
+GTPV2_FIELD(f_gtpv2_teid, g->has_teid && fmt_hex(b, n, g->teid, 8))
+GTPV2_FIELD(f_gtpv2_seq, fmt_hex(b, n, g->seq, 6))
+/* ---- end issue 17 fields ---- */
+
 /* ---- The table ---- */
 
 static const struct field_def fields[] = {
@@ -840,6 +892,26 @@ static const struct field_def fields[] = {
     {"quic.version", f_quic_version},
     {"quic.long.packet_type", f_quic_long_packet_type},
     {"quic.long.packet_type_v2", f_quic_long_packet_type_v2},
+    /* issue 17: tunnels */
+    {"gtp.flags", f_gtp_flags},
+    {"gtp.flags.version", f_gtp_flags_version},
+    {"gtp.flags.payload", f_gtp_flags_payload},
+    {"gtp.message", f_gtp_message},
+    {"gtp.length", f_gtp_length},
+    {"gtp.teid", f_gtp_teid},
+    {"gtp.seq_number", f_gtp_seq_number},
+    {"gtp.npdu_number", f_gtp_npdu_number},
+    {"gtp.ext_hdr.next", f_gtp_ext_hdr_next},
+    {"gtp.ext_hdr.pdu_ses_con.pdu_type", f_gtp_pdu_type},
+    {"gtp.ext_hdr.pdu_ses_con.qos_flow_id", f_gtp_qfi},
+    {"gtpv2.flags", f_gtpv2_flags},
+    {"gtpv2.version", f_gtpv2_version},
+    {"gtpv2.p", f_gtpv2_p},
+    {"gtpv2.t", f_gtpv2_t},
+    {"gtpv2.message_type", f_gtpv2_message_type},
+    {"gtpv2.msg_length", f_gtpv2_msg_length},
+    {"gtpv2.teid", f_gtpv2_teid},
+    {"gtpv2.seq", f_gtpv2_seq},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -1,0 +1,770 @@
+/* The tunnel decoders of issue 17: GTP (GTP-U, GTPv1-C, GTPv2-C), L2TP (v2
+ * over UDP, v3 over IP and UDP) and ERSPAN (types I, II, III in GRE).
+ * Hand-built packets from the 3GPP / RFC / draft layouts with field
+ * assertions, the malformed and capped cases, and every truncation of a
+ * good packet of each variant (each cut copied to a heap block of exactly
+ * its size, so ASan catches over-reads): no crash, a TRUNCATED anomaly from
+ * the layer where the bytes ran out, every layer inside the bytes.  The
+ * comparison with tshark is tests/cli/test_tunnels_tshark.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkt/pkt.h"
+#include "pktbuild.h"
+#include "testutil.h"
+
+/* ------------------------------------------------------------------ */
+/* Building                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct frame {
+    pb x;
+    size_t ip, l4, app; /* outer IPv4, UDP (or GRE), tunnel header */
+} frame;
+
+static const uint8_t IN_A[4] = {172, 16, 0, 1};
+static const uint8_t IN_B[4] = {172, 16, 0, 2};
+
+static void udp_begin(frame *f, uint16_t sport, uint16_t dport)
+{
+    memset(f, 0, sizeof *f);
+    pb_eth(&f->x, 0x0800);
+    f->ip = pb_ipv4(&f->x, 17);
+    f->l4 = pb_udp(&f->x, sport, dport);
+    f->app = f->x.n;
+}
+
+static void udp_end(frame *f)
+{
+    pb_udp_done(&f->x, f->ip, f->l4);
+    pb_ipv4_done(&f->x, f->ip);
+}
+
+static inline void ip_begin(frame *f, uint8_t proto)
+{
+    memset(f, 0, sizeof *f);
+    pb_eth(&f->x, 0x0800);
+    f->ip = pb_ipv4(&f->x, proto);
+    f->l4 = f->x.n;
+    f->app = f->x.n;
+}
+
+static inline void ip_end(frame *f)
+{
+    pb_ipv4_done(&f->x, f->ip);
+}
+
+/* An inner IPv4 packet 172.16.0.1 -> .2 with TCP (40-byte header, 6 bytes
+ * of data) or UDP (5 bytes); returns its offset. */
+static size_t inner_ip(pb *x, int tcp)
+{
+    size_t ip = pb_ipv4(x, tcp ? 6 : 17);
+    memcpy(x->b + ip + 12, IN_A, 4);
+    memcpy(x->b + ip + 16, IN_B, 4);
+    size_t t = tcp ? pb_tcp(x, 40000, 80, 0x18) : pb_udp(x, 5000, 6000);
+    pb_payload(x, tcp ? 6 : 5);
+    if (tcp)
+        pb_tcp_done(x, ip, t);
+    else
+        pb_udp_done(x, ip, t);
+    pb_ipv4_done(x, ip);
+    return ip;
+}
+
+/* An inner IPv6 packet with UDP. */
+static size_t inner_ip6(pb *x)
+{
+    size_t ip = pb_ipv6(x, 17);
+    size_t u = pb_udp(x, 7000, 7001);
+    pb_payload(x, 4);
+    pb_udp_done(x, ip, u);
+    pb_ipv6_done(x, ip);
+    return ip;
+}
+
+/* GTPv1 header: flags, type, TEID; the length is set by gtp_done.  With
+ * opt, the 4 optional bytes (seq, npdu, next). */
+static size_t gtp_hdr(pb *x, uint8_t flags, uint8_t type, uint32_t teid, int opt, uint16_t seq,
+                      uint8_t npdu, uint8_t next)
+{
+    size_t at = pb_u8(x, flags);
+    pb_u8(x, type);
+    pb_u16(x, 0);
+    pb_u32(x, teid);
+    if (opt) {
+        pb_u16(x, seq);
+        pb_u8(x, npdu);
+        pb_u8(x, next);
+    }
+    return at;
+}
+
+static void gtp_done(pb *x, size_t at)
+{
+    pb_put16(x, at + 2, (uint16_t)(x->n - at - 8));
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking                                                             */
+/* ------------------------------------------------------------------ */
+
+static void dump(const pkt_packet *p)
+{
+    for (unsigned i = 0; i < pkt_packet_layer_count(p); i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        fprintf(stderr, "  layer %u %s off %u len %u payload %u\n", i,
+                pkt_layer_type_name(l->type), l->offset, l->contents_len, l->payload_len);
+    }
+    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (a)
+            fprintf(stderr, "  anomaly %s in %s [%d] at %u: %s (value %u)\n",
+                    pkt_anomaly_kind_name(a->kind), pkt_layer_type_name(a->layer),
+                    a->layer_index, a->offset, pkt_anomaly_reason_name(a->reason), a->value);
+    }
+}
+
+static const pkt_anomaly *anom(const pkt_packet *p, pkt_anomaly_kind k, pkt_layer_type t, int r)
+{
+    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (a && a->kind == k && a->layer == t && (r < 0 || (int)a->reason == r))
+            return a;
+    }
+    return NULL;
+}
+
+static unsigned count_layers(const pkt_packet *p, pkt_layer_type t)
+{
+    unsigned n = 0;
+    for (const pkt_layer *l = pkt_packet_layer(p, t); l; l = pkt_packet_layer_next(p, l))
+        n++;
+    return n;
+}
+
+static pkt_packet *decode(pkt_packet *p, const pb *x, unsigned opts)
+{
+    assert_int_equal(pkt_decode(p, x->b, (uint32_t)x->n, 1, opts), 0);
+    return p;
+}
+
+static void expect_clean(const pkt_packet *p)
+{
+    if (pkt_packet_anomaly_count(p)) {
+        fprintf(stderr, "unexpected anomalies:\n");
+        dump(p);
+    }
+    assert_int_equal(pkt_packet_anomaly_count(p), 0);
+}
+
+/* The layer types of p, in order, are exactly types[0..n). */
+static void expect_layers(const pkt_packet *p, const pkt_layer_type *types, unsigned n)
+{
+    int ok = pkt_packet_layer_count(p) == n;
+    for (unsigned i = 0; ok && i < n; i++)
+        ok = pkt_packet_layer_at(p, i)->type == types[i];
+    if (!ok) {
+        fprintf(stderr, "layers differ from the %u expected:\n", n);
+        dump(p);
+    }
+    assert_true(ok);
+}
+
+/* The inner flow is 172.16.0.1 -> .2 with these ports. */
+static void expect_inner_flow(const pkt_packet *p, uint8_t proto, uint16_t sport)
+{
+    pkt_flow fl;
+    assert_int_equal(pkt_packet_flow_inner(p, &fl), 0);
+    assert_int_equal(fl.family, 4);
+    assert_int_equal(fl.protocol, proto);
+    assert_memory_equal(fl.src, IN_A, 4);
+    assert_memory_equal(fl.dst, IN_B, 4);
+    assert_int_equal(fl.src_port, sport);
+}
+
+/* ------------------------------------------------------------------ */
+/* GTP                                                                  */
+/* ------------------------------------------------------------------ */
+
+#define E_ PKT_LAYER_ETHERNET
+#define I4 PKT_LAYER_IPV4
+#define I6 PKT_LAYER_IPV6
+#define U_ PKT_LAYER_UDP
+#define T_ PKT_LAYER_TCP
+#define P_ PKT_LAYER_PAYLOAD
+
+/* G-PDU without optional fields, IPv4/TCP inside. */
+static void build_gtpu(frame *f, int tcp)
+{
+    udp_begin(f, 2152, 2152);
+    size_t g = gtp_hdr(&f->x, 0x30, 255, 0x11223344, 0, 0, 0, 0);
+    inner_ip(&f->x, tcp);
+    gtp_done(&f->x, g);
+    udp_end(f);
+}
+
+/* G-PDU with a sequence number and an extension chain: UDP port (0x40),
+ * then a PDU session container (0x85, uplink, QFI 9). */
+static void build_gtpu_ext(frame *f)
+{
+    udp_begin(f, 2152, 2152);
+    pb *x = &f->x;
+    size_t g = gtp_hdr(x, 0x36, 255, 0xdeadbeef, 1, 7, 0, 0x40);
+    pb_u8(x, 1);
+    pb_u16(x, 2152);
+    pb_u8(x, 0x85);
+    pb_u8(x, 1);
+    pb_u8(x, 0x10);
+    pb_u8(x, 0x09);
+    pb_u8(x, 0);
+    inner_ip(x, 1);
+    gtp_done(x, g);
+    udp_end(f);
+}
+
+static void test_gtpu(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    build_gtpu(&f, 1);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    static const pkt_layer_type want[] = {E_, I4, U_, PKT_LAYER_GTP, I4, T_, P_};
+    expect_layers(p, want, 7);
+    const pkt_gtp *g = pkt_packet_gtp(p);
+    assert_non_null(g);
+    assert_int_equal(g->flags, 0x30);
+    assert_int_equal(g->version, 1);
+    assert_int_equal(g->message_type, 255);
+    assert_int_equal(g->length, 20 + 40 + 6);
+    assert_int_equal(g->teid, 0x11223344);
+    assert_int_equal(g->ext_count, 0);
+    assert_null(g->ext);
+    assert_int_equal(g->has_pdu_session, 0);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTP)->contents_len, 8);
+    expect_inner_flow(p, 6, 40000);
+    /* the outer flow stays the outer one */
+    pkt_flow fl;
+    assert_int_equal(pkt_packet_flow(p, &fl), 0);
+    assert_int_equal(fl.src_port, 2152);
+
+    /* without the fast path, the same */
+    decode(p, &f.x, 0);
+    expect_layers(p, want, 7);
+
+    /* extension chain */
+    build_gtpu_ext(&f);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    expect_layers(p, want, 7);
+    g = pkt_packet_gtp(p);
+    assert_int_equal(g->flags, 0x36);
+    assert_int_equal(g->seq, 7);
+    assert_int_equal(g->next_ext, 0x40);
+    assert_int_equal(g->ext_count, 2);
+    assert_int_equal(g->ext_len, 8);
+    assert_non_null(g->ext);
+    assert_int_equal(g->has_pdu_session, 1);
+    assert_int_equal(g->pdu_type, 1);
+    assert_int_equal(g->qfi, 9);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTP)->contents_len, 20);
+    expect_inner_flow(p, 6, 40000);
+
+    /* IPv6 inside, N-PDU number only (the optional word is there) */
+    udp_begin(&f, 2152, 2152);
+    size_t at = gtp_hdr(&f.x, 0x31, 255, 5, 1, 0xffff, 0x42, 0);
+    inner_ip6(&f.x);
+    gtp_done(&f.x, at);
+    udp_end(&f);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    static const pkt_layer_type want6[] = {E_, I4, U_, PKT_LAYER_GTP, I6, U_, P_};
+    expect_layers(p, want6, 7);
+    g = pkt_packet_gtp(p);
+    assert_int_equal(g->npdu, 0x42);
+    assert_int_equal(g->next_ext, 0);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTP)->contents_len, 12);
+
+    /* UDP padding after the message is trimmed: length says less */
+    build_gtpu(&f, 0);
+    pb_payload(&f.x, 3);
+    pb_put16(&f.x, f.app + 2, (uint16_t)(20 + 8 + 5));
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    assert_null(anom(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_GTP, -1));
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTP)->payload_len, 33);
+    assert_non_null(pkt_packet_udp(p));
+    assert_int_equal(count_layers(p, U_), 2);
+    pkt_packet_free(p);
+}
+
+/* Messages other than the G-PDU: information elements are payload. */
+static void test_gtp_messages(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    static const pkt_layer_type want[] = {E_, I4, U_, PKT_LAYER_GTP, P_};
+    static const pkt_layer_type want_empty[] = {E_, I4, U_, PKT_LAYER_GTP};
+    /* echo request (no IE), echo response (recovery), error indication,
+     * end marker, GTPv1-C create PDP context request on 2123 */
+    const struct {
+        uint16_t port;
+        uint8_t type;
+        uint8_t ies;
+    } m[] = {{2152, 1, 0}, {2152, 2, 2}, {2152, 26, 12}, {2152, 254, 0}, {2123, 16, 7}};
+    for (unsigned i = 0; i < sizeof m / sizeof m[0]; i++) {
+        udp_begin(&f, 33000, m[i].port);
+        size_t at = gtp_hdr(&f.x, 0x32, m[i].type, i == 3 ? 0x99 : 0, 1, (uint16_t)(0x10 + i), 0, 0);
+        /* IE bytes that would look like IPv4 if a G-PDU */
+        for (unsigned k = 0; k < m[i].ies; k++)
+            pb_u8(&f.x, (uint8_t)(k == 0 ? 0x45 : k));
+        gtp_done(&f.x, at);
+        udp_end(&f);
+        decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+        expect_clean(p);
+        if (m[i].ies)
+            expect_layers(p, want, 5);
+        else
+            expect_layers(p, want_empty, 4);
+        const pkt_gtp *g = pkt_packet_gtp(p);
+        assert_int_equal(g->message_type, m[i].type);
+        assert_int_equal(g->seq, 0x10 + i);
+        assert_int_equal(g->length, 4 + m[i].ies);
+    }
+
+    /* GTP' (PT 0): 6-byte header, no TEID */
+    udp_begin(&f, 3386, 2152);
+    pb_u8(&f.x, 0x2e);
+    pb_u8(&f.x, 240);
+    pb_u16(&f.x, 4);
+    pb_u16(&f.x, 0x55);
+    pb_u32(&f.x, 0x01020304);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    expect_layers(p, want, 5);
+    assert_int_equal(pkt_packet_gtp(p)->seq, 0x55);
+    assert_int_equal(pkt_packet_gtp(p)->teid, 0);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTP)->contents_len, 6);
+
+    /* GTP over TCP 2152 (tshark decodes it too) */
+    memset(&f, 0, sizeof f);
+    pb_eth(&f.x, 0x0800);
+    f.ip = pb_ipv4(&f.x, 6);
+    f.l4 = pb_tcp(&f.x, 2152, 2152, 0x18);
+    size_t at = gtp_hdr(&f.x, 0x30, 255, 0x77, 0, 0, 0, 0);
+    inner_ip(&f.x, 0);
+    gtp_done(&f.x, at);
+    pb_tcp_done(&f.x, f.ip, f.l4);
+    pb_ipv4_done(&f.x, f.ip);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_gtp(p)->teid, 0x77);
+    expect_inner_flow(p, 17, 5000);
+    pkt_packet_free(p);
+}
+
+static void test_gtp_malformed(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    /* an extension header of length 0 */
+    udp_begin(&f, 2152, 2152);
+    size_t at = gtp_hdr(&f.x, 0x34, 255, 5, 1, 0, 0, 0x85);
+    pb_u32(&f.x, 0);
+    inner_ip(&f.x, 0);
+    gtp_done(&f.x, at);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GTP, PKT_REASON_GTP_EXT_LEN));
+    assert_int_equal(count_layers(p, I4), 1);
+    assert_int_equal(pkt_packet_gtp(p)->teid, 5);
+
+    /* a chain longer than the cap: each header names another */
+    udp_begin(&f, 2152, 2152);
+    at = gtp_hdr(&f.x, 0x34, 255, 6, 1, 0, 0, 0x01);
+    for (unsigned i = 0; i < PKT_LIMIT_GTP_EXT_HEADERS + 2; i++)
+        pb_u32(&f.x, 0x01000001);
+    inner_ip(&f.x, 0);
+    gtp_done(&f.x, at);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    const pkt_anomaly *a = anom(p, PKT_ANOMALY_LIMIT, PKT_LAYER_GTP, PKT_REASON_LIMIT_GTP_EXT);
+    assert_non_null(a);
+    assert_int_equal(a->value, PKT_LIMIT_GTP_EXT_HEADERS);
+    assert_int_equal(pkt_packet_gtp(p)->ext_count, PKT_LIMIT_GTP_EXT_HEADERS);
+    assert_int_equal(count_layers(p, I4), 1);
+
+    /* the length shorter than the optional fields */
+    udp_begin(&f, 2152, 2152);
+    at = gtp_hdr(&f.x, 0x32, 255, 7, 1, 1, 0, 0);
+    inner_ip(&f.x, 0);
+    pb_put16(&f.x, at + 2, 2);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GTP, PKT_REASON_GTP_LENGTH));
+    assert_int_equal(count_layers(p, I4), 1);
+
+    /* version 3: not GTP we know */
+    udp_begin(&f, 2152, 2152);
+    at = gtp_hdr(&f.x, 0x70, 255, 7, 0, 0, 0, 0);
+    inner_ip(&f.x, 0);
+    gtp_done(&f.x, at);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GTP, PKT_REASON_GTP_VERSION));
+    assert_null(pkt_packet_gtp(p));
+
+    /* a G-PDU whose payload is neither IPv4 nor IPv6: payload */
+    udp_begin(&f, 2152, 2152);
+    at = gtp_hdr(&f.x, 0x30, 255, 8, 0, 0, 0, 0);
+    pb_u32(&f.x, 0x11223344);
+    gtp_done(&f.x, at);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_layer_at(p, 4)->type, P_);
+
+    /* the nesting cap: the G-PDU's packet is not decoded */
+    build_gtpu(&f, 1);
+    decode(p, &f.x, PKT_DECODE_STOP_AFTER_TRANSPORT);
+    assert_null(pkt_packet_gtp(p));
+    pkt_packet_free(p);
+}
+
+/* GTPv2-C header, TEID when flags has T; returns its offset; the length is
+ * set by gtpv2_done. */
+static size_t gtpv2_hdr(pb *x, uint8_t flags, uint8_t type, uint32_t teid, uint32_t seq)
+{
+    size_t at = pb_u8(x, flags);
+    pb_u8(x, type);
+    pb_u16(x, 0);
+    if (flags & 0x08)
+        pb_u32(x, teid);
+    pb_u32(x, seq << 8 | 0x30);
+    return at;
+}
+
+static void gtpv2_done(pb *x, size_t at, size_t end)
+{
+    pb_put16(x, at + 2, (uint16_t)(end - at - 4));
+}
+
+static void build_gtpv2(frame *f, int teid, int piggy)
+{
+    udp_begin(f, 2123, 2123);
+    pb *x = &f->x;
+    size_t at = gtpv2_hdr(x, (uint8_t)(0x40 | (teid ? 0x08 : 0) | (piggy ? 0x10 : 0)), 32,
+                          0xcafe0001, 0x123456);
+    static const uint8_t ies[] = {1, 0, 8, 0, 0x21, 0x43, 0x65, 0x87, 0x09, 0x21, 0x43, 0xf5};
+    if (!piggy) /* piggybacking: the first message is a bare header */
+        pb_bytes(x, ies, sizeof ies);
+    gtpv2_done(x, at, x->n);
+    if (piggy) {
+        size_t b = gtpv2_hdr(x, 0x48, 95, 0x5555, 0x1001);
+        pb_bytes(x, ies, 5);
+        gtpv2_done(x, b, x->n);
+    }
+    udp_end(f);
+}
+
+static void test_gtpv2(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    build_gtpv2(&f, 1, 0);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    static const pkt_layer_type want[] = {E_, I4, U_, PKT_LAYER_GTPV2, P_};
+    expect_layers(p, want, 5);
+    assert_null(pkt_packet_gtp(p));
+    const pkt_gtpv2 *g = pkt_packet_gtpv2(p);
+    assert_non_null(g);
+    assert_int_equal(g->flags, 0x48);
+    assert_int_equal(g->version, 2);
+    assert_int_equal(g->has_teid, 1);
+    assert_int_equal(g->piggyback, 0);
+    assert_int_equal(g->message_type, 32);
+    assert_int_equal(g->length, 8 + 12);
+    assert_int_equal(g->teid, 0xcafe0001);
+    assert_int_equal(g->seq, 0x123456);
+    assert_int_equal(g->priority, 0);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTPV2)->contents_len, 12);
+
+    build_gtpv2(&f, 0, 0);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    g = pkt_packet_gtpv2(p);
+    assert_int_equal(g->has_teid, 0);
+    assert_int_equal(g->teid, 0);
+    assert_int_equal(g->seq, 0x123456);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTPV2)->contents_len, 8);
+
+    /* piggybacked: a second GTPv2 layer */
+    build_gtpv2(&f, 1, 1);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    static const pkt_layer_type want2[] = {E_, I4, U_, PKT_LAYER_GTPV2, PKT_LAYER_GTPV2, P_};
+    expect_layers(p, want2, 6);
+    const pkt_layer *l2 = pkt_packet_layer_next(p, pkt_packet_layer(p, PKT_LAYER_GTPV2));
+    assert_int_equal(l2->u.gtpv2.message_type, 95);
+    assert_int_equal(l2->u.gtpv2.teid, 0x5555);
+    assert_int_equal(l2->u.gtpv2.seq, 0x1001);
+    assert_int_equal(pkt_packet_gtpv2(p)->piggyback, 1);
+
+    /* message priority */
+    build_gtpv2(&f, 1, 0);
+    f.x.b[f.app] |= 0x04;
+    decode(p, &f.x, 0);
+    assert_int_equal(pkt_packet_gtpv2(p)->priority, 3);
+
+    /* a length shorter than the header */
+    build_gtpv2(&f, 1, 0);
+    pb_put16(&f.x, f.app + 2, 4);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GTPV2, PKT_REASON_GTP_LENGTH));
+
+    /* registered on another port as GTPV2, a version 1 header is malformed */
+    assert_int_equal(pkt_decode_register_port(PKT_PROTO_UDP, 40123, PKT_LAYER_GTPV2), 0);
+    udp_begin(&f, 40123, 40124);
+    size_t at = gtp_hdr(&f.x, 0x30, 255, 1, 0, 0, 0, 0);
+    gtp_done(&f.x, at);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_GTPV2, PKT_REASON_GTP_VERSION));
+    assert_int_equal(pkt_decode_register_port(PKT_PROTO_UDP, 40123, PKT_LAYER_NONE), 0);
+    assert_int_equal(pkt_decode_port_layer(PKT_PROTO_UDP, 2152), PKT_LAYER_GTP);
+    assert_int_equal(pkt_decode_port_layer(PKT_PROTO_UDP, 2123), PKT_LAYER_GTP);
+    pkt_packet_free(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Every truncation                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct tcase {
+    const char *name;
+    pb x;
+    struct {
+        pkt_layer_type t;
+        uint32_t off, hlen;
+    } L[12];
+    int nl;
+    int payload_idx; /* index in L of the layer reporting a cut payload, -1: none */
+} tcase;
+
+static void tl(tcase *c, pkt_layer_type t, size_t off, size_t hlen)
+{
+    c->L[c->nl].t = t;
+    c->L[c->nl].off = (uint32_t)off;
+    c->L[c->nl].hlen = (uint32_t)hlen;
+    c->nl++;
+}
+
+/* Ethernet, the outer IPv4 and UDP. */
+static void outer_udp_layers(tcase *c, const frame *f)
+{
+    tl(c, E_, 0, 14);
+    tl(c, I4, f->ip, 20);
+    tl(c, U_, f->l4, 8);
+}
+
+/* The inner IPv4 + TCP (or UDP) at off. */
+static void inner_layers(tcase *c, size_t off, int tcp)
+{
+    tl(c, I4, off, 20);
+    tl(c, tcp ? T_ : U_, off + 20, tcp ? 40 : 8);
+}
+
+static void make_tcase(tcase *c, unsigned i)
+{
+    memset(c, 0, sizeof *c);
+    c->payload_idx = -1;
+    frame f;
+    switch (i) {
+    case 0:
+        c->name = "gtp-u/ipv4/tcp";
+        build_gtpu(&f, 1);
+        outer_udp_layers(c, &f);
+        tl(c, PKT_LAYER_GTP, f.app, 8);
+        inner_layers(c, f.app + 8, 1);
+        c->payload_idx = 4;
+        break;
+    case 1:
+        c->name = "gtp-u ext chain/ipv4/tcp";
+        build_gtpu_ext(&f);
+        outer_udp_layers(c, &f);
+        tl(c, PKT_LAYER_GTP, f.app, 20);
+        inner_layers(c, f.app + 20, 1);
+        c->payload_idx = 4;
+        break;
+    case 2:
+        c->name = "gtpv2 teid";
+        build_gtpv2(&f, 1, 0);
+        outer_udp_layers(c, &f);
+        tl(c, PKT_LAYER_GTPV2, f.app, 12);
+        c->payload_idx = 3;
+        break;
+    case 3:
+        c->name = "gtpv2 piggyback";
+        build_gtpv2(&f, 0, 1);
+        outer_udp_layers(c, &f);
+        tl(c, PKT_LAYER_GTPV2, f.app, 8);
+        tl(c, PKT_LAYER_GTPV2, f.app + 8, 12);
+        c->payload_idx = 4;
+        break;
+    }
+    c->x = f.x;
+}
+
+#define N_TCASES 4
+
+static int trunc_at(const pkt_packet *p, pkt_layer_type t, int idx, uint32_t off)
+{
+    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
+        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
+        if (!a || a->kind != PKT_ANOMALY_TRUNCATED || a->layer != t)
+            continue;
+        if (a->layer_index == idx || (a->layer_index < 0 && a->offset == off))
+            return 1;
+    }
+    return 0;
+}
+
+/* With checksum verification (layer by layer) and without (fast path). */
+static const unsigned tcase_opts[2] = {PKT_DECODE_VERIFY_CHECKSUMS, 0};
+
+static void test_full_tcases(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
+        tcase c;
+        make_tcase(&c, i / 2);
+        uint8_t *buf = malloc(c.x.n);
+        memcpy(buf, c.x.b, c.x.n);
+        assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, tcase_opts[i % 2]), 0);
+        unsigned n = pkt_packet_layer_count(p);
+        int ok = pkt_packet_anomaly_count(p) == 0 &&
+                 (n == (unsigned)c.nl ||
+                  (n == (unsigned)c.nl + 1 &&
+                   pkt_packet_layer_at(p, (unsigned)c.nl)->type == PKT_LAYER_PAYLOAD));
+        for (int j = 0; ok && j < c.nl; j++) {
+            const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)j);
+            ok = l->type == c.L[j].t && l->offset == c.L[j].off &&
+                 l->contents_len == c.L[j].hlen;
+        }
+        if (!ok) {
+            fprintf(stderr, "case %s decoded as:\n", c.name);
+            dump(p);
+        }
+        assert_true(ok);
+        free(buf);
+    }
+    pkt_packet_free(p);
+}
+
+static void test_every_truncation(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    unsigned cuts = 0;
+    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
+        tcase c;
+        make_tcase(&c, i / 2);
+        for (size_t k = 0; k < c.x.n; k++) {
+            uint8_t *buf = malloc(k ? k : 1);
+            memcpy(buf, c.x.b, k);
+            assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1, tcase_opts[i % 2]),
+                             0);
+            int e = 0;
+            while (e < c.nl && c.L[e].off + c.L[e].hlen <= k)
+                e++;
+            int ok;
+            if (e < c.nl) {
+                ok = trunc_at(p, c.L[e].t, e, c.L[e].off);
+                /* cut exactly between two headers: an enclosing layer's
+                 * length ran out */
+                for (int j = 0; !ok && k == c.L[e].off && j < e; j++)
+                    ok = trunc_at(p, c.L[j].t, j, UINT32_MAX);
+                for (int j = 0; ok && j < e; j++) {
+                    const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)j);
+                    ok = l && l->type == c.L[j].t && l->offset == c.L[j].off;
+                }
+            } else {
+                ok = c.payload_idx >= 0 &&
+                     trunc_at(p, c.L[c.payload_idx].t, c.payload_idx, UINT32_MAX) &&
+                     (int)pkt_packet_layer_count(p) >= c.nl;
+            }
+            if (!ok) {
+                fprintf(stderr, "case %s cut at %zu (expected truncation in %s):\n", c.name, k,
+                        e < c.nl ? pkt_layer_type_name(c.L[e].t) : "payload");
+                dump(p);
+            }
+            assert_true(ok);
+            for (unsigned j = 0; j < pkt_packet_layer_count(p); j++) {
+                const pkt_layer *l = pkt_packet_layer_at(p, j);
+                assert_true(l->offset + l->contents_len + l->payload_len <= k);
+            }
+            uint32_t alen;
+            const uint8_t *ap = pkt_packet_app_payload(p, &alen);
+            assert_true(alen == 0 || (ap >= buf && ap + alen <= buf + k));
+            free(buf);
+            cuts++;
+        }
+    }
+    printf("%u truncations of %u packets checked (with and without the fast path)\n", cuts,
+           N_TCASES);
+    pkt_packet_free(p);
+}
+
+/* Random byte mutations of the good packets (fixed seed): decoding stays
+ * inside the buffer (ASan) and every layer lies inside it. */
+static void test_mutations(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    uint32_t seed = 17;
+    for (unsigned i = 0; i < N_TCASES; i++) {
+        tcase c;
+        make_tcase(&c, i);
+        for (unsigned r = 0; r < 2000; r++) {
+            uint8_t *buf = malloc(c.x.n);
+            memcpy(buf, c.x.b, c.x.n);
+            for (unsigned m = 0; m < 3; m++) {
+                seed = seed * 1103515245u + 12345u;
+                size_t at = 42 + (seed >> 8) % (c.x.n - 42); /* past the outer UDP */
+                seed = seed * 1103515245u + 12345u;
+                buf[at] = (uint8_t)(seed >> 16);
+            }
+            assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, r & 1 ? 0 : tcase_opts[0]),
+                             0);
+            for (unsigned j = 0; j < pkt_packet_layer_count(p); j++) {
+                const pkt_layer *l = pkt_packet_layer_at(p, j);
+                assert_true(l->offset + l->contents_len + l->payload_len <= c.x.n);
+            }
+            pkt_packet_anomaly_count(p);
+            free(buf);
+        }
+    }
+    pkt_packet_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gtpu),
+        cmocka_unit_test(test_gtp_messages),
+        cmocka_unit_test(test_gtp_malformed),
+        cmocka_unit_test(test_gtpv2),
+        cmocka_unit_test(test_full_tcases),
+        cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_mutations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
