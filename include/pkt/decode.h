@@ -603,8 +603,8 @@ typedef struct pkt_erspan {
     uint8_t direction;    /* type III: 0 ingress, 1 egress */
     uint8_t granularity;  /* type III: timestamp granularity (2 bits) */
     uint8_t has_subheader; /* type III: O bit, the platform subheader follows */
-    uint8_t platform_id;  /* its platform id (6 bits) */
-    uint64_t subheader;   /* its 8 bytes as a big-endian number */
+    uint8_t platform_id;  /* its platform id (6 bits); 0 when it was cut short */
+    uint64_t subheader;   /* its 8 bytes as a big-endian number; 0 when cut short */
 } pkt_erspan;
 
 /*

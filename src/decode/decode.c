@@ -220,6 +220,7 @@ TYPED(pkt_packet_ntp, pkt_ntp, PKT_LAYER_NTP, ntp, NULL)
 /* issue 17: tunnels */
 TYPED(pkt_packet_gtp, pkt_gtp, PKT_LAYER_GTP, gtp, NULL)
 TYPED(pkt_packet_gtpv2, pkt_gtpv2, PKT_LAYER_GTPV2, gtpv2, NULL)
+TYPED(pkt_packet_erspan, pkt_erspan, PKT_LAYER_ERSPAN, erspan, NULL)
 #undef TYPED
 
 const pkt_dns *pkt_packet_dns(const pkt_packet *p)

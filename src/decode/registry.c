@@ -21,6 +21,7 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     /* issue 17: tunnels */
     [PKT_LAYER_GTP] = pkt__decode_gtp,
     [PKT_LAYER_GTPV2] = pkt__decode_gtpv2,
+    [PKT_LAYER_ERSPAN] = pkt__decode_erspan,
 };
 
 uint8_t pkt__port_type[2][65536];

@@ -41,7 +41,7 @@ static void udp_end(frame *f)
     pb_ipv4_done(&f->x, f->ip);
 }
 
-static inline void ip_begin(frame *f, uint8_t proto)
+static void ip_begin(frame *f, uint8_t proto)
 {
     memset(f, 0, sizeof *f);
     pb_eth(&f->x, 0x0800);
@@ -50,7 +50,7 @@ static inline void ip_begin(frame *f, uint8_t proto)
     f->app = f->x.n;
 }
 
-static inline void ip_end(frame *f)
+static void ip_end(frame *f)
 {
     pb_ipv4_done(&f->x, f->ip);
 }
@@ -544,6 +544,182 @@ static void test_gtpv2(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* ERSPAN                                                               */
+/* ------------------------------------------------------------------ */
+
+static const uint8_t MIR_DST[6] = {0x02, 0, 0, 0, 0, 0x22};
+static const uint8_t MIR_SRC[6] = {0x02, 0, 0, 0, 0, 0x11};
+
+/* The mirrored frame: Ethernet (with a VLAN tag when vlan) / IPv4 / TCP. */
+static void mirrored(pb *x, int vlan)
+{
+    pb_bytes(x, MIR_DST, 6);
+    pb_bytes(x, MIR_SRC, 6);
+    if (vlan) {
+        pb_u16(x, 0x8100);
+        pb_u16(x, (uint16_t)(0xa000 | vlan));
+    }
+    pb_u16(x, 0x0800);
+    inner_ip(x, 1);
+}
+
+/* eth / ipv4 / GRE (protocol, with a sequence number when seq) / ERSPAN:
+ * type 1 (nothing), 2 or 3 (sub: with the platform subheader) / mirrored. */
+static void build_erspan(frame *f, unsigned type, int seq, int sub)
+{
+    ip_begin(f, 47);
+    pb *x = &f->x;
+    pb_u16(x, seq ? 0x1000 : 0);
+    pb_u16(x, type == 3 ? 0x22eb : 0x88be);
+    if (seq)
+        pb_u32(x, 0x01020304);
+    f->app = x->n;
+    if (type == 2) {
+        pb_u16(x, 0x1000 | 100);                                  /* v1, VLAN 100 */
+        pb_u16(x, (uint16_t)(5u << 13 | 2u << 11 | 1u << 10 | 321)); /* CoS En T id */
+        pb_u32(x, 0xfff12345);                                    /* reserved, index */
+    } else if (type == 3) {
+        pb_u16(x, 0x2000 | 20);
+        pb_u16(x, (uint16_t)(1u << 13 | 1u << 11 | 77));
+        pb_u32(x, 0xa3595bff);
+        pb_u16(x, 0x1234);
+        pb_u16(x, (uint16_t)(1u << 15 | 5u << 4 | 1u << 3 | 3u << 1 | (sub ? 1 : 0)));
+        if (sub) {
+            pb_u32(x, 3u << 26 | 0x10);
+            pb_u32(x, 0x55667788);
+        }
+    }
+    mirrored(x, type == 1 ? 5 : 0);
+    ip_end(f);
+}
+
+static void test_erspan(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    static const pkt_layer_type want1[] = {E_, I4, PKT_LAYER_GRE, PKT_LAYER_ERSPAN, E_,
+                                           PKT_LAYER_DOT1Q, I4, T_, P_};
+    static const pkt_layer_type want[] = {E_, I4, PKT_LAYER_GRE, PKT_LAYER_ERSPAN, E_, I4, T_, P_};
+
+    /* type I: 0x88be without a sequence number, no header */
+    build_erspan(&f, 1, 0, 0);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    expect_layers(p, want1, 9);
+    const pkt_erspan *e = pkt_packet_erspan(p);
+    assert_non_null(e);
+    assert_int_equal(e->type, 1);
+    assert_int_equal(e->version, 0);
+    assert_int_equal(e->session_id, 0);
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_ERSPAN);
+    assert_int_equal(l->contents_len, 0);
+    assert_int_equal(l->offset, f.app);
+    const pkt_layer *in = pkt_packet_layer_next(p, pkt_packet_layer(p, E_));
+    assert_memory_equal(in->u.eth.src, MIR_SRC, 6);
+    assert_int_equal(pkt_packet_vlan_id(p), 5);
+    expect_inner_flow(p, 6, 40000);
+
+    /* type II */
+    build_erspan(&f, 2, 1, 0);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    expect_layers(p, want, 8);
+    e = pkt_packet_erspan(p);
+    assert_int_equal(e->type, 2);
+    assert_int_equal(e->version, 1);
+    assert_int_equal(e->vlan, 100);
+    assert_int_equal(e->cos, 5);
+    assert_int_equal(e->encap, 2);
+    assert_int_equal(e->truncated, 1);
+    assert_int_equal(e->session_id, 321);
+    assert_int_equal(e->index, 0x12345);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_ERSPAN)->contents_len, 8);
+    expect_inner_flow(p, 6, 40000);
+
+    /* type III, with and without the subheader */
+    for (int sub = 0; sub < 2; sub++) {
+        build_erspan(&f, 3, sub, sub);
+        decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+        expect_clean(p);
+        expect_layers(p, want, 8);
+        e = pkt_packet_erspan(p);
+        assert_int_equal(e->type, 3);
+        assert_int_equal(e->version, 2);
+        assert_int_equal(e->vlan, 20);
+        assert_int_equal(e->cos, 1);
+        assert_int_equal(e->encap, 1);
+        assert_int_equal(e->truncated, 0);
+        assert_int_equal(e->session_id, 77);
+        assert_int_equal(e->timestamp, 0xa3595bff);
+        assert_int_equal(e->sgt, 0x1234);
+        assert_int_equal(e->pdu, 1);
+        assert_int_equal(e->frame_type, 0);
+        assert_int_equal(e->hw_id, 5);
+        assert_int_equal(e->direction, 1);
+        assert_int_equal(e->granularity, 3);
+        assert_int_equal(e->has_subheader, sub);
+        assert_int_equal(e->platform_id, sub ? 3 : 0);
+        assert_true(e->subheader == (sub ? 0x0c00001055667788ull : 0));
+        assert_int_equal(pkt_packet_layer(p, PKT_LAYER_ERSPAN)->contents_len, sub ? 20 : 12);
+        expect_inner_flow(p, 6, 40000);
+    }
+
+    /* the version field decides under either protocol: a type III header
+     * under 0x88be (with a sequence number) */
+    build_erspan(&f, 3, 1, 0);
+    pb_put16(&f.x, f.ip + 20 + 2, 0x88be);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_erspan(p)->type, 3);
+
+    /* an unknown version: 2 bytes, malformed, payload */
+    build_erspan(&f, 2, 1, 0);
+    f.x.b[f.app] = (uint8_t)(0x30 | (f.x.b[f.app] & 0x0f));
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_ERSPAN, PKT_REASON_ERSPAN_VERSION));
+    l = pkt_packet_layer(p, PKT_LAYER_ERSPAN);
+    assert_int_equal(l->contents_len, 2);
+    assert_int_equal(l->u.erspan.version, 3);
+    assert_int_equal(count_layers(p, E_), 1);
+
+    /* type III frame type 2 (IP): not decoded further */
+    build_erspan(&f, 3, 0, 0);
+    f.x.b[f.app + 10] = (uint8_t)(f.x.b[f.app + 10] | 0x08); /* FT 2 */
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_erspan(p)->frame_type, 2);
+    assert_int_equal(count_layers(p, E_), 1);
+
+    /* the subheader cut short: the header is kept, truncated */
+    build_erspan(&f, 3, 0, 1);
+    assert_int_equal(pkt_decode(p, f.x.b, (uint32_t)(f.app + 16), 1, 0), 0);
+    l = pkt_packet_layer(p, PKT_LAYER_ERSPAN);
+    assert_non_null(l);
+    assert_int_equal(l->contents_len, 12);
+    assert_int_equal(l->u.erspan.has_subheader, 1);
+    assert_int_equal(l->u.erspan.session_id, 77);
+    assert_non_null(anom(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_ERSPAN, PKT_REASON_HEADER_CUT));
+
+    /* registered on a UDP port, ERSPAN enters the tunnel itself */
+    assert_int_equal(pkt_decode_register_port(PKT_PROTO_UDP, 40200, PKT_LAYER_ERSPAN), 0);
+    udp_begin(&f, 40200, 40201);
+    pb_u16(&f.x, 0x1000 | 9);
+    pb_u16(&f.x, 12);
+    pb_u32(&f.x, 1);
+    mirrored(&f.x, 0);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_erspan(p)->session_id, 12);
+    expect_inner_flow(p, 6, 40000);
+    decode(p, &f.x, PKT_DECODE_STOP_AFTER_TRANSPORT);
+    assert_null(pkt_packet_erspan(p));
+    assert_int_equal(pkt_decode_register_port(PKT_PROTO_UDP, 40200, PKT_LAYER_NONE), 0);
+    pkt_packet_free(p);
+}
+
+/* ------------------------------------------------------------------ */
 /* Every truncation                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -618,11 +794,37 @@ static void make_tcase(tcase *c, unsigned i)
         tl(c, PKT_LAYER_GTPV2, f.app + 8, 12);
         c->payload_idx = 4;
         break;
+    case 4:
+    case 5:
+    case 6:
+    case 7: {
+        static const char *const names[] = {"erspan i/eth/vlan/ipv4/tcp", "erspan ii/eth/ipv4/tcp",
+                                            "erspan iii/eth/ipv4/tcp",
+                                            "erspan iii+subheader/eth/ipv4/tcp"};
+        unsigned type = i == 4 ? 1 : i == 5 ? 2 : 3;
+        int sub = i == 7;
+        size_t hl = type == 1 ? 0 : type == 2 ? 8 : sub ? 20 : 12;
+        c->name = names[i - 4];
+        build_erspan(&f, type, type == 2, sub);
+        tl(c, E_, 0, 14);
+        tl(c, I4, f.ip, 20);
+        tl(c, PKT_LAYER_GRE, f.ip + 20, f.app - f.ip - 20);
+        tl(c, PKT_LAYER_ERSPAN, f.app, hl);
+        tl(c, E_, f.app + hl, 14);
+        size_t ip = f.app + hl + 14;
+        if (type == 1) {
+            tl(c, PKT_LAYER_DOT1Q, f.app + hl + 14, 4);
+            ip += 4;
+        }
+        inner_layers(c, ip, 1);
+        c->payload_idx = c->nl - 2; /* the inner IPv4 */
+        break;
+    }
     }
     c->x = f.x;
 }
 
-#define N_TCASES 4
+#define N_TCASES 8
 
 static int trunc_at(const pkt_packet *p, pkt_layer_type t, int idx, uint32_t off)
 {
@@ -683,7 +885,10 @@ static void test_every_truncation(void **state)
             assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1, tcase_opts[i % 2]),
                              0);
             int e = 0;
-            while (e < c.nl && c.L[e].off + c.L[e].hlen <= k)
+            /* (a header of 0 bytes, ERSPAN type I's, is only there when
+             * something follows it) */
+            while (e < c.nl && c.L[e].off + c.L[e].hlen <= k &&
+                   !(c.L[e].hlen == 0 && c.L[e].off == k))
                 e++;
             int ok;
             if (e < c.nl) {
@@ -762,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_gtp_messages),
         cmocka_unit_test(test_gtp_malformed),
         cmocka_unit_test(test_gtpv2),
+        cmocka_unit_test(test_erspan),
         cmocka_unit_test(test_full_tcases),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_mutations),

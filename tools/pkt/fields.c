@@ -758,6 +758,42 @@ GTPV2_FIELD(f_gtpv2_message_type, fmt_u(b, n, g->message_type))
 GTPV2_FIELD(f_gtpv2_msg_length, fmt_u(b, n, g->length))
 GTPV2_FIELD(f_gtpv2_teid, g->has_teid && fmt_hex(b, n, g->teid, 8))
 GTPV2_FIELD(f_gtpv2_seq, fmt_hex(b, n, g->seq, 6))
+#define ERSPAN_FIELD(fname, expr)                                                       \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_erspan *e = pkt_packet_erspan(p);                                     \
+        return e && (expr);                                                             \
+    }
+
+/* Type I has no header: no field.  A header of an unknown version shows
+ * only its version. */
+ERSPAN_FIELD(f_erspan_version, e->type != 1 && fmt_u(b, n, e->version))
+ERSPAN_FIELD(f_erspan_vlan, e->type >= 2 && fmt_u(b, n, e->vlan))
+ERSPAN_FIELD(f_erspan_cos, e->type >= 2 && fmt_u(b, n, e->cos))
+ERSPAN_FIELD(f_erspan_encap, e->type == 2 && fmt_u(b, n, e->encap))
+ERSPAN_FIELD(f_erspan_bso, e->type == 3 && fmt_u(b, n, e->encap))
+ERSPAN_FIELD(f_erspan_truncated, e->type >= 2 && fmt_u(b, n, e->truncated))
+ERSPAN_FIELD(f_erspan_spanid, e->type >= 2 && fmt_u(b, n, e->session_id))
+ERSPAN_FIELD(f_erspan_index, e->type == 2 && fmt_u(b, n, e->index))
+ERSPAN_FIELD(f_erspan_timestamp, e->type == 3 && fmt_u(b, n, e->timestamp))
+ERSPAN_FIELD(f_erspan_sgt, e->type == 3 && fmt_u(b, n, e->sgt))
+ERSPAN_FIELD(f_erspan_p, e->type == 3 && fmt_u(b, n, e->pdu))
+ERSPAN_FIELD(f_erspan_ft, e->type == 3 && fmt_u(b, n, e->frame_type))
+ERSPAN_FIELD(f_erspan_hw, e->type == 3 && fmt_u(b, n, e->hw_id))
+ERSPAN_FIELD(f_erspan_direction, e->type == 3 && fmt_u(b, n, e->direction))
+ERSPAN_FIELD(f_erspan_gra, e->type == 3 && fmt_u(b, n, e->granularity))
+ERSPAN_FIELD(f_erspan_o, e->type == 3 && fmt_u(b, n, e->has_subheader))
+static bool f_erspan_platid(FIELD_ARGS)
+{
+    (void)ci;
+    (void)x;
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_ERSPAN);
+    /* the subheader is there (not cut short): a 20-byte header */
+    return l && l->u.erspan.type == 3 && l->contents_len == 20 &&
+           fmt_u(b, n, l->u.erspan.platform_id);
+}
 /* ---- end issue 17 fields ---- */
 
 /* ---- The table ---- */
@@ -912,6 +948,23 @@ static const struct field_def fields[] = {
     {"gtpv2.msg_length", f_gtpv2_msg_length},
     {"gtpv2.teid", f_gtpv2_teid},
     {"gtpv2.seq", f_gtpv2_seq},
+    {"erspan.version", f_erspan_version},
+    {"erspan.vlan", f_erspan_vlan},
+    {"erspan.cos", f_erspan_cos},
+    {"erspan.encap", f_erspan_encap},
+    {"erspan.bso", f_erspan_bso},
+    {"erspan.truncated", f_erspan_truncated},
+    {"erspan.spanid", f_erspan_spanid},
+    {"erspan.index", f_erspan_index},
+    {"erspan.timestamp", f_erspan_timestamp},
+    {"erspan.sgt", f_erspan_sgt},
+    {"erspan.p", f_erspan_p},
+    {"erspan.ft", f_erspan_ft},
+    {"erspan.hw", f_erspan_hw},
+    {"erspan.direction", f_erspan_direction},
+    {"erspan.gra", f_erspan_gra},
+    {"erspan.o", f_erspan_o},
+    {"erspan.platid", f_erspan_platid},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
