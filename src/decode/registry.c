@@ -21,6 +21,7 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     /* issue 17: tunnels */
     [PKT_LAYER_GTP] = pkt__decode_gtp,
     [PKT_LAYER_GTPV2] = pkt__decode_gtpv2,
+    [PKT_LAYER_L2TP] = pkt__decode_l2tp,
     [PKT_LAYER_ERSPAN] = pkt__decode_erspan,
 };
 
@@ -66,6 +67,7 @@ static const struct {
     /* issue 17: tunnels (GTP-C version 2 goes on from the GTP hook) */
     {0, 2152, PKT_LAYER_GTP},    {0, 2123, PKT_LAYER_GTP},
     {1, 2152, PKT_LAYER_GTP},    {1, 2123, PKT_LAYER_GTP}, /* tshark decodes GTP over TCP too */
+    {0, 1701, PKT_LAYER_L2TP},
 };
 
 static bool is_default(int t, uint16_t port)

@@ -720,6 +720,202 @@ static void test_erspan(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* L2TP                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* L2TPv2 over UDP 1701: the flags choose the optional fields (L: length,
+ * S: Ns 3 Nr 4, O: an offset of 2 padding bytes); a data message carries
+ * PPP (ff 03 0021 when hdlc) / IPv4 / TCP, a control message one AVP.
+ * Returns the header length. */
+static size_t build_l2tpv2(frame *f, uint16_t flags, int hdlc)
+{
+    udp_begin(f, 1701, 1701);
+    pb *x = &f->x;
+    size_t at = pb_u16(x, (uint16_t)(flags | 2));
+    if (flags & PKT_L2TP_FLAG_L)
+        pb_u16(x, 0);
+    pb_u16(x, 7);
+    pb_u16(x, 9);
+    if (flags & PKT_L2TP_FLAG_S) {
+        pb_u16(x, 3);
+        pb_u16(x, 4);
+    }
+    if (flags & PKT_L2TP_FLAG_O) {
+        pb_u16(x, 2);
+        pb_u16(x, 0);
+    }
+    size_t hl = x->n - at;
+    if (flags & PKT_L2TP_FLAG_T) {
+        static const uint8_t avp[] = {0x80, 8, 0, 0, 0, 0, 0, 1}; /* message type SCCRQ */
+        pb_bytes(x, avp, sizeof avp);
+    } else {
+        if (hdlc) {
+            pb_u8(x, 0xff);
+            pb_u8(x, 0x03);
+        }
+        pb_u16(x, 0x0021);
+        inner_ip(x, 1);
+    }
+    if (flags & PKT_L2TP_FLAG_L)
+        pb_put16(x, at + 2, (uint16_t)(x->n - at));
+    udp_end(f);
+    return hl;
+}
+
+/* L2TPv3 over IP: session 0 and a control header with one AVP, or a data
+ * message of session 0x00abcdef carrying an Ethernet frame (not decoded). */
+static void build_l2tpv3_ip(frame *f, int control)
+{
+    ip_begin(f, 115);
+    pb *x = &f->x;
+    if (control) {
+        pb_u32(x, 0);
+        size_t at = pb_u16(x, 0xc803);
+        pb_u16(x, 0);
+        pb_u32(x, 0x1234);
+        pb_u16(x, 1);
+        pb_u16(x, 2);
+        static const uint8_t avp[] = {0x80, 8, 0, 0, 0, 0, 0, 1};
+        pb_bytes(x, avp, sizeof avp);
+        pb_put16(x, at + 2, (uint16_t)(x->n - at));
+    } else {
+        pb_u32(x, 0x00abcdef);
+        mirrored(x, 0);
+    }
+    ip_end(f);
+}
+
+static void test_l2tp(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    frame f;
+    static const pkt_layer_type want[] = {E_, I4, U_, PKT_LAYER_L2TP, PKT_LAYER_PPP, I4, T_, P_};
+    const uint16_t variants[] = {0, PKT_L2TP_FLAG_L, PKT_L2TP_FLAG_S, PKT_L2TP_FLAG_O,
+                                 PKT_L2TP_FLAG_L | PKT_L2TP_FLAG_S | PKT_L2TP_FLAG_O |
+                                     PKT_L2TP_FLAG_P};
+    for (unsigned i = 0; i < 2 * sizeof variants / sizeof variants[0]; i++) {
+        uint16_t fl = variants[i / 2];
+        int hdlc = i % 2 == 0;
+        size_t hl = build_l2tpv2(&f, fl, hdlc);
+        decode(p, &f.x, i % 3 ? 0 : PKT_DECODE_VERIFY_CHECKSUMS);
+        expect_clean(p);
+        expect_layers(p, want, 8);
+        const pkt_l2tp *t = pkt_packet_l2tp(p);
+        assert_non_null(t);
+        assert_int_equal(t->version, 2);
+        assert_int_equal(t->is_control, 0);
+        assert_int_equal(t->flags, fl | 2);
+        assert_int_equal(t->length, (fl & PKT_L2TP_FLAG_L) ? f.x.n - f.app : 0);
+        assert_int_equal(t->tunnel_id, 7);
+        assert_int_equal(t->session_id, 9);
+        assert_int_equal(t->ns, (fl & PKT_L2TP_FLAG_S) ? 3 : 0);
+        assert_int_equal(t->nr, (fl & PKT_L2TP_FLAG_S) ? 4 : 0);
+        assert_int_equal(t->offset, (fl & PKT_L2TP_FLAG_O) ? 2 : 0);
+        assert_int_equal(pkt_packet_layer(p, PKT_LAYER_L2TP)->contents_len, hl);
+        const pkt_layer *ppp = pkt_packet_layer(p, PKT_LAYER_PPP);
+        assert_int_equal(ppp->u.ppp.protocol, 0x0021);
+        assert_int_equal(ppp->u.ppp.address, hdlc ? 0xff : 0);
+        assert_int_equal(ppp->contents_len, hdlc ? 4 : 2);
+        expect_inner_flow(p, 6, 40000);
+    }
+
+    /* control message: AVPs are payload */
+    static const pkt_layer_type wantc[] = {E_, I4, U_, PKT_LAYER_L2TP, P_};
+    build_l2tpv2(&f, PKT_L2TP_FLAG_T | PKT_L2TP_FLAG_L | PKT_L2TP_FLAG_S, 0);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    expect_layers(p, wantc, 5);
+    assert_int_equal(pkt_packet_l2tp(p)->is_control, 1);
+    assert_int_equal(pkt_packet_l2tp(p)->length, 12 + 8);
+
+    /* the length shorter than the header; longer than the bytes */
+    build_l2tpv2(&f, PKT_L2TP_FLAG_L, 1);
+    pb_put16(&f.x, f.app + 2, 5);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_L2TP, PKT_REASON_L2TP_LENGTH));
+    assert_null(pkt_packet_layer(p, PKT_LAYER_PPP));
+    build_l2tpv2(&f, PKT_L2TP_FLAG_L, 1);
+    pb_put16(&f.x, f.app + 2, (uint16_t)(f.x.n - f.app + 10));
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_TRUNCATED, PKT_LAYER_L2TP, PKT_REASON_PAYLOAD_CUT));
+    /* padding after the message is trimmed */
+    build_l2tpv2(&f, PKT_L2TP_FLAG_L, 1);
+    pb_payload(&f.x, 4);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_L2TP)->payload_len, f.x.n - f.app - 8 - 4);
+    /* an offset padding beyond the message */
+    build_l2tpv2(&f, PKT_L2TP_FLAG_O, 1);
+    pb_put16(&f.x, f.app + 6, 999);
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_L2TP, PKT_REASON_L2TP_LENGTH));
+    assert_int_equal(pkt_packet_l2tp(p)->offset, 999);
+    /* version 1 (L2F): not L2TP */
+    build_l2tpv2(&f, 0, 1);
+    f.x.b[f.app + 1] = 0x01;
+    decode(p, &f.x, 0);
+    assert_non_null(anom(p, PKT_ANOMALY_MALFORMED, PKT_LAYER_L2TP, PKT_REASON_L2TP_VERSION));
+    assert_null(pkt_packet_l2tp(p));
+
+    /* L2TPv3 over IP: control */
+    static const pkt_layer_type want3[] = {E_, I4, PKT_LAYER_L2TP, P_};
+    build_l2tpv3_ip(&f, 1);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    expect_layers(p, want3, 4);
+    const pkt_l2tp *t = pkt_packet_l2tp(p);
+    assert_int_equal(t->version, 3);
+    assert_int_equal(t->is_control, 1);
+    assert_int_equal(t->flags, 0xc803);
+    assert_int_equal(t->length, 20);
+    assert_int_equal(t->tunnel_id, 0x1234);
+    assert_int_equal(t->session_id, 0);
+    assert_int_equal(t->ns, 1);
+    assert_int_equal(t->nr, 2);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_L2TP)->contents_len, 16);
+    /* ... data: payload, not decoded (no cookie, no sublayer assumed) */
+    build_l2tpv3_ip(&f, 0);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
+    expect_layers(p, want3, 4);
+    t = pkt_packet_l2tp(p);
+    assert_int_equal(t->is_control, 0);
+    assert_int_equal(t->session_id, 0x00abcdef);
+    assert_int_equal(t->flags, 0);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_L2TP)->contents_len, 4);
+
+    /* L2TPv3 over UDP: data (session id after 2 reserved bytes), control */
+    udp_begin(&f, 1701, 1701);
+    pb_u16(&f.x, 0x0003);
+    pb_u16(&f.x, 0);
+    pb_u32(&f.x, 0x4321);
+    pb_payload(&f.x, 10);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    assert_int_equal(pkt_packet_l2tp(p)->version, 3);
+    assert_int_equal(pkt_packet_l2tp(p)->session_id, 0x4321);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_L2TP)->contents_len, 8);
+    udp_begin(&f, 1701, 1701);
+    pb_u16(&f.x, 0xc803);
+    pb_u16(&f.x, 12);
+    pb_u32(&f.x, 0x77);
+    pb_u16(&f.x, 5);
+    pb_u16(&f.x, 6);
+    udp_end(&f);
+    decode(p, &f.x, 0);
+    expect_clean(p);
+    t = pkt_packet_l2tp(p);
+    assert_int_equal(t->is_control, 1);
+    assert_int_equal(t->tunnel_id, 0x77);
+    assert_int_equal(t->ns, 5);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_L2TP)->contents_len, 12);
+    pkt_packet_free(p);
+}
+
+/* ------------------------------------------------------------------ */
 /* Every truncation                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -820,11 +1016,39 @@ static void make_tcase(tcase *c, unsigned i)
         c->payload_idx = c->nl - 2; /* the inner IPv4 */
         break;
     }
+    case 8:
+    case 9: {
+        uint16_t fl = i == 8 ? 0 : PKT_L2TP_FLAG_L | PKT_L2TP_FLAG_S | PKT_L2TP_FLAG_O;
+        c->name = i == 8 ? "l2tpv2/ppp/ipv4/tcp" : "l2tpv2 L S O/ppp/ipv4/tcp";
+        size_t hl = build_l2tpv2(&f, fl, 1);
+        outer_udp_layers(c, &f);
+        tl(c, PKT_LAYER_L2TP, f.app, hl);
+        tl(c, PKT_LAYER_PPP, f.app + hl, 4);
+        inner_layers(c, f.app + hl + 4, 1);
+        c->payload_idx = 5;
+        break;
+    }
+    case 10:
+        c->name = "l2tpv2 control";
+        build_l2tpv2(&f, PKT_L2TP_FLAG_T | PKT_L2TP_FLAG_L | PKT_L2TP_FLAG_S, 0);
+        outer_udp_layers(c, &f);
+        tl(c, PKT_LAYER_L2TP, f.app, 12);
+        c->payload_idx = 3;
+        break;
+    case 11:
+    case 12:
+        c->name = i == 11 ? "l2tpv3/ip control" : "l2tpv3/ip data";
+        build_l2tpv3_ip(&f, i == 11);
+        tl(c, E_, 0, 14);
+        tl(c, I4, f.ip, 20);
+        tl(c, PKT_LAYER_L2TP, f.app, i == 11 ? 16 : 4);
+        c->payload_idx = i == 11 ? 2 : 1;
+        break;
     }
     c->x = f.x;
 }
 
-#define N_TCASES 8
+#define N_TCASES 13
 
 static int trunc_at(const pkt_packet *p, pkt_layer_type t, int idx, uint32_t off)
 {
@@ -968,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_gtp_malformed),
         cmocka_unit_test(test_gtpv2),
         cmocka_unit_test(test_erspan),
+        cmocka_unit_test(test_l2tp),
         cmocka_unit_test(test_full_tcases),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_mutations),

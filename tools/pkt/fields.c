@@ -758,6 +758,53 @@ GTPV2_FIELD(f_gtpv2_message_type, fmt_u(b, n, g->message_type))
 GTPV2_FIELD(f_gtpv2_msg_length, fmt_u(b, n, g->length))
 GTPV2_FIELD(f_gtpv2_teid, g->has_teid && fmt_hex(b, n, g->teid, 8))
 GTPV2_FIELD(f_gtpv2_seq, fmt_hex(b, n, g->seq, 6))
+#define L2TP_FIELD(fname, expr)                                                         \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_l2tp *t = pkt_packet_l2tp(p);                                         \
+        return t && (expr);                                                             \
+    }
+
+/* tshark: the flags word and its bits for every header that has one (an
+ * L2TPv3 data header over IP has none); the O and P bits in version 2
+ * only; l2tp.tunnel / l2tp.session are version 2's ids, l2tp.sid (hex) and
+ * l2tp.ccid (hex) version 3's: a control message over IP shows its session
+ * id 0, over UDP no sid. */
+static bool l2tp_has_flags(const pkt_l2tp *t)
+{
+    return t->version == 2 || t->flags != 0 || t->is_control;
+}
+
+L2TP_FIELD(f_l2tp_flags, l2tp_has_flags(t) && fmt_hex(b, n, t->flags, 4))
+L2TP_FIELD(f_l2tp_type, l2tp_has_flags(t) && fmt_u(b, n, t->is_control))
+L2TP_FIELD(f_l2tp_length_bit, l2tp_has_flags(t) && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_L)))
+L2TP_FIELD(f_l2tp_seq_bit, l2tp_has_flags(t) && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_S)))
+L2TP_FIELD(f_l2tp_offset_bit, t->version == 2 && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_O)))
+L2TP_FIELD(f_l2tp_priority, t->version == 2 && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_P)))
+L2TP_FIELD(f_l2tp_version, l2tp_has_flags(t) && fmt_u(b, n, t->version))
+L2TP_FIELD(f_l2tp_length, (t->flags & PKT_L2TP_FLAG_L) && fmt_u(b, n, t->length))
+L2TP_FIELD(f_l2tp_tunnel, t->version == 2 && fmt_u(b, n, t->tunnel_id))
+L2TP_FIELD(f_l2tp_session, t->version == 2 && fmt_u(b, n, t->session_id))
+L2TP_FIELD(f_l2tp_ns, (t->version == 2 ? (t->flags & PKT_L2TP_FLAG_S) != 0 : t->is_control) &&
+                          fmt_u(b, n, t->ns))
+L2TP_FIELD(f_l2tp_nr, (t->version == 2 ? (t->flags & PKT_L2TP_FLAG_S) != 0 : t->is_control) &&
+                          fmt_u(b, n, t->nr))
+L2TP_FIELD(f_l2tp_offset, t->version == 2 && (t->flags & PKT_L2TP_FLAG_O) &&
+                              fmt_u(b, n, t->offset))
+static bool f_l2tp_sid(FIELD_ARGS)
+{
+    (void)ci;
+    (void)x;
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_L2TP);
+    /* data, or a control message over IP (its header starts with the
+     * session id 0: 16 bytes) */
+    return l && l->u.l2tp.version == 3 && (!l->u.l2tp.is_control || l->contents_len == 16) &&
+           fmt_hex(b, n, l->u.l2tp.session_id, 8);
+}
+L2TP_FIELD(f_l2tp_ccid, t->version == 3 && t->is_control && fmt_hex(b, n, t->tunnel_id, 8))
+
 #define ERSPAN_FIELD(fname, expr)                                                       \
     static bool fname(FIELD_ARGS)                                                       \
     {                                                                                   \
@@ -948,6 +995,21 @@ static const struct field_def fields[] = {
     {"gtpv2.msg_length", f_gtpv2_msg_length},
     {"gtpv2.teid", f_gtpv2_teid},
     {"gtpv2.seq", f_gtpv2_seq},
+    {"l2tp.flags", f_l2tp_flags},
+    {"l2tp.type", f_l2tp_type},
+    {"l2tp.length_bit", f_l2tp_length_bit},
+    {"l2tp.seq_bit", f_l2tp_seq_bit},
+    {"l2tp.offset_bit", f_l2tp_offset_bit},
+    {"l2tp.priority", f_l2tp_priority},
+    {"l2tp.version", f_l2tp_version},
+    {"l2tp.length", f_l2tp_length},
+    {"l2tp.tunnel", f_l2tp_tunnel},
+    {"l2tp.session", f_l2tp_session},
+    {"l2tp.Ns", f_l2tp_ns},
+    {"l2tp.Nr", f_l2tp_nr},
+    {"l2tp.offset", f_l2tp_offset},
+    {"l2tp.sid", f_l2tp_sid},
+    {"l2tp.ccid", f_l2tp_ccid},
     {"erspan.version", f_erspan_version},
     {"erspan.vlan", f_erspan_vlan},
     {"erspan.cos", f_erspan_cos},
