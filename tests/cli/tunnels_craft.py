@@ -222,6 +222,11 @@ def packets():
     pig = gtpv2(95, 0x1001, ie_v2(73, b"\x05"), teid=0x5555)
     P.append(("gtpv2 piggyback", outer_udp(2123, 2123, gtpv2(33, 0x1000, ie_v2(2, b"\x10"),
                                                             teid=0x4444, piggy=pig))))
+    # GTP' (PT 0): 6-byte header, no TEID
+    P.append(("gtp prime", outer_udp(2152, 2152, struct.pack("!BBHH", 0x2e, 240, 4, 0x55) +
+                                     b"\x01\x02\x03\x04")))
+    # GTP-U over TCP (tshark decodes it)
+    P.append(("gtpu tcp", eth(0x0800, ipv4(6, tcp(2152, 2152, gtpv1(255, 0x5a5a, inner_udp()))))))
     # ---- L2TPv2 ----
     P.append(("l2tp data", outer_udp(1701, 1701, l2tpv2(7, 9, ppp_ip(inner_tcp())))))
     P.append(("l2tp data len", outer_udp(1701, 1701, l2tpv2(7, 10, ppp_ip(inner_udp()),
@@ -241,6 +246,11 @@ def packets():
     P.append(("l2tpv3 control", eth(0x0800, ipv4(115, struct.pack("!I", 0) + ctl))))
     data3 = struct.pack("!I", 0x00abcdef) + mirrored()
     P.append(("l2tpv3 data", eth(0x0800, ipv4(115, data3))))
+    # ---- L2TPv3 over UDP ----
+    P.append(("l2tpv3 udp data", outer_udp(1701, 1701, struct.pack("!HHI", 0x0003, 0, 0x1234) +
+                                           mirrored())))
+    P.append(("l2tpv3 udp control", outer_udp(1701, 1701, struct.pack(
+        "!HHIHH", 0xc803, 12 + 8, 0x77, 1, 2) + avp(0, b"\x00\x01"))))
     # ---- ERSPAN ----
     P.append(("erspan i", eth(0x0800, ipv4(47, gre(0x88BE, mirrored(vlan=5))))))
     P.append(("erspan ii", eth(0x0800, ipv4(47, gre(0x88BE, erspan2(100, 5, 0, 0, 321, 0x12345,
@@ -252,6 +262,14 @@ def packets():
     sub = struct.pack("!II", (3 << 26) | 0x10, 0x55667788)  # platform id 3
     P.append(("erspan iii subheader", eth(0x0800, ipv4(47, gre(0x22EB, erspan3(
         1, 0, 1, 0, 500, 12345, 0, 0, 0, 0x3f, 0, 2, mirrored(), sub=sub), seq=9)))))
+    # type III with frame type 2 (IP): not decoded further; the version
+    # field decides the type under either GRE protocol
+    P.append(("erspan iii ft2", eth(0x0800, ipv4(47, gre(0x22EB, erspan3(
+        1, 0, 0, 0, 5, 1, 0, 0, 2, 0, 0, 0, inner_tcp()))))))
+    P.append(("erspan iii as 88be", eth(0x0800, ipv4(47, gre(0x88BE, erspan3(
+        1, 0, 0, 0, 5, 1, 0, 0, 0, 0, 0, 0, mirrored()), seq=1)))))
+    P.append(("erspan ii as 22eb", eth(0x0800, ipv4(47, gre(0x22EB, erspan2(
+        1, 0, 0, 0, 5, 1, mirrored()))))))
     return P
 
 
