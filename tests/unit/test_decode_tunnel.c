@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pkt/craft.h"
 #include "pkt/pkt.h"
 #include "pktbuild.h"
 #include "testutil.h"
@@ -445,7 +446,7 @@ static size_t gtpv2_hdr(pb *x, uint8_t flags, uint8_t type, uint32_t teid, uint3
     pb_u16(x, 0);
     if (flags & 0x08)
         pb_u32(x, teid);
-    pb_u32(x, seq << 8 | 0x30);
+    pb_u32(x, seq << 8); /* spare 0 */
     return at;
 }
 
@@ -520,6 +521,7 @@ static void test_gtpv2(void **state)
     /* message priority */
     build_gtpv2(&f, 1, 0);
     f.x.b[f.app] |= 0x04;
+    f.x.b[f.app + 11] = 0x30;
     decode(p, &f.x, 0);
     assert_int_equal(pkt_packet_gtpv2(p)->priority, 3);
 
@@ -577,7 +579,7 @@ static void build_erspan(frame *f, unsigned type, int seq, int sub)
     if (type == 2) {
         pb_u16(x, 0x1000 | 100);                                  /* v1, VLAN 100 */
         pb_u16(x, (uint16_t)(5u << 13 | 2u << 11 | 1u << 10 | 321)); /* CoS En T id */
-        pb_u32(x, 0xfff12345);                                    /* reserved, index */
+        pb_u32(x, 0x00012345);                                    /* reserved 0, index */
     } else if (type == 3) {
         pb_u16(x, 0x2000 | 20);
         pb_u16(x, (uint16_t)(1u << 13 | 1u << 11 | 77));
@@ -1184,6 +1186,135 @@ static void test_mutations(void **state)
     pkt_packet_free(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Crafting (pkt/craft.h)                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_craft_tunnels(void **state)
+{
+    (void)state;
+    pkt_sbuf *b = pkt_sbuf_new(0);
+    pkt_packet *p = pkt_packet_new();
+    const unsigned opts = PKT_SERIALIZE_FIX_LENGTHS | PKT_SERIALIZE_COMPUTE_CHECKSUMS;
+    pkt_ethernet eth = {.dst = {2, 0, 0, 0, 0, 2}, .src = {2, 0, 0, 0, 0, 1}, .type = 0x0800};
+    pkt_ipv4 o4 = {.version = 4, .ttl = 64, .protocol = 17, .src = {10, 0, 0, 1},
+                   .dst = {10, 0, 0, 2}};
+    pkt_ipv4 i4 = {.version = 4, .ttl = 63, .protocol = 6, .src = {172, 16, 0, 1},
+                   .dst = {172, 16, 0, 2}};
+    pkt_tcp tcp = {.src_port = 40000, .dst_port = 80, .seq = 1, .flags = PKT_TCP_ACK,
+                   .window = 1000};
+    static const uint8_t data[] = "GET / HTTP/1.0\r\n\r\n";
+
+    /* GTP-U with a sequence number and a PDU session container */
+    pkt_udp udp = {.src_port = 2152, .dst_port = 2152};
+    pkt_gtp gtp = {.flags = PKT_GTP_FLAG_PT | PKT_GTP_FLAG_S, .version = 1, .message_type = 255,
+                   .teid = 0xdeadbeef, .seq = 0x1234, .has_pdu_session = 1, .pdu_type = 1,
+                   .qfi = 9};
+    pkt_craft_layer g[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(IPV4, &o4), PKT_CRAFT(UDP, &udp),
+                           PKT_CRAFT(GTP, &gtp),      PKT_CRAFT(IPV4, &i4), PKT_CRAFT(TCP, &tcp),
+                           PKT_CRAFT_PAYLOAD(data, sizeof data - 1)};
+    assert_int_equal(pkt_serialize_layers(b, opts, g, 7), 0);
+    assert_int_equal(pkt_decode(p, pkt_sbuf_bytes(b), (uint32_t)pkt_sbuf_len(b), 1,
+                                PKT_DECODE_VERIFY_CHECKSUMS),
+                     0);
+    expect_clean(p);
+    const pkt_gtp *dg = pkt_packet_gtp(p);
+    assert_non_null(dg);
+    assert_int_equal(dg->flags, 0x36);
+    assert_int_equal(dg->teid, 0xdeadbeef);
+    assert_int_equal(dg->seq, 0x1234);
+    assert_int_equal(dg->next_ext, 0x85);
+    assert_int_equal(dg->ext_count, 1);
+    assert_int_equal(dg->qfi, 9);
+    assert_int_equal(dg->pdu_type, 1);
+    assert_int_equal(dg->length, 4 + 4 + 20 + 20 + sizeof data - 1);
+    expect_inner_flow(p, 6, 40000);
+    /* a plain G-PDU, lengths as given when not fixed */
+    gtp = (pkt_gtp){.flags = PKT_GTP_FLAG_PT, .version = 1, .message_type = 255, .teid = 1,
+                    .length = 999};
+    assert_int_equal(pkt_serialize_layers(b, PKT_SERIALIZE_COMPUTE_CHECKSUMS, g, 7), 0);
+    assert_int_equal(pkt_sbuf_bytes(b)[42 + 2] << 8 | pkt_sbuf_bytes(b)[42 + 3], 999);
+    /* GTPv0 is not written */
+    gtp.version = 0;
+    assert_int_equal(pkt_serialize_layers(b, opts, g, 7), PKT_ERR_INVAL);
+
+    /* L2TPv2 data with length, sequence numbers and an offset; PPP inside */
+    udp = (pkt_udp){.src_port = 1701, .dst_port = 1701};
+    pkt_l2tp l2 = {.version = 2,
+                   .flags = PKT_L2TP_FLAG_L | PKT_L2TP_FLAG_S | PKT_L2TP_FLAG_O,
+                   .tunnel_id = 7,
+                   .session_id = 9,
+                   .ns = 3,
+                   .nr = 4,
+                   .offset = 2};
+    pkt_ppp ppp = {.protocol = 0x0021, .address = 0xff, .control = 0x03};
+    pkt_craft_layer t[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(IPV4, &o4), PKT_CRAFT(UDP, &udp),
+                           PKT_CRAFT(L2TP, &l2),      PKT_CRAFT(PPP, &ppp),  PKT_CRAFT(IPV4, &i4),
+                           PKT_CRAFT(TCP, &tcp),      PKT_CRAFT_PAYLOAD(data, sizeof data - 1)};
+    assert_int_equal(pkt_serialize_layers(b, opts, t, 8), 0);
+    assert_int_equal(pkt_decode(p, pkt_sbuf_bytes(b), (uint32_t)pkt_sbuf_len(b), 1,
+                                PKT_DECODE_VERIFY_CHECKSUMS),
+                     0);
+    expect_clean(p);
+    const pkt_l2tp *dl = pkt_packet_l2tp(p);
+    assert_non_null(dl);
+    assert_int_equal(dl->version, 2);
+    assert_int_equal(dl->flags, 0x4a02);
+    assert_int_equal(dl->length, 16 + 4 + 20 + 20 + sizeof data - 1);
+    assert_int_equal(dl->tunnel_id, 7);
+    assert_int_equal(dl->session_id, 9);
+    assert_int_equal(dl->ns, 3);
+    assert_int_equal(dl->nr, 4);
+    assert_int_equal(dl->offset, 2);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_PPP)->u.ppp.address, 0xff);
+    expect_inner_flow(p, 6, 40000);
+
+    /* Every test packet: decoded, back to craft layers, serialized again:
+     * the same bytes. */
+    for (unsigned i = 0; i < N_TCASES; i++) {
+        tcase c;
+        make_tcase(&c, i);
+        assert_int_equal(pkt_decode(p, c.x.b, (uint32_t)c.x.n, 1, 0), 0);
+        pkt_craft_layer out[PKT_LIMIT_LAYERS + 8];
+        int k = pkt_craft_from_packet(p, out, sizeof out / sizeof out[0]);
+        if (k < 0)
+            fprintf(stderr, "case %s: pkt_craft_from_packet %d\n", c.name, k);
+        assert_true(k > 0);
+        assert_int_equal(pkt_serialize_layers(b, PKT_SERIALIZE_NO_ETH_PADDING, out, (size_t)k), 0);
+        if (pkt_sbuf_len(b) != c.x.n || memcmp(pkt_sbuf_bytes(b), c.x.b, c.x.n) != 0)
+            fprintf(stderr, "case %s: serialized differently\n", c.name);
+        assert_int_equal(pkt_sbuf_len(b), c.x.n);
+        assert_memory_equal(pkt_sbuf_bytes(b), c.x.b, c.x.n);
+        /* and with the lengths fixed: still the same (they were right) */
+        assert_int_equal(pkt_serialize_layers(b, PKT_SERIALIZE_NO_ETH_PADDING |
+                                                     PKT_SERIALIZE_FIX_LENGTHS,
+                                              out, (size_t)k),
+                         0);
+        assert_memory_equal(pkt_sbuf_bytes(b), c.x.b, c.x.n);
+        /* pkt_fix_lengths puts a zeroed tunnel length back */
+        const pkt_layer *tl_ = pkt_packet_layer(p, PKT_LAYER_GTP);
+        if (!tl_)
+            tl_ = pkt_packet_layer(p, PKT_LAYER_GTPV2);
+        if (!tl_ && pkt_packet_l2tp(p) && (pkt_packet_l2tp(p)->flags & PKT_L2TP_FLAG_L))
+            tl_ = pkt_packet_layer(p, PKT_LAYER_L2TP);
+        if (tl_ && !(tl_->type == PKT_LAYER_GTPV2 && tl_->u.gtpv2.piggyback)) {
+            uint8_t buf[4096];
+            memcpy(buf, c.x.b, c.x.n);
+            int v3ip = tl_->type == PKT_LAYER_L2TP && tl_->u.l2tp.version == 3 &&
+                       tl_->contents_len == 16; /* after the session id 0 */
+            size_t at = tl_->offset + (v3ip ? 6 : 2);
+            buf[at] = buf[at + 1] = 0;
+            int fixed = pkt_fix_lengths(buf, c.x.n, 1);
+            if (fixed != 1)
+                fprintf(stderr, "case %s: pkt_fix_lengths %d\n", c.name, fixed);
+            assert_int_equal(fixed, 1);
+            assert_memory_equal(buf, c.x.b, c.x.n);
+        }
+    }
+    pkt_sbuf_free(b);
+    pkt_packet_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1196,6 +1327,7 @@ int main(void)
         cmocka_unit_test(test_full_tcases),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_craft_tunnels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
