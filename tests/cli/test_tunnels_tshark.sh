@@ -52,11 +52,10 @@ fi
     { echo "FAIL: no inner TCP found"; exit 1; }
 # -v and --json print them; the JSON keeps to its schema
 "$PKT_BIN" read -v "$WORK/tunnels.pcap" >/dev/null || { echo "FAIL: pkt read -v"; exit 1; }
-"$PKT_BIN" read --json "$WORK/tunnels.pcap" |
-    python3 "$PKT_SOURCE_DIR/tests/cli/lib/validate_json.py" "$PKT_SOURCE_DIR/docs/pkt-read.schema.json" ||
-    { echo "FAIL: --json does not match docs/pkt-read.schema.json"; exit 1; }
+"$PKT_BIN" read --json "$WORK/tunnels.pcap" >"$WORK/json" || { echo "FAIL: pkt read --json"; exit 1; }
+python3 "$PKT_SOURCE_DIR/tests/cli/lib/validate_json.py" "$PKT_SOURCE_DIR/docs/pkt-read.schema.json" \
+    <"$WORK/json" || { echo "FAIL: --json does not match docs/pkt-read.schema.json"; exit 1; }
 for l in GTP GTPv2 L2TP ERSPAN; do
-    "$PKT_BIN" read --json "$WORK/tunnels.pcap" | grep -q "\"type\":\"$l\"" ||
-        { echo "FAIL: no $l layer in --json"; exit 1; }
+    grep -q "\"type\":\"$l\"" "$WORK/json" || { echo "FAIL: no $l layer in --json"; exit 1; }
 done
 echo "ok: $npk crafted tunnel packets agree with tshark on ${FIELDS//,/ }"
