@@ -905,8 +905,10 @@ PKT_API const pkt_anomaly *pkt_packet_anomaly_find(const pkt_packet *p, pkt_anom
  * mapped, the lower port wins (as tshark does).
  *
  * Defaults: DNS on UDP and TCP 53 and 5353, DHCPv4 on UDP 67 and 68, NTP on
- * UDP 123, VXLAN on UDP 4789, Geneve on UDP 6081, GTP on UDP and TCP 2152
- * (GTP-U) and 2123 (GTP-C: version 1 as PKT_LAYER_GTP, 2 as PKT_LAYER_GTPV2),
+ * UDP 123, VXLAN on UDP 4789, Geneve on UDP 6081, GTP on UDP 2152 (GTP-U)
+ * and 2123 (GTP-C: version 1 as PKT_LAYER_GTP, 2 as PKT_LAYER_GTPV2; GTP
+ * over TCP, which tshark also decodes, is left to pkt_decode_register_port:
+ * a client's port 2123 or 2152 would take its TCP connections),
  * L2TP on UDP 1701.
  *
  * Returns 0; PKT_ERR_INVAL for a protocol other than TCP/UDP or a type that

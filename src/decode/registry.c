@@ -66,7 +66,6 @@ static const struct {
     {0, 6081, PKT_LAYER_GENEVE}, {1, 53, PKT_LAYER_DNS},   {1, 5353, PKT_LAYER_DNS},
     /* issue 17: tunnels (GTP-C version 2 goes on from the GTP hook) */
     {0, 2152, PKT_LAYER_GTP},    {0, 2123, PKT_LAYER_GTP},
-    {1, 2152, PKT_LAYER_GTP},    {1, 2123, PKT_LAYER_GTP}, /* tshark decodes GTP over TCP too */
     {0, 1701, PKT_LAYER_L2TP},
 };
 

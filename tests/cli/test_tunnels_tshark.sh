@@ -3,7 +3,7 @@
 # (tests/cli/tunnels_craft.py) of every GTP (GTP-U with and without
 # sequence number, N-PDU number, extension chain with a PDU session
 # container, IPv6 inside, echo, error indication, end marker, GTPv1-C,
-# GTPv2-C with and without TEID, piggybacked, GTP', GTP over TCP), L2TP (v2
+# GTPv2-C with and without TEID, piggybacked, GTP'), L2TP (v2
 # data with and without length / sequence / offset / HDLC framing, control,
 # ZLB; v3 over IP and UDP, control and data) and ERSPAN (types I, II, III
 # with and without the subheader, frame type 2, type by version field)

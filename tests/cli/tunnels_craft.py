@@ -225,8 +225,6 @@ def packets():
     # GTP' (PT 0): 6-byte header, no TEID
     P.append(("gtp prime", outer_udp(2152, 2152, struct.pack("!BBHH", 0x2e, 240, 4, 0x55) +
                                      b"\x01\x02\x03\x04")))
-    # GTP-U over TCP (tshark decodes it)
-    P.append(("gtpu tcp", eth(0x0800, ipv4(6, tcp(2152, 2152, gtpv1(255, 0x5a5a, inner_udp()))))))
     # ---- L2TPv2 ----
     P.append(("l2tp data", outer_udp(1701, 1701, l2tpv2(7, 9, ppp_ip(inner_tcp())))))
     P.append(("l2tp data len", outer_udp(1701, 1701, l2tpv2(7, 10, ppp_ip(inner_udp()),

@@ -351,7 +351,8 @@ static void test_gtp_messages(void **state)
     assert_int_equal(pkt_packet_gtp(p)->teid, 0);
     assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GTP)->contents_len, 6);
 
-    /* GTP over TCP 2152 (tshark decodes it too) */
+    /* GTP over TCP: not by default (a client's port would take its
+     * connections), registered it is */
     memset(&f, 0, sizeof f);
     pb_eth(&f.x, 0x0800);
     f.ip = pb_ipv4(&f.x, 6);
@@ -363,7 +364,12 @@ static void test_gtp_messages(void **state)
     pb_ipv4_done(&f.x, f.ip);
     decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
     expect_clean(p);
+    assert_null(pkt_packet_gtp(p));
+    assert_int_equal(pkt_decode_register_port(PKT_PROTO_TCP, 2152, PKT_LAYER_GTP), 0);
+    decode(p, &f.x, PKT_DECODE_VERIFY_CHECKSUMS);
+    expect_clean(p);
     assert_int_equal(pkt_packet_gtp(p)->teid, 0x77);
+    assert_int_equal(pkt_decode_register_port(PKT_PROTO_TCP, 2152, PKT_LAYER_NONE), 0);
     expect_inner_flow(p, 17, 5000);
     pkt_packet_free(p);
 }
