@@ -177,6 +177,35 @@ PKT_API size_t pkt_sbuf_len(const pkt_sbuf *b);
  *                               LINKTYPE_LINUX_SLL)
  *   PKT_LAYER_SLL2              pkt_sll2 (20 bytes, as SLL;
  *                               LINKTYPE_LINUX_SLL2)
+ *   PKT_LAYER_GTP               pkt_gtp (GTPv1 with PT set only: version 0
+ *                               and GTP' are refused; flags' low 5 bits;
+ *                               the 4 optional bytes when E, S or PN;
+ *                               with E the raw `ext` (ext_len bytes, a
+ *                               multiple of 4) and `next_ext` as given, or,
+ *                               when ext_len is 0 and has_pdu_session, a
+ *                               PDU session container (type 0x85: pdu_type,
+ *                               qfi) built with E and next_ext set for it;
+ *                               FIX_LENGTHS: `length` = bytes after 8)
+ *   PKT_LAYER_GTPV2             pkt_gtpv2 (version, piggyback, has_teid and
+ *                               the MP bit of flags; TEID when has_teid;
+ *                               priority when MP; FIX_LENGTHS: `length` =
+ *                               bytes after 4 up to a later GTPV2 layer,
+ *                               the piggybacked message, when only PAYLOAD
+ *                               layers come between)
+ *   PKT_LAYER_L2TP              pkt_l2tp (version 2: flags' T L S O P bits,
+ *                               the fields they call for, `offset` zero
+ *                               bytes of padding; FIX_LENGTHS: `length`
+ *                               when L.  Version 3 over IP — the layer
+ *                               before is IPv4/IPv6 — the session id, or for
+ *                               a control message session id 0 and the
+ *                               12-byte control header; over UDP the flags
+ *                               word then reserved and session id, or the
+ *                               control header; FIX_LENGTHS sets a control
+ *                               header's L bit and length)
+ *   PKT_LAYER_ERSPAN            pkt_erspan (type 1: nothing; type 2: 8
+ *                               bytes; type 3: 12, 20 with has_subheader,
+ *                               `subheader` its value; version written from
+ *                               the type)
  *   PKT_LAYER_PAYLOAD           none: data/len are the bytes
  *
  * DNS records: A, AAAA, CNAME, NS, PTR, MX, SRV and SOA are written from
@@ -199,7 +228,7 @@ typedef struct pkt_craft_layer {
                                                 length, extension header lengths, UDP
                                                 length, TCP data offset, DNS counts,
                                                 802.3 length, PPPoE length, SCTP chunk
-                                                lengths */
+                                                lengths, GTP/GTPv2/L2TP lengths */
 #define PKT_SERIALIZE_COMPUTE_CHECKSUMS 0x2u /* IPv4 header, TCP, UDP, ICMPv4, ICMPv6
                                                 (IPv4/IPv6 pseudo-header of the nearest
                                                 IP layer before), GRE when C is set,
@@ -247,10 +276,13 @@ PKT_API int pkt_serialize_layers(pkt_sbuf *b, unsigned opts, const pkt_craft_lay
  * messages after their first byte.  An SCTP chunk the decoder could not
  * list, or a missing padding of the last chunk, is not given back.
  *
+ * The information elements of a GTPv2 message a piggybacked one follows
+ * become a PAYLOAD layer; L2TPv2 offset padding is written back as zeros.
+ *
  * Returns the number of layers written to out (<= cap); PKT_ERR_INVAL for
  * NULL arguments; PKT_ERR_TOO_BIG when cap is too small;
  * PKT_ERR_UNSUPPORTED when the packet holds a layer type that cannot be
- * serialized (loopback, AH, ESP) or a PPP layer with a compressed
+ * serialized (loopback, AH, ESP, GTPv0 and GTP' headers) or a PPP layer with a compressed
  * protocol field.
  */
 PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap);
@@ -258,8 +290,9 @@ PKT_API int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, siz
 /*
  * pkt_fix_lengths — set the length fields of an existing packet so each
  * covers the bytes from its header to the end of buf: IPv4 total length,
- * IPv6 payload length, UDP length, PPPoE length, the 802.3 length of an
- * Ethernet frame (IHL, TCP data offset and SCTP chunk lengths define where
+ * IPv6 payload length, UDP length, PPPoE length, GTPv1 and GTPv2 lengths
+ * (not of a message a piggybacked one follows), L2TP lengths (when the L
+ * bit is set), the 802.3 length of an Ethernet frame (IHL, TCP data offset and SCTP chunk lengths define where
  * the headers end and are left alone).  buf must hold exactly the packet
  * (no Ethernet padding or FCS: a short frame from pkt_serialize_layers is
  * padded unless PKT_SERIALIZE_NO_ETH_PADDING was given).  Layers inside an ICMP error's quoted

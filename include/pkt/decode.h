@@ -515,6 +515,98 @@ typedef struct pkt_ntp {
     uint64_t ref_ts, orig_ts, recv_ts, xmit_ts; /* NTP 32.32 fixed point */
 } pkt_ntp;
 
+/* ---- Tunnels of issue 17: GTP, L2TP, ERSPAN ---- */
+
+/* GTPv1 flag bits (pkt_gtp.flags, the first byte). */
+#define PKT_GTP_FLAG_PT 0x10 /* protocol type: 1 GTP, 0 GTP' */
+#define PKT_GTP_FLAG_E 0x04  /* extension header follows */
+#define PKT_GTP_FLAG_S 0x02  /* sequence number present */
+#define PKT_GTP_FLAG_PN 0x01 /* N-PDU number present */
+
+/* GTPv1 (3GPP TS 29.281 GTP-U, TS 29.060 GTPv1-C; also GTPv0 and GTP', PT 0,
+ * whose header has no TEID: teid 0).  The 4 optional bytes
+ * (sequence, N-PDU number, next extension type) are there when any of E, S,
+ * PN is set; their values are meaningful only under their own flag. */
+typedef struct pkt_gtp {
+    uint8_t flags;        /* the first byte: version(3) PT(1) spare(1) E S PN */
+    uint8_t version;      /* 1 (0: GTPv0, 20-byte header, no TEID) */
+    uint8_t message_type; /* 255 G-PDU, 1/2 echo request/response, 26 error
+                             indication, 254 end marker, 16.. GTPv1-C */
+    uint16_t length;      /* bytes after the first 8 */
+    uint32_t teid;
+    uint16_t seq;         /* with PKT_GTP_FLAG_S */
+    uint8_t npdu;         /* with PKT_GTP_FLAG_PN */
+    uint8_t next_ext;     /* type of the first extension header (with E), else 0 */
+    uint8_t ext_count;    /* extension headers walked */
+    uint8_t has_pdu_session; /* a PDU session container (type 0x85) was found */
+    uint8_t pdu_type;     /* its PDU type: 0 downlink, 1 uplink */
+    uint8_t qfi;          /* its QoS flow identifier (6 bits) */
+    const uint8_t *ext;   /* the extension headers, raw (NULL when none) */
+    uint16_t ext_len;     /* their bytes */
+} pkt_gtp;
+
+/* GTPv2-C (3GPP TS 29.274): the header; information elements are payload. */
+typedef struct pkt_gtpv2 {
+    uint8_t flags;        /* the first byte: version(3) P T MP spare(3) */
+    uint8_t version;      /* 2 */
+    uint8_t piggyback;    /* P: another GTPv2 message follows this one */
+    uint8_t has_teid;     /* T: the TEID field is present */
+    uint8_t message_type;
+    uint16_t length;      /* bytes after the first 4 */
+    uint32_t teid;        /* when has_teid, else 0 */
+    uint32_t seq;         /* 24 bits */
+    uint8_t priority;     /* message priority (4 bits) when MP (0x04) is set */
+} pkt_gtpv2;
+
+/* L2TPv2 flag bits (pkt_l2tp.flags, the first 16 bits; L2TPv3 control and
+ * L2TPv3-over-UDP headers use T, L, S and the version too). */
+#define PKT_L2TP_FLAG_T 0x8000 /* control message */
+#define PKT_L2TP_FLAG_L 0x4000 /* length present */
+#define PKT_L2TP_FLAG_S 0x0800 /* Ns and Nr present */
+#define PKT_L2TP_FLAG_O 0x0200 /* offset size present */
+#define PKT_L2TP_FLAG_P 0x0100 /* priority */
+
+/* L2TP: version 2 (RFC 2661, UDP 1701) or 3 (RFC 3931, over IP protocol 115
+ * or UDP).  L2TPv3 data sessions are assumed to have no cookie and no
+ * L2-specific sublayer (nothing in one packet says otherwise; tshark
+ * assumes the same without the control connection): their payload is not
+ * decoded further, as tshark does. */
+typedef struct pkt_l2tp {
+    uint8_t version;      /* 2 or 3 */
+    uint8_t is_control;   /* T bit (v2, v3 over UDP); v3 over IP: session id 0 */
+    uint16_t flags;       /* the flags/version word; 0 for a v3 data header over IP */
+    uint16_t length;      /* with PKT_L2TP_FLAG_L, else 0 */
+    uint32_t tunnel_id;   /* v2 tunnel id; v3 control: control connection id */
+    uint32_t session_id;  /* v2 session id (16 bits); v3 session id (0 for control) */
+    uint16_t ns, nr;      /* with PKT_L2TP_FLAG_S, else 0 */
+    uint16_t offset;      /* v2 offset size with PKT_L2TP_FLAG_O (padding skipped), else 0 */
+} pkt_l2tp;
+
+/* ERSPAN (draft-foschiano-erspan) inside GRE: type I (protocol 0x88be
+ * without a GRE sequence number: no header), type II (0x88be, 8 bytes),
+ * type III (0x22eb, 12 bytes and an optional 8-byte platform-specific
+ * subheader).  Fields a type lacks are 0. */
+typedef struct pkt_erspan {
+    uint8_t type;         /* 1, 2 or 3 */
+    uint8_t version;      /* the version field: 1 (type II), 2 (type III); 0 type I */
+    uint16_t vlan;        /* 12 bits */
+    uint8_t cos;          /* 3 bits */
+    uint8_t encap;        /* type II: En, how the frame was tagged; type III: BSO */
+    uint8_t truncated;    /* T: the mirrored frame was truncated */
+    uint16_t session_id;  /* 10 bits (tshark's erspan.spanid) */
+    uint32_t index;       /* type II: port index (20 bits) */
+    uint32_t timestamp;   /* type III */
+    uint16_t sgt;         /* type III: security group tag */
+    uint8_t pdu;          /* type III: P bit */
+    uint8_t frame_type;   /* type III: 0 Ethernet, 2 IP, ... (5 bits) */
+    uint8_t hw_id;        /* type III: hardware id (6 bits) */
+    uint8_t direction;    /* type III: 0 ingress, 1 egress */
+    uint8_t granularity;  /* type III: timestamp granularity (2 bits) */
+    uint8_t has_subheader; /* type III: O bit, the platform subheader follows */
+    uint8_t platform_id;  /* its platform id (6 bits); 0 when it was cut short */
+    uint64_t subheader;   /* its 8 bytes as a big-endian number; 0 when cut short */
+} pkt_erspan;
+
 /*
  * pkt_layer — one decoded header.
  *
@@ -560,6 +652,11 @@ typedef struct pkt_layer {
         const pkt_dns *dns;       /* inside the pkt_packet */
         const pkt_dhcpv4 *dhcpv4; /* inside the pkt_packet */
         pkt_ntp ntp;
+        /* issue 17: tunnels */
+        pkt_gtp gtp;
+        pkt_gtpv2 gtpv2;
+        pkt_l2tp l2tp;
+        pkt_erspan erspan;
     } u;
 } pkt_layer;
 
@@ -632,7 +729,15 @@ typedef enum pkt_anomaly_kind {
     X(GENEVE_VERSION, "Geneve version not 0")                                    \
     X(GENEVE_OPTION, "Geneve option length invalid")                             \
     X(CHECKSUM_GRE, "GRE checksum wrong")                                        \
-    X(CHECKSUM_SCTP, "SCTP checksum wrong")
+    X(CHECKSUM_SCTP, "SCTP checksum wrong")                                      \
+    /* issue 17: tunnels */                                                      \
+    X(GTP_VERSION, "GTP version above 2")                                     \
+    X(GTP_LENGTH, "GTP length shorter than its optional fields")                 \
+    X(GTP_EXT_LEN, "GTP extension header length 0 or beyond the message")       \
+    X(LIMIT_GTP_EXT, "too many GTP extension headers")                           \
+    X(L2TP_VERSION, "L2TP version not 2 or 3")                                   \
+    X(L2TP_LENGTH, "L2TP length or offset invalid")                              \
+    X(ERSPAN_VERSION, "ERSPAN version not 1 (type II) or 2 (type III)")
 
 typedef enum pkt_anomaly_reason {
 #define PKT__REASON_ENUM(name, text) PKT_REASON_##name,
@@ -790,6 +895,12 @@ PKT_API const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p);
  */
 PKT_API const pkt_dns_question *pkt_packet_dns_question(const pkt_packet *p, unsigned i);
 PKT_API const pkt_ntp *pkt_packet_ntp(const pkt_packet *p);
+/* Tunnels (issue 17): the first (outermost) GTPv1, GTPv2-C, L2TP or ERSPAN
+ * header, or NULL. */
+PKT_API const pkt_gtp *pkt_packet_gtp(const pkt_packet *p);
+PKT_API const pkt_gtpv2 *pkt_packet_gtpv2(const pkt_packet *p);
+PKT_API const pkt_l2tp *pkt_packet_l2tp(const pkt_packet *p);
+PKT_API const pkt_erspan *pkt_packet_erspan(const pkt_packet *p);
 
 /* Number of anomalies found (may exceed PKT_LIMIT_ANOMALIES: only the first
  * ones are stored); 0 for a clean packet. */
@@ -817,7 +928,11 @@ PKT_API const pkt_anomaly *pkt_packet_anomaly_find(const pkt_packet *p, pkt_anom
  * mapped, the lower port wins (as tshark does).
  *
  * Defaults: DNS on UDP and TCP 53 and 5353, DHCPv4 on UDP 67 and 68, NTP on
- * UDP 123, VXLAN on UDP 4789, Geneve on UDP 6081.
+ * UDP 123, VXLAN on UDP 4789, Geneve on UDP 6081, GTP on UDP 2152 (GTP-U)
+ * and 2123 (GTP-C: version 1 as PKT_LAYER_GTP, 2 as PKT_LAYER_GTPV2; GTP
+ * over TCP, which tshark also decodes, is left to pkt_decode_register_port:
+ * a client's port 2123 or 2152 would take its TCP connections),
+ * L2TP on UDP 1701.
  *
  * Returns 0; PKT_ERR_INVAL for a protocol other than TCP/UDP or a type that
  * has no application/tunnel decoder; PKT_ERR_TOO_BIG when

@@ -46,6 +46,10 @@
  * options, AH) followed in one IPv6 header chain. */
 #define PKT_LIMIT_IPV6_EXT_HEADERS 8u
 
+/* GTPv1 extension headers walked in one GTP header (issue 17); a longer
+ * chain is a LIMIT anomaly and the rest is payload. */
+#define PKT_LIMIT_GTP_EXT_HEADERS 8u
+
 /* Nested encapsulations (IP-in-IP, GRE, VXLAN, Geneve, ICMP error quotes)
  * followed in one packet. */
 #define PKT_LIMIT_TUNNEL_DEPTH 4u

@@ -6,7 +6,8 @@
  * serialize.c (the generic path: the link/network/transport serializers,
  * layer by layer, with IGMP and Geneve), dns.c (DNS messages with name
  * compression), app.c (DHCPv4, NTP), sctp.c (SCTP, CRC32c), link.c (LLC,
- * SNAP, PPPoE, PPP, Linux cooked captures), fixup.c
+ * SNAP, PPPoE, PPP, Linux cooked captures), tunnel.c (GTP, GTPv2, L2TP,
+ * ERSPAN), fixup.c
  * (lengths and checksums of existing packets, decoded packets to craft
  * layers).
  *
@@ -154,5 +155,10 @@ int pkt__ser_pppoe(pkt__craft_ctx *c, const pkt_pppoe *e);
 int pkt__ser_ppp(pkt__craft_ctx *c, const pkt_ppp *p);
 int pkt__ser_sll(pkt__craft_ctx *c, const pkt_sll *s);
 int pkt__ser_sll2(pkt__craft_ctx *c, const pkt_sll2 *s);
+/* tunnel.c (issue 17): GTP, GTPv2, L2TP, ERSPAN. */
+int pkt__ser_gtp(pkt__craft_ctx *c, const pkt_gtp *g);
+int pkt__ser_gtpv2(pkt__craft_ctx *c, const pkt_gtpv2 *g);
+int pkt__ser_l2tp(pkt__craft_ctx *c, const pkt_l2tp *t);
+int pkt__ser_erspan(pkt__craft_ctx *c, const pkt_erspan *e);
 
 #endif /* PKT_CRAFT_INT_H */

@@ -95,6 +95,28 @@ int pkt_fix_lengths(uint8_t *buf, size_t len, uint32_t link_type)
                 want -= 6;
                 at = 4;
                 break;
+            /* issue 17: tunnels */
+            case PKT_LAYER_GTP:
+                if (l->u.gtp.version != 1 || !(l->u.gtp.flags & PKT_GTP_FLAG_PT))
+                    continue; /* GTPv0, GTP': not ours to fix */
+                want -= 8;
+                at = 2;
+                break;
+            case PKT_LAYER_GTPV2:
+                if (l->u.gtpv2.piggyback)
+                    continue; /* the next message's bytes are not its own */
+                want -= 4;
+                at = 2;
+                break;
+            case PKT_LAYER_L2TP:
+                if (!(l->u.l2tp.flags & PKT_L2TP_FLAG_L))
+                    continue;
+                at = 2;
+                if (l->u.l2tp.version == 3 && l->contents_len == 16) { /* over IP */
+                    want -= 4;
+                    at = 6;
+                }
+                break;
             case PKT_LAYER_ETHERNET:
                 if (!l->u.eth.is_8023)
                     continue;
@@ -268,6 +290,24 @@ int pkt_craft_from_packet(const pkt_packet *p, pkt_craft_layer *out, size_t cap)
                 extra_len = l->contents_len - 1;
             }
             break;
+        /* issue 17: tunnels */
+        case PKT_LAYER_GTP:
+            if (l->u.gtp.version != 1 || !(l->u.gtp.flags & PKT_GTP_FLAG_PT))
+                return PKT_ERR_UNSUPPORTED; /* GTPv0, GTP' */
+            c.hdr = &l->u.gtp;
+            break;
+        case PKT_LAYER_GTPV2:
+            c.hdr = &l->u.gtpv2;
+            /* a piggybacked message follows: the information elements
+             * before it are raw */
+            if (i + 1 < pkt_packet_layer_count(p) &&
+                pkt_packet_layer_at(p, i + 1)->type == PKT_LAYER_GTPV2) {
+                extra = l->payload;
+                extra_len = l->payload_len;
+            }
+            break;
+        case PKT_LAYER_L2TP: c.hdr = &l->u.l2tp; break;
+        case PKT_LAYER_ERSPAN: c.hdr = &l->u.erspan; break;
         case PKT_LAYER_PAYLOAD:
             c.data = l->contents;
             c.len = l->contents_len;

@@ -698,6 +698,11 @@ int pkt__serialize_generic(pkt_sbuf *b, unsigned opts, const pkt_craft_layer *la
         case PKT_LAYER_PPP: rc = pkt__ser_ppp(&c, l->hdr); break;
         case PKT_LAYER_SLL: rc = pkt__ser_sll(&c, l->hdr); break;
         case PKT_LAYER_SLL2: rc = pkt__ser_sll2(&c, l->hdr); break;
+        /* issue 17: tunnels */
+        case PKT_LAYER_GTP: rc = pkt__ser_gtp(&c, l->hdr); break;
+        case PKT_LAYER_GTPV2: rc = pkt__ser_gtpv2(&c, l->hdr); break;
+        case PKT_LAYER_L2TP: rc = pkt__ser_l2tp(&c, l->hdr); break;
+        case PKT_LAYER_ERSPAN: rc = pkt__ser_erspan(&c, l->hdr); break;
         case PKT_LAYER_PAYLOAD: rc = ser_payload(&c, l); break;
         default: rc = PKT_ERR_INVAL; break;
         }

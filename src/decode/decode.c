@@ -217,6 +217,11 @@ TYPED(pkt_packet_gre, pkt_gre, PKT_LAYER_GRE, gre, NULL)
 TYPED(pkt_packet_vxlan, pkt_vxlan, PKT_LAYER_VXLAN, vxlan, NULL)
 TYPED(pkt_packet_geneve, pkt_geneve, PKT_LAYER_GENEVE, geneve, NULL)
 TYPED(pkt_packet_ntp, pkt_ntp, PKT_LAYER_NTP, ntp, NULL)
+/* issue 17: tunnels */
+TYPED(pkt_packet_gtp, pkt_gtp, PKT_LAYER_GTP, gtp, NULL)
+TYPED(pkt_packet_gtpv2, pkt_gtpv2, PKT_LAYER_GTPV2, gtpv2, NULL)
+TYPED(pkt_packet_l2tp, pkt_l2tp, PKT_LAYER_L2TP, l2tp, NULL)
+TYPED(pkt_packet_erspan, pkt_erspan, PKT_LAYER_ERSPAN, erspan, NULL)
 #undef TYPED
 
 const pkt_dns *pkt_packet_dns(const pkt_packet *p)
@@ -521,6 +526,9 @@ void pkt__dispatch_ipproto(pkt_packet *p, pkt_layer_type from, uint8_t proto,
         return;
     case 47:
         pkt__hooks[PKT_LAYER_GRE](p, data, len);
+        return;
+    case 115: /* L2TPv3 (issue 17) */
+        pkt__decode_l2tpv3_ip(p, data, len);
         return;
     case 143: /* Ethernet (RFC 8986, SRv6) */
         if (!pkt__tunnel_enter(p, from, data)) {

@@ -429,6 +429,18 @@ void pkt__decode_geneve(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dns(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dhcpv4(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_ntp(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* issue 17: tunnels (gtp.c: GTPv1 and, by version, GTPv2) */
+void pkt__decode_gtp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_gtpv2(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* l2tp.c: the UDP hook (versions 2 and 3) and IP protocol 115 (L2TPv3). */
+void pkt__decode_l2tp(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_l2tpv3_ip(pkt_packet *p, const uint8_t *data, uint32_t len);
+/* erspan.c: the hook (a header with a version field, tunnel entered here)
+ * and GRE's entry (protocol 0x88be or 0x22eb, whether GRE had a sequence
+ * number: type I has none; the tunnel was entered by GRE). */
+void pkt__decode_erspan(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_erspan_gre(pkt_packet *p, uint16_t proto, bool gre_seq, const uint8_t *data,
+                            uint32_t len);
 
 /* Flows (flow.c): the record index of the innermost IP layer (the last one
  * before any ICMP layer), -1 when none; the index of the TCP, UDP or SCTP

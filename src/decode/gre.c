@@ -16,7 +16,8 @@
  * rest is payload.
  *
  * The inner packet follows by EtherType (pkt__dispatch_ethertype: IPv4,
- * IPv6, 0x6558 Ethernet, MPLS, ...) after pkt__tunnel_enter (nesting capped
+ * IPv6, 0x6558 Ethernet, MPLS, ...; ERSPAN's 0x88be and 0x22eb go to
+ * erspan.c, which needs the S flag) after pkt__tunnel_enter (nesting capped
  * by PKT_LIMIT_TUNNEL_DEPTH); version 1 carries PPP with or without HDLC
  * address/control bytes.  With PKT_DECODE_VERIFY_CHECKSUMS a present
  * checksum (over the GRE header and payload) is verified when the whole
@@ -123,6 +124,8 @@ void pkt__decode_gre(pkt_packet *p, const uint8_t *data, uint32_t len)
     }
     if (version == 1)
         pkt__decode_ppp_hdlc(p, data + hlen, rest);
+    else if (proto == 0x88be || proto == 0x22eb) /* ERSPAN (issue 17) */
+        pkt__decode_erspan_gre(p, proto, (flags & PKT_GRE_HAS_SEQ) != 0, data + hlen, rest);
     else
         pkt__dispatch_ethertype(p, PKT_LAYER_GRE, proto, data + hlen, rest);
 }

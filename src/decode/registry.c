@@ -18,6 +18,11 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_DNS] = pkt__decode_dns,
     [PKT_LAYER_DHCPV4] = pkt__decode_dhcpv4,
     [PKT_LAYER_NTP] = pkt__decode_ntp,
+    /* issue 17: tunnels */
+    [PKT_LAYER_GTP] = pkt__decode_gtp,
+    [PKT_LAYER_GTPV2] = pkt__decode_gtpv2,
+    [PKT_LAYER_L2TP] = pkt__decode_l2tp,
+    [PKT_LAYER_ERSPAN] = pkt__decode_erspan,
 };
 
 uint8_t pkt__port_type[2][65536];
@@ -59,6 +64,9 @@ static const struct {
     {1, 5355, PKT_LAYER_DNS},    {0, 67, PKT_LAYER_DHCPV4},
     {0, 68, PKT_LAYER_DHCPV4},   {0, 123, PKT_LAYER_NTP},  {0, 4789, PKT_LAYER_VXLAN},
     {0, 6081, PKT_LAYER_GENEVE}, {1, 53, PKT_LAYER_DNS},   {1, 5353, PKT_LAYER_DNS},
+    /* issue 17: tunnels (GTP-C version 2 goes on from the GTP hook) */
+    {0, 2152, PKT_LAYER_GTP},    {0, 2123, PKT_LAYER_GTP},
+    {0, 1701, PKT_LAYER_L2TP},
 };
 
 static bool is_default(int t, uint16_t port)

@@ -47,9 +47,10 @@ static uint16_t cg_port(void)
     static const uint16_t quiet[] = {9123, 12321, 40400, 38001, 27999};
     if (cg_quiet_ports)
         return quiet[cg_range(0, 4)];
-    for (;;) { /* not a port the decoder maps to DNS (mDNS, LLMNR), VXLAN or Geneve */
+    for (;;) { /* not a port the decoder maps (mDNS, LLMNR, VXLAN, Geneve, GTP, L2TP...) */
         uint16_t p = (uint16_t)cg_range(1024, 65535);
-        if (p != 5353 && p != 5355 && p != 4789 && p != 6081)
+        if (pkt_decode_port_layer(PKT_PROTO_UDP, p) == PKT_LAYER_NONE &&
+            pkt_decode_port_layer(PKT_PROTO_TCP, p) == PKT_LAYER_NONE)
             return p;
     }
 }

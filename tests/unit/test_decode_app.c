@@ -1087,17 +1087,18 @@ static void test_gre_protocols(void **state)
     assert_int_equal(pkt_packet_layer(p, PKT_LAYER_GRE)->contents_len, ip2 - g);
     assert_int_equal(pkt_packet_udp(p)->dst_port, 5000);
 
-    /* An EtherType nothing decodes: UNSUPPORTED from GRE. */
+    /* An EtherType nothing decodes (0x88b5, local experimental; 0x88be is
+     * ERSPAN now): UNSUPPORTED from GRE. */
     memset(&x, 0, sizeof x);
     pb_eth(&x, 0x0800);
     ip = pb_ipv4(&x, 47);
-    gre_hdr(&x, 0, 0x88be, 0, 0);
+    gre_hdr(&x, 0, 0x88b5, 0, 0);
     filler(&x, 8);
     pb_ipv4_done(&x, ip);
     decode(p, &x, 0);
     const pkt_anomaly *a = anom(p, PKT_ANOMALY_UNSUPPORTED, PKT_LAYER_GRE, -1);
     assert_non_null(a);
-    assert_int_equal(a->value, 0x88be);
+    assert_int_equal(a->value, 0x88b5);
     pkt_packet_free(p);
 }
 

@@ -709,6 +709,141 @@ QUIC_FIELD(f_quic_long_packet_type_v2, h.form == PKT_QUIC_FORM_LONG &&
                                            h.version == PKT_QUIC_VERSION_2 &&
                                            fmt_u(b, n, h.type_bits))
 
+/* ---- issue 17: tunnels (GTP, GTPv2, L2TP, ERSPAN) ---- */
+
+#define GTP_FIELD(fname, expr)                                                          \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_gtp *g = pkt_packet_gtp(p);                                           \
+        return g && (expr);                                                             \
+    }
+
+/* tshark: gtp.teid, seq_number (BASE_HEX_DEC) print in hex.  GTPv0 and GTP'
+ * (PT 0) have a sequence number always and no TEID. */
+static bool gtp_has_teid(const pkt_gtp *g)
+{
+    return g->version == 1 && (g->flags & PKT_GTP_FLAG_PT);
+}
+
+GTP_FIELD(f_gtp_flags, fmt_hex(b, n, g->flags, 2))
+GTP_FIELD(f_gtp_flags_version, (g->version == 0 || (g->flags & PKT_GTP_FLAG_PT)) &&
+                                 fmt_u(b, n, g->version))
+GTP_FIELD(f_gtp_flags_payload, fmt_u(b, n, g->flags >> 4 & 1))
+GTP_FIELD(f_gtp_message, fmt_hex(b, n, g->message_type, 2))
+GTP_FIELD(f_gtp_length, fmt_u(b, n, g->length))
+GTP_FIELD(f_gtp_teid, gtp_has_teid(g) && fmt_hex(b, n, g->teid, 8))
+GTP_FIELD(f_gtp_seq_number, (!gtp_has_teid(g) || (g->flags & PKT_GTP_FLAG_S)) &&
+                                fmt_hex(b, n, g->seq, 4))
+GTP_FIELD(f_gtp_npdu_number, gtp_has_teid(g) && (g->flags & PKT_GTP_FLAG_PN) &&
+                                 fmt_hex(b, n, g->npdu, 2))
+GTP_FIELD(f_gtp_ext_hdr_next, g->next_ext && fmt_hex(b, n, g->next_ext, 2))
+GTP_FIELD(f_gtp_pdu_type, g->has_pdu_session && fmt_u(b, n, g->pdu_type))
+GTP_FIELD(f_gtp_qfi, g->has_pdu_session && fmt_u(b, n, g->qfi))
+
+#define GTPV2_FIELD(fname, expr)                                                        \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_gtpv2 *g = pkt_packet_gtpv2(p);                                       \
+        return g && (expr);                                                             \
+    }
+
+GTPV2_FIELD(f_gtpv2_flags, fmt_hex(b, n, g->flags, 2))
+GTPV2_FIELD(f_gtpv2_version, fmt_u(b, n, g->version))
+GTPV2_FIELD(f_gtpv2_p, fmt_u(b, n, g->piggyback))
+GTPV2_FIELD(f_gtpv2_t, fmt_u(b, n, g->has_teid))
+GTPV2_FIELD(f_gtpv2_message_type, fmt_u(b, n, g->message_type))
+GTPV2_FIELD(f_gtpv2_msg_length, fmt_u(b, n, g->length))
+GTPV2_FIELD(f_gtpv2_teid, g->has_teid && fmt_hex(b, n, g->teid, 8))
+GTPV2_FIELD(f_gtpv2_seq, fmt_hex(b, n, g->seq, 6))
+#define L2TP_FIELD(fname, expr)                                                         \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_l2tp *t = pkt_packet_l2tp(p);                                         \
+        return t && (expr);                                                             \
+    }
+
+/* tshark: the flags word and its bits for every header that has one (an
+ * L2TPv3 data header over IP has none); the O and P bits in version 2
+ * only; l2tp.tunnel / l2tp.session are version 2's ids, l2tp.sid (hex) and
+ * l2tp.ccid (hex) version 3's: a control message over IP shows its session
+ * id 0, over UDP no sid. */
+static bool l2tp_has_flags(const pkt_l2tp *t)
+{
+    return t->version == 2 || t->flags != 0 || t->is_control;
+}
+
+L2TP_FIELD(f_l2tp_flags, l2tp_has_flags(t) && fmt_hex(b, n, t->flags, 4))
+L2TP_FIELD(f_l2tp_type, l2tp_has_flags(t) && fmt_u(b, n, t->is_control))
+L2TP_FIELD(f_l2tp_length_bit, l2tp_has_flags(t) && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_L)))
+L2TP_FIELD(f_l2tp_seq_bit, l2tp_has_flags(t) && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_S)))
+L2TP_FIELD(f_l2tp_offset_bit, t->version == 2 && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_O)))
+L2TP_FIELD(f_l2tp_priority, t->version == 2 && fmt_u(b, n, !!(t->flags & PKT_L2TP_FLAG_P)))
+L2TP_FIELD(f_l2tp_version, l2tp_has_flags(t) && fmt_u(b, n, t->version))
+L2TP_FIELD(f_l2tp_length, (t->flags & PKT_L2TP_FLAG_L) && fmt_u(b, n, t->length))
+L2TP_FIELD(f_l2tp_tunnel, t->version == 2 && fmt_u(b, n, t->tunnel_id))
+L2TP_FIELD(f_l2tp_session, t->version == 2 && fmt_u(b, n, t->session_id))
+L2TP_FIELD(f_l2tp_ns, (t->version == 2 ? (t->flags & PKT_L2TP_FLAG_S) != 0 : t->is_control) &&
+                          fmt_u(b, n, t->ns))
+L2TP_FIELD(f_l2tp_nr, (t->version == 2 ? (t->flags & PKT_L2TP_FLAG_S) != 0 : t->is_control) &&
+                          fmt_u(b, n, t->nr))
+L2TP_FIELD(f_l2tp_offset, t->version == 2 && (t->flags & PKT_L2TP_FLAG_O) &&
+                              fmt_u(b, n, t->offset))
+static bool f_l2tp_sid(FIELD_ARGS)
+{
+    (void)ci;
+    (void)x;
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_L2TP);
+    /* data, or a control message over IP (its header starts with the
+     * session id 0: 16 bytes) */
+    return l && l->u.l2tp.version == 3 && (!l->u.l2tp.is_control || l->contents_len == 16) &&
+           fmt_hex(b, n, l->u.l2tp.session_id, 8);
+}
+L2TP_FIELD(f_l2tp_ccid, t->version == 3 && t->is_control && fmt_hex(b, n, t->tunnel_id, 8))
+
+#define ERSPAN_FIELD(fname, expr)                                                       \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        (void)x;                                                                        \
+        const pkt_erspan *e = pkt_packet_erspan(p);                                     \
+        return e && (expr);                                                             \
+    }
+
+/* Type I has no header: no field.  A header of an unknown version shows
+ * only its version. */
+ERSPAN_FIELD(f_erspan_version, e->type != 1 && fmt_u(b, n, e->version))
+ERSPAN_FIELD(f_erspan_vlan, e->type >= 2 && fmt_u(b, n, e->vlan))
+ERSPAN_FIELD(f_erspan_cos, e->type >= 2 && fmt_u(b, n, e->cos))
+ERSPAN_FIELD(f_erspan_encap, e->type == 2 && fmt_u(b, n, e->encap))
+ERSPAN_FIELD(f_erspan_bso, e->type == 3 && fmt_u(b, n, e->encap))
+ERSPAN_FIELD(f_erspan_truncated, e->type >= 2 && fmt_u(b, n, e->truncated))
+ERSPAN_FIELD(f_erspan_spanid, e->type >= 2 && fmt_u(b, n, e->session_id))
+ERSPAN_FIELD(f_erspan_index, e->type == 2 && fmt_u(b, n, e->index))
+ERSPAN_FIELD(f_erspan_timestamp, e->type == 3 && fmt_u(b, n, e->timestamp))
+ERSPAN_FIELD(f_erspan_sgt, e->type == 3 && fmt_u(b, n, e->sgt))
+ERSPAN_FIELD(f_erspan_p, e->type == 3 && fmt_u(b, n, e->pdu))
+ERSPAN_FIELD(f_erspan_ft, e->type == 3 && fmt_u(b, n, e->frame_type))
+ERSPAN_FIELD(f_erspan_hw, e->type == 3 && fmt_u(b, n, e->hw_id))
+ERSPAN_FIELD(f_erspan_direction, e->type == 3 && fmt_u(b, n, e->direction))
+ERSPAN_FIELD(f_erspan_gra, e->type == 3 && fmt_u(b, n, e->granularity))
+ERSPAN_FIELD(f_erspan_o, e->type == 3 && fmt_u(b, n, e->has_subheader))
+static bool f_erspan_platid(FIELD_ARGS)
+{
+    (void)ci;
+    (void)x;
+    const pkt_layer *l = pkt_packet_layer(p, PKT_LAYER_ERSPAN);
+    /* the subheader is there (not cut short): a 20-byte header */
+    return l && l->u.erspan.type == 3 && l->contents_len == 20 &&
+           fmt_u(b, n, l->u.erspan.platform_id);
+}
+/* ---- end issue 17 fields ---- */
+
 /* ---- The table ---- */
 
 static const struct field_def fields[] = {
@@ -841,6 +976,58 @@ static const struct field_def fields[] = {
     {"quic.version", f_quic_version},
     {"quic.long.packet_type", f_quic_long_packet_type},
     {"quic.long.packet_type_v2", f_quic_long_packet_type_v2},
+    /* issue 17: tunnels */
+    {"gtp.flags", f_gtp_flags},
+    {"gtp.flags.version", f_gtp_flags_version},
+    {"gtp.flags.payload", f_gtp_flags_payload},
+    {"gtp.message", f_gtp_message},
+    {"gtp.length", f_gtp_length},
+    {"gtp.teid", f_gtp_teid},
+    {"gtp.seq_number", f_gtp_seq_number},
+    {"gtp.npdu_number", f_gtp_npdu_number},
+    {"gtp.ext_hdr.next", f_gtp_ext_hdr_next},
+    {"gtp.ext_hdr.pdu_ses_con.pdu_type", f_gtp_pdu_type},
+    {"gtp.ext_hdr.pdu_ses_con.qos_flow_id", f_gtp_qfi},
+    {"gtpv2.flags", f_gtpv2_flags},
+    {"gtpv2.version", f_gtpv2_version},
+    {"gtpv2.p", f_gtpv2_p},
+    {"gtpv2.t", f_gtpv2_t},
+    {"gtpv2.message_type", f_gtpv2_message_type},
+    {"gtpv2.msg_length", f_gtpv2_msg_length},
+    {"gtpv2.teid", f_gtpv2_teid},
+    {"gtpv2.seq", f_gtpv2_seq},
+    {"l2tp.flags", f_l2tp_flags},
+    {"l2tp.type", f_l2tp_type},
+    {"l2tp.length_bit", f_l2tp_length_bit},
+    {"l2tp.seq_bit", f_l2tp_seq_bit},
+    {"l2tp.offset_bit", f_l2tp_offset_bit},
+    {"l2tp.priority", f_l2tp_priority},
+    {"l2tp.version", f_l2tp_version},
+    {"l2tp.length", f_l2tp_length},
+    {"l2tp.tunnel", f_l2tp_tunnel},
+    {"l2tp.session", f_l2tp_session},
+    {"l2tp.Ns", f_l2tp_ns},
+    {"l2tp.Nr", f_l2tp_nr},
+    {"l2tp.offset", f_l2tp_offset},
+    {"l2tp.sid", f_l2tp_sid},
+    {"l2tp.ccid", f_l2tp_ccid},
+    {"erspan.version", f_erspan_version},
+    {"erspan.vlan", f_erspan_vlan},
+    {"erspan.cos", f_erspan_cos},
+    {"erspan.encap", f_erspan_encap},
+    {"erspan.bso", f_erspan_bso},
+    {"erspan.truncated", f_erspan_truncated},
+    {"erspan.spanid", f_erspan_spanid},
+    {"erspan.index", f_erspan_index},
+    {"erspan.timestamp", f_erspan_timestamp},
+    {"erspan.sgt", f_erspan_sgt},
+    {"erspan.p", f_erspan_p},
+    {"erspan.ft", f_erspan_ft},
+    {"erspan.hw", f_erspan_hw},
+    {"erspan.direction", f_erspan_direction},
+    {"erspan.gra", f_erspan_gra},
+    {"erspan.o", f_erspan_o},
+    {"erspan.platid", f_erspan_platid},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -985,6 +985,100 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
         fw_uint(w, "xmit_ts", n->xmit_ts);
         break;
     }
+    /* issue 17: tunnels */
+    case PKT_LAYER_GTP: {
+        const pkt_gtp *g = &l->u.gtp;
+        int v1u = g->version == 1 && (g->flags & PKT_GTP_FLAG_PT);
+        fw_hex(w, "flags", g->flags, 2);
+        fw_uint(w, "version", g->version);
+        fw_uint(w, "pt", g->flags >> 4 & 1);
+        fw_uint(w, "message_type", g->message_type);
+        fw_uint(w, "length", g->length);
+        if (v1u)
+            fw_hex(w, "teid", g->teid, 8);
+        if (!v1u || (g->flags & PKT_GTP_FLAG_S))
+            fw_uint(w, "seq", g->seq);
+        if (v1u && (g->flags & PKT_GTP_FLAG_PN))
+            fw_uint(w, "npdu", g->npdu);
+        if (v1u && (g->flags & PKT_GTP_FLAG_E)) {
+            fw_hex(w, "next_ext", g->next_ext, 2);
+            fw_uint(w, "ext_count", g->ext_count);
+        }
+        if (g->has_pdu_session) {
+            fw_uint(w, "pdu_type", g->pdu_type);
+            fw_uint(w, "qfi", g->qfi);
+        }
+        break;
+    }
+    case PKT_LAYER_GTPV2: {
+        const pkt_gtpv2 *g = &l->u.gtpv2;
+        fw_hex(w, "flags", g->flags, 2);
+        fw_uint(w, "version", g->version);
+        fw_bool(w, "piggyback", g->piggyback);
+        fw_uint(w, "message_type", g->message_type);
+        fw_uint(w, "length", g->length);
+        if (g->has_teid)
+            fw_hex(w, "teid", g->teid, 8);
+        fw_uint(w, "seq", g->seq);
+        if (g->flags & 0x04)
+            fw_uint(w, "priority", g->priority);
+        break;
+    }
+    case PKT_LAYER_L2TP: {
+        const pkt_l2tp *t = &l->u.l2tp;
+        fw_uint(w, "version", t->version);
+        fw_bool(w, "control", t->is_control);
+        if (t->version == 2 || t->is_control || t->flags)
+            fw_hex(w, "flags", t->flags, 4);
+        if (t->flags & PKT_L2TP_FLAG_L)
+            fw_uint(w, "length", t->length);
+        if (t->version == 2) {
+            fw_uint(w, "tunnel_id", t->tunnel_id);
+            fw_uint(w, "session_id", t->session_id);
+        } else {
+            if (t->is_control)
+                fw_hex(w, "ccid", t->tunnel_id, 8);
+            fw_hex(w, "session_id", t->session_id, 8);
+        }
+        if (t->flags & PKT_L2TP_FLAG_S) {
+            fw_uint(w, "ns", t->ns);
+            fw_uint(w, "nr", t->nr);
+        }
+        if (t->flags & PKT_L2TP_FLAG_O)
+            fw_uint(w, "offset", t->offset);
+        break;
+    }
+    case PKT_LAYER_ERSPAN: {
+        const pkt_erspan *e = &l->u.erspan;
+        fw_uint(w, "type", e->type);
+        if (e->type == 1)
+            break;
+        fw_uint(w, "version", e->version);
+        fw_uint(w, "vlan", e->vlan);
+        fw_uint(w, "cos", e->cos);
+        fw_uint(w, e->type == 3 ? "bso" : "encap", e->encap);
+        fw_bool(w, "truncated", e->truncated);
+        fw_uint(w, "session_id", e->session_id);
+        if (e->type == 2) {
+            fw_uint(w, "index", e->index);
+            break;
+        }
+        if (e->type != 3)
+            break;
+        fw_uint(w, "timestamp", e->timestamp);
+        fw_uint(w, "sgt", e->sgt);
+        fw_bool(w, "pdu", e->pdu);
+        fw_uint(w, "frame_type", e->frame_type);
+        fw_uint(w, "hw_id", e->hw_id);
+        fw_str(w, "direction", e->direction ? "egress" : "ingress");
+        fw_uint(w, "granularity", e->granularity);
+        if (e->has_subheader) {
+            fw_uint(w, "platform_id", e->platform_id);
+            fw_hex(w, "subheader", e->subheader, 16);
+        }
+        break;
+    }
+    /* end issue 17 */
     case PKT_LAYER_PAYLOAD:
     default:
         break;
@@ -1342,6 +1436,35 @@ static void gist(FILE *f, const pkt_packet *p, const pkt_layer *top)
     case PKT_LAYER_GENEVE:
         fprintf(f, " vni %u", top->u.geneve.vni);
         break;
+    /* issue 17: tunnels */
+    case PKT_LAYER_GTP:
+        if (top->u.gtp.version == 1 && (top->u.gtp.flags & PKT_GTP_FLAG_PT))
+            fprintf(f, " type %u teid 0x%08x", top->u.gtp.message_type, top->u.gtp.teid);
+        else
+            fprintf(f, " v%u type %u seq %u", top->u.gtp.version, top->u.gtp.message_type,
+                    top->u.gtp.seq);
+        break;
+    case PKT_LAYER_GTPV2:
+        fprintf(f, " type %u", top->u.gtpv2.message_type);
+        if (top->u.gtpv2.has_teid)
+            fprintf(f, " teid 0x%08x", top->u.gtpv2.teid);
+        fprintf(f, " seq %u", top->u.gtpv2.seq);
+        break;
+    case PKT_LAYER_L2TP:
+        if (top->u.l2tp.version == 2)
+            fprintf(f, " v2 %s tunnel %u session %u", top->u.l2tp.is_control ? "control" : "data",
+                    top->u.l2tp.tunnel_id, top->u.l2tp.session_id);
+        else if (top->u.l2tp.is_control)
+            fprintf(f, " v3 control ccid 0x%08x", top->u.l2tp.tunnel_id);
+        else
+            fprintf(f, " v3 data session 0x%08x", top->u.l2tp.session_id);
+        break;
+    case PKT_LAYER_ERSPAN:
+        fprintf(f, " type %u", top->u.erspan.type);
+        if (top->u.erspan.type != 1)
+            fprintf(f, " session %u vlan %u", top->u.erspan.session_id, top->u.erspan.vlan);
+        break;
+    /* end issue 17 */
     case PKT_LAYER_ETHERNET:
         if (top->u.eth.is_8023)
             fprintf(f, " 802.3 length %u", top->u.eth.type);
