@@ -515,6 +515,112 @@ typedef struct pkt_ntp {
     uint64_t ref_ts, orig_ts, recv_ts, xmit_ts; /* NTP 32.32 fixed point */
 } pkt_ntp;
 
+/* ---- wireless and WAN links (issue 17): Cisco HDLC, radiotap, 802.11, CAPWAP ---- */
+
+typedef struct pkt_chdlc {
+    uint8_t address;    /* 0x0f unicast, 0x8f broadcast */
+    uint8_t control;    /* 0 */
+    uint16_t protocol;  /* an EtherType (0x8035: SLARP, recorded, not decoded) */
+} pkt_chdlc;
+
+/* radiotap fields decoded: bit i of pkt_radiotap.has is present bit i. */
+#define PKT_RADIOTAP_TSFT 0
+#define PKT_RADIOTAP_FLAGS 1
+#define PKT_RADIOTAP_RATE 2
+#define PKT_RADIOTAP_CHANNEL 3
+#define PKT_RADIOTAP_FHSS 4
+#define PKT_RADIOTAP_DBM_ANTSIGNAL 5
+#define PKT_RADIOTAP_DBM_ANTNOISE 6
+#define PKT_RADIOTAP_LOCK_QUALITY 7
+#define PKT_RADIOTAP_TX_ATTENUATION 8
+#define PKT_RADIOTAP_DB_TX_ATTENUATION 9
+#define PKT_RADIOTAP_DBM_TX_POWER 10
+#define PKT_RADIOTAP_ANTENNA 11
+#define PKT_RADIOTAP_DB_ANTSIGNAL 12
+#define PKT_RADIOTAP_DB_ANTNOISE 13
+#define PKT_RADIOTAP_RX_FLAGS 14
+/* Flags field bits. */
+#define PKT_RADIOTAP_F_FCS 0x10     /* the frame ends with a 4-byte FCS */
+#define PKT_RADIOTAP_F_DATAPAD 0x20 /* padding after the 802.11 header to 4 bytes */
+
+typedef struct pkt_radiotap {
+    uint8_t version;    /* 0 */
+    uint16_t length;    /* whole radiotap header, bytes */
+    uint32_t present;   /* the first present word */
+    uint8_t present_words; /* present words read (bit 31 chains them) */
+    uint32_t has;       /* 1 << PKT_RADIOTAP_*: the fields decoded */
+    uint8_t unknown_bit; /* first present bit of word 0 whose size libpkt does
+                            not know (the walk stopped there), 0 when none */
+    uint64_t tsft;
+    uint8_t flags;      /* PKT_RADIOTAP_F_* */
+    uint8_t rate;       /* 500 kb/s units */
+    uint16_t channel_freq, channel_flags; /* MHz; channel type bits */
+    uint8_t fhss_hop_set, fhss_hop_pattern;
+    int8_t dbm_antsignal, dbm_antnoise;
+    uint16_t lock_quality, tx_attenuation, db_tx_attenuation;
+    int8_t dbm_tx_power;
+    uint8_t antenna, db_antsignal, db_antnoise;
+    uint16_t rx_flags;
+} pkt_radiotap;
+
+/* 802.11 frame types (pkt_dot11.type). */
+#define PKT_DOT11_MGMT 0
+#define PKT_DOT11_CTRL 1
+#define PKT_DOT11_DATA 2
+#define PKT_DOT11_EXT 3
+/* Second frame control byte (pkt_dot11.flags). */
+#define PKT_DOT11_F_TODS 0x01
+#define PKT_DOT11_F_FROMDS 0x02
+#define PKT_DOT11_F_MOREFRAG 0x04
+#define PKT_DOT11_F_RETRY 0x08
+#define PKT_DOT11_F_PWRMGT 0x10
+#define PKT_DOT11_F_MOREDATA 0x20
+#define PKT_DOT11_F_PROTECTED 0x40
+#define PKT_DOT11_F_ORDER 0x80
+/* Address roles found (pkt_dot11.roles). */
+#define PKT_DOT11_HAS_RA 0x01
+#define PKT_DOT11_HAS_TA 0x02
+#define PKT_DOT11_HAS_DA 0x04
+#define PKT_DOT11_HAS_SA 0x08
+#define PKT_DOT11_HAS_BSSID 0x10
+
+typedef struct pkt_dot11 {
+    uint8_t version, type, subtype; /* from the first frame control byte */
+    uint8_t flags;      /* PKT_DOT11_F_* */
+    uint16_t duration;  /* duration / ID field */
+    uint8_t addr_count; /* address fields in the header (1..4) */
+    uint8_t addr[4][6]; /* address 1..4 as on the wire */
+    uint8_t roles;      /* PKT_DOT11_HAS_*: which of ra..bssid are set */
+    uint8_t ra[6], ta[6], da[6], sa[6], bssid[6]; /* by ToDS/FromDS */
+    uint8_t has_seq;    /* the sequence control field is there */
+    uint16_t seq;       /* sequence number, 12 bits */
+    uint8_t frag;       /* fragment number, 4 bits */
+    uint8_t has_qos, has_htc;
+    uint16_t qos;       /* QoS control (QoS data subtypes) */
+    uint32_t htc;       /* HT control (order bit in QoS data / management) */
+} pkt_dot11;
+
+/* CAPWAP header flag bits (pkt_capwap.flags, the 9 low bits of word 0). */
+#define PKT_CAPWAP_T 0x100 /* native frame (of wbid) rather than 802.3 */
+#define PKT_CAPWAP_F 0x080 /* fragment */
+#define PKT_CAPWAP_L 0x040 /* last fragment */
+#define PKT_CAPWAP_W 0x020 /* wireless specific information present */
+#define PKT_CAPWAP_M 0x010 /* radio MAC address present */
+#define PKT_CAPWAP_K 0x008 /* keep-alive */
+
+typedef struct pkt_capwap {
+    uint8_t version, type; /* preamble: 0 and 0 (1 is DTLS: not decoded) */
+    uint8_t hlen;       /* header length in 4-byte words */
+    uint8_t rid;        /* radio id */
+    uint8_t wbid;       /* wireless binding: 1 IEEE 802.11 */
+    uint16_t flags;     /* PKT_CAPWAP_* */
+    uint16_t frag_id, frag_offset; /* frag_offset in 8-byte units */
+    uint8_t mac_len;    /* radio MAC length when M, else 0 */
+    const uint8_t *mac; /* radio MAC bytes */
+    uint8_t wireless_len; /* wireless specific information length when W */
+    const uint8_t *wireless;
+} pkt_capwap;
+
 /*
  * pkt_layer — one decoded header.
  *
@@ -560,6 +666,10 @@ typedef struct pkt_layer {
         const pkt_dns *dns;       /* inside the pkt_packet */
         const pkt_dhcpv4 *dhcpv4; /* inside the pkt_packet */
         pkt_ntp ntp;
+        pkt_chdlc chdlc;         /* issue 17: wireless and WAN links */
+        pkt_radiotap radiotap;
+        pkt_dot11 dot11;
+        pkt_capwap capwap;
     } u;
 } pkt_layer;
 
@@ -632,7 +742,11 @@ typedef enum pkt_anomaly_kind {
     X(GENEVE_VERSION, "Geneve version not 0")                                    \
     X(GENEVE_OPTION, "Geneve option length invalid")                             \
     X(CHECKSUM_GRE, "GRE checksum wrong")                                        \
-    X(CHECKSUM_SCTP, "SCTP checksum wrong")
+    X(CHECKSUM_SCTP, "SCTP checksum wrong")                                      \
+    X(RADIOTAP_VERSION, "radiotap version not 0")                                \
+    X(RADIOTAP_LENGTH, "radiotap length below its fields or beyond the frame")   \
+    X(LIMIT_RADIOTAP_PRESENT, "too many radiotap present words")                 \
+    X(CAPWAP_HLEN, "CAPWAP header length below its fields or beyond the packet")
 
 typedef enum pkt_anomaly_reason {
 #define PKT__REASON_ENUM(name, text) PKT_REASON_##name,
@@ -767,6 +881,11 @@ PKT_API const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p);
  */
 PKT_API const pkt_dns_question *pkt_packet_dns_question(const pkt_packet *p, unsigned i);
 PKT_API const pkt_ntp *pkt_packet_ntp(const pkt_packet *p);
+/* Wireless and WAN links (issue 17): the first layer of that type, or NULL. */
+PKT_API const pkt_chdlc *pkt_packet_chdlc(const pkt_packet *p);
+PKT_API const pkt_radiotap *pkt_packet_radiotap(const pkt_packet *p);
+PKT_API const pkt_dot11 *pkt_packet_dot11(const pkt_packet *p);
+PKT_API const pkt_capwap *pkt_packet_capwap(const pkt_packet *p);
 
 /* Number of anomalies found (may exceed PKT_LIMIT_ANOMALIES: only the first
  * ones are stored); 0 for a clean packet. */

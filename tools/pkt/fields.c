@@ -640,6 +640,81 @@ static bool f_sll_hatype(FIELD_ARGS)
     return false;
 }
 
+/* ---- issue 17: wireless and WAN links (Cisco HDLC, radiotap, 802.11, CAPWAP) ---- */
+
+static bool f_chdlc_address(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_chdlc *h = pkt_packet_chdlc(p);
+    return h && fmt_hex(b, n, h->address, 2);
+}
+
+static bool f_chdlc_protocol(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_chdlc *h = pkt_packet_chdlc(p);
+    return h && fmt_hex(b, n, h->protocol, 4);
+}
+
+static bool f_radiotap_dbm_antsignal(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_radiotap *r = pkt_packet_radiotap(p);
+    if (!r || !(r->has & (1u << PKT_RADIOTAP_DBM_ANTSIGNAL)))
+        return false;
+    snprintf(b, n, "%d", r->dbm_antsignal);
+    return true;
+}
+
+static bool f_radiotap_channel_freq(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_radiotap *r = pkt_packet_radiotap(p);
+    return r && (r->has & (1u << PKT_RADIOTAP_CHANNEL)) && fmt_u(b, n, r->channel_freq);
+}
+
+static bool f_wlan_fc_type_subtype(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_dot11 *d = pkt_packet_dot11(p);
+    return d && fmt_hex(b, n, (uint32_t)d->type << 4 | d->subtype, 4);
+}
+
+static bool f_wlan_fc_protected(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_dot11 *d = pkt_packet_dot11(p);
+    return d && fmt_u(b, n, (d->flags & PKT_DOT11_F_PROTECTED) ? 1 : 0);
+}
+
+#define WLAN_ADDR_FIELD(fname, role, member)                                            \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        const pkt_dot11 *d = pkt_packet_dot11(p);                                       \
+        return d && (d->roles & (role)) && fmt_mac(b, n, d->member);                    \
+    }
+WLAN_ADDR_FIELD(f_wlan_bssid, PKT_DOT11_HAS_BSSID, bssid)
+WLAN_ADDR_FIELD(f_wlan_sa, PKT_DOT11_HAS_SA, sa)
+WLAN_ADDR_FIELD(f_wlan_da, PKT_DOT11_HAS_DA, da)
+WLAN_ADDR_FIELD(f_wlan_ta, PKT_DOT11_HAS_TA, ta)
+WLAN_ADDR_FIELD(f_wlan_ra, PKT_DOT11_HAS_RA, ra)
+#undef WLAN_ADDR_FIELD
+
+static bool f_capwap_header_rid(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_capwap *c = pkt_packet_capwap(p);
+    return c && fmt_u(b, n, c->rid);
+}
+
+static bool f_capwap_header_wbid(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_capwap *c = pkt_packet_capwap(p);
+    return c && fmt_u(b, n, c->wbid);
+}
+
 /* ---- app2: TLS, from the parser on the reassembled streams (reported on
  * the packet that completed the message, as tshark with TCP
  * desegmentation) ---- */
@@ -818,6 +893,20 @@ static const struct field_def fields[] = {
     {"dhcp.ip.your", f_dhcp_ip_your},
     {"icmpv6.echo.identifier", f_icmpv6_echo_identifier},
     {"sll.hatype", f_sll_hatype},
+    /* issue 17: wireless and WAN links */
+    {"chdlc.address", f_chdlc_address},
+    {"chdlc.protocol", f_chdlc_protocol},
+    {"radiotap.dbm_antsignal", f_radiotap_dbm_antsignal},
+    {"radiotap.channel.freq", f_radiotap_channel_freq},
+    {"wlan.fc.type_subtype", f_wlan_fc_type_subtype},
+    {"wlan.fc.protected", f_wlan_fc_protected},
+    {"wlan.bssid", f_wlan_bssid},
+    {"wlan.sa", f_wlan_sa},
+    {"wlan.da", f_wlan_da},
+    {"wlan.ta", f_wlan_ta},
+    {"wlan.ra", f_wlan_ra},
+    {"capwap.header.rid", f_capwap_header_rid},
+    {"capwap.header.wbid", f_capwap_header_wbid},
     /* app2: TLS on the reassembled streams */
     {"tls.handshake.type", f_tls_handshake_type},
     {"tls.handshake.version", f_tls_handshake_version},
