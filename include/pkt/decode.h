@@ -913,7 +913,7 @@ PKT_API const pkt_anomaly *pkt_packet_anomaly_find(const pkt_packet *p, pkt_anom
  * mapped, the lower port wins (as tshark does).
  *
  * Defaults: DNS on UDP and TCP 53 and 5353, DHCPv4 on UDP 67 and 68, NTP on
- * UDP 123, VXLAN on UDP 4789, Geneve on UDP 6081.
+ * UDP 123, VXLAN on UDP 4789, Geneve on UDP 6081, CAPWAP data on UDP 5247.
  *
  * Returns 0; PKT_ERR_INVAL for a protocol other than TCP/UDP or a type that
  * has no application/tunnel decoder; PKT_ERR_TOO_BIG when

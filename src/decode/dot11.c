@@ -21,7 +21,7 @@
  *        ToDS=1 FromDS=0: RA=BSSID=a1, TA=SA=a2, DA=a3;
  *        ToDS=0 FromDS=1: RA=DA=a1, TA=BSSID=a2, SA=a3;
  *        ToDS=1 FromDS=1: RA=a1, TA=a2, DA=a3, SA=a4;
- *   control: RA=a1, TA=a2 (PS-Poll: BSSID=a1; CF-End: BSSID=a2).
+ *   control: RA=a1, TA=a2 (PS-Poll: BSSID=a1 too; CF-End: BSSID=a2, no TA).
  * rt_flags: radiotap's flags (PKT_RADIOTAP_F_DATAPAD: the header is padded
  * to a multiple of 4 bytes before the body), 0 otherwise.
  */
@@ -164,7 +164,7 @@ void pkt__decode_dot11(pkt_packet *p, const uint8_t *data, uint32_t len, uint8_t
         set_role(&d, PKT_DOT11_HAS_BSSID, d.bssid, 2);
     } else if (d.type == PKT_DOT11_CTRL) {
         set_role(&d, PKT_DOT11_HAS_RA, d.ra, 0);
-        if (naddr > 1)
+        if (naddr > 1 && d.subtype != 14 && d.subtype != 15)
             set_role(&d, PKT_DOT11_HAS_TA, d.ta, 1);
         if (d.subtype == 10)
             set_role(&d, PKT_DOT11_HAS_BSSID, d.bssid, 0);

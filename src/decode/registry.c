@@ -18,6 +18,7 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_DNS] = pkt__decode_dns,
     [PKT_LAYER_DHCPV4] = pkt__decode_dhcpv4,
     [PKT_LAYER_NTP] = pkt__decode_ntp,
+    [PKT_LAYER_CAPWAP] = pkt__decode_capwap, /* issue 17 */
 };
 
 uint8_t pkt__port_type[2][65536];
@@ -59,6 +60,7 @@ static const struct {
     {1, 5355, PKT_LAYER_DNS},    {0, 67, PKT_LAYER_DHCPV4},
     {0, 68, PKT_LAYER_DHCPV4},   {0, 123, PKT_LAYER_NTP},  {0, 4789, PKT_LAYER_VXLAN},
     {0, 6081, PKT_LAYER_GENEVE}, {1, 53, PKT_LAYER_DNS},   {1, 5353, PKT_LAYER_DNS},
+    {0, 5247, PKT_LAYER_CAPWAP}, /* issue 17: CAPWAP data channel */
 };
 
 static bool is_default(int t, uint16_t port)
