@@ -585,7 +585,8 @@ typedef struct pkt_radiotap {
 #define PKT_DOT11_HAS_BSSID 0x10
 
 typedef struct pkt_dot11 {
-    uint8_t version, type, subtype; /* from the first frame control byte */
+    uint8_t version, type, subtype; /* from the first frame control byte; a version
+                                       other than 0 leaves the rest unset */
     uint8_t flags;      /* PKT_DOT11_F_* */
     uint16_t duration;  /* duration / ID field */
     uint8_t addr_count; /* address fields in the header (1..4) */

@@ -14,6 +14,8 @@
  *     frame has the order bit; the body is LLC/SNAP (the LLC decoder, so IP
  *     decodes below) unless the frame is protected (left as payload: it is
  *     encrypted), carries no data (null subtypes) or is an A-MSDU.
+ * A protocol version other than 0 (802.11ah's PV1 lays its header out
+ * otherwise) gets a layer of the frame control alone, the rest payload.
  * Multi-byte fields are little-endian.  Address roles follow the standard's
  * table (and tshark's wlan.ra/ta/da/sa/bssid):
  *   management: RA=DA=a1, TA=SA=a2, BSSID=a3;
@@ -101,6 +103,17 @@ void pkt__decode_dot11(pkt_packet *p, const uint8_t *data, uint32_t len, uint8_t
     }
     pkt_dot11 d = {.version = fc0 & 3, .type = (fc0 >> 2) & 3, .subtype = fc0 >> 4,
                    .flags = flags, .duration = duration};
+    if (d.version != 0) {
+        /* Another protocol version (802.11ah PV1 has other header layouts):
+         * the frame control only, the rest payload. */
+        pkt_layer *l = pkt__push(p, PKT_LAYER_DOT11, data, 2, len - 2);
+        if (!l)
+            return;
+        d.duration = 0;
+        l->u.dot11 = d;
+        pkt__payload(p, data + 2, len - 2);
+        return;
+    }
     unsigned naddr, extra = 0;
     bool seq = false, body = true;
     if (d.type == PKT_DOT11_CTRL) {

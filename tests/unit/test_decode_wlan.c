@@ -332,6 +332,13 @@ static void test_dot11_management(void **state)
     dec(p, &x, PKT_LINKTYPE_IEEE802_11, 0);
     assert_true(dot11_of(p)->has_htc);
     assert_int_equal(pkt_packet_layer(p, PKT_LAYER_DOT11)->contents_len, 28);
+    /* Protocol version 1 (802.11ah PV1): the frame control alone. */
+    x.b[0] |= 1;
+    dec(p, &x, PKT_LINKTYPE_IEEE802_11, 0);
+    assert_int_equal(dot11_of(p)->version, 1);
+    assert_int_equal(dot11_of(p)->roles, 0);
+    assert_int_equal(pkt_packet_layer(p, PKT_LAYER_DOT11)->contents_len, 2);
+    assert_int_equal(pkt_packet_layer_at(p, 1)->type, PKT_LAYER_PAYLOAD);
     pkt_packet_free(p);
 }
 

@@ -677,14 +677,14 @@ static bool f_wlan_fc_type_subtype(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dot11 *d = pkt_packet_dot11(p);
-    return d && fmt_hex(b, n, (uint32_t)d->type << 4 | d->subtype, 4);
+    return d && d->version == 0 && fmt_hex(b, n, (uint32_t)d->type << 4 | d->subtype, 4);
 }
 
 static bool f_wlan_fc_protected(FIELD_ARGS)
 {
     (void)ci;
     const pkt_dot11 *d = pkt_packet_dot11(p);
-    return d && fmt_u(b, n, (d->flags & PKT_DOT11_F_PROTECTED) ? 1 : 0);
+    return d && d->version == 0 && fmt_u(b, n, (d->flags & PKT_DOT11_F_PROTECTED) ? 1 : 0);
 }
 
 #define WLAN_ADDR_FIELD(fname, role, member)                                            \
