@@ -6,6 +6,7 @@
  * then by frame type:
  *   management: address 2, address 3, sequence control; HT control when
  *     the order bit is set; the body (fixed fields and elements) is payload;
+ *   extension (DMG beacon...): address 1 only, the rest payload;
  *   control: RTS, PS-Poll, CF-End, BlockAckReq, BlockAck, NDP announcement,
  *     beamforming report poll, trigger: address 2 (TA); CTS and ACK: address
  *     1 only; the control wrapper: carried frame control and HT control;
@@ -64,8 +65,8 @@ static void data_roles(pkt_dot11 *d)
     }
 }
 
-/* Addresses of a control frame (subtype st) after address 1, and the extra
- * header bytes after them; false for an unknown layout (address 1 only). */
+/* The number of addresses of a control frame of subtype st (1 or 2; 1 for
+ * reserved subtypes), and in *extra the header bytes after them. */
 static unsigned ctrl_layout(uint8_t st, unsigned *extra)
 {
     *extra = 0;
@@ -122,9 +123,12 @@ void pkt__decode_dot11(pkt_packet *p, const uint8_t *data, uint32_t len, uint8_t
     } else if (d.type == PKT_DOT11_DATA) {
         naddr = (flags & 3) == 3 ? 4 : 3;
         seq = true;
-    } else { /* management; extension frames are left after address 1..3 too */
+    } else if (d.type == PKT_DOT11_MGMT) {
         naddr = 3;
-        seq = d.type == PKT_DOT11_MGMT;
+        seq = true;
+        body = false;
+    } else { /* extension (DMG beacon...): address 1, the rest payload */
+        naddr = 1;
         body = false;
     }
     for (unsigned i = 0; i < naddr; i++) {
