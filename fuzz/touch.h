@@ -156,6 +156,17 @@ static inline unsigned touch_layer(const pkt_layer *l)
         if (l->u.gre.routing)
             s += touch_bytes(l->u.gre.routing, l->u.gre.routing_len);
         break;
+    case PKT_LAYER_CAPWAP: /* issue 17 */
+        if (l->u.capwap.mac)
+            s += touch_bytes(l->u.capwap.mac, l->u.capwap.mac_len);
+        if (l->u.capwap.wireless)
+            s += touch_bytes(l->u.capwap.wireless, l->u.capwap.wireless_len);
+        break;
+    case PKT_LAYER_RADIOTAP:
+        if (l->u.radiotap.present_words > PKT_LIMIT_RADIOTAP_PRESENT_WORDS ||
+            l->u.radiotap.length > l->contents_len)
+            abort();
+        break;
     default:
         break;
     }

@@ -606,6 +606,112 @@ typedef struct pkt_erspan {
     uint8_t platform_id;  /* its platform id (6 bits); 0 when it was cut short */
     uint64_t subheader;   /* its 8 bytes as a big-endian number; 0 when cut short */
 } pkt_erspan;
+/* ---- wireless and WAN links (issue 17): Cisco HDLC, radiotap, 802.11, CAPWAP ---- */
+
+typedef struct pkt_chdlc {
+    uint8_t address;    /* 0x0f unicast, 0x8f broadcast */
+    uint8_t control;    /* 0 */
+    uint16_t protocol;  /* an EtherType (0x8035: SLARP, recorded, not decoded) */
+} pkt_chdlc;
+
+/* radiotap fields decoded: bit i of pkt_radiotap.has is present bit i. */
+#define PKT_RADIOTAP_TSFT 0
+#define PKT_RADIOTAP_FLAGS 1
+#define PKT_RADIOTAP_RATE 2
+#define PKT_RADIOTAP_CHANNEL 3
+#define PKT_RADIOTAP_FHSS 4
+#define PKT_RADIOTAP_DBM_ANTSIGNAL 5
+#define PKT_RADIOTAP_DBM_ANTNOISE 6
+#define PKT_RADIOTAP_LOCK_QUALITY 7
+#define PKT_RADIOTAP_TX_ATTENUATION 8
+#define PKT_RADIOTAP_DB_TX_ATTENUATION 9
+#define PKT_RADIOTAP_DBM_TX_POWER 10
+#define PKT_RADIOTAP_ANTENNA 11
+#define PKT_RADIOTAP_DB_ANTSIGNAL 12
+#define PKT_RADIOTAP_DB_ANTNOISE 13
+#define PKT_RADIOTAP_RX_FLAGS 14
+/* Flags field bits. */
+#define PKT_RADIOTAP_F_FCS 0x10     /* the frame ends with a 4-byte FCS */
+#define PKT_RADIOTAP_F_DATAPAD 0x20 /* padding after the 802.11 header to 4 bytes */
+
+typedef struct pkt_radiotap {
+    uint8_t version;    /* 0 */
+    uint16_t length;    /* whole radiotap header, bytes */
+    uint32_t present;   /* the first present word */
+    uint8_t present_words; /* present words read (bit 31 chains them) */
+    uint32_t has;       /* 1 << PKT_RADIOTAP_*: the fields decoded */
+    uint8_t unknown_bit; /* first present bit of word 0 whose size libpkt does
+                            not know (the walk stopped there), 0 when none */
+    uint64_t tsft;
+    uint8_t flags;      /* PKT_RADIOTAP_F_* */
+    uint8_t rate;       /* 500 kb/s units */
+    uint16_t channel_freq, channel_flags; /* MHz; channel type bits */
+    uint8_t fhss_hop_set, fhss_hop_pattern;
+    int8_t dbm_antsignal, dbm_antnoise;
+    uint16_t lock_quality, tx_attenuation, db_tx_attenuation;
+    int8_t dbm_tx_power;
+    uint8_t antenna, db_antsignal, db_antnoise;
+    uint16_t rx_flags;
+} pkt_radiotap;
+
+/* 802.11 frame types (pkt_dot11.type). */
+#define PKT_DOT11_MGMT 0
+#define PKT_DOT11_CTRL 1
+#define PKT_DOT11_DATA 2
+#define PKT_DOT11_EXT 3
+/* Second frame control byte (pkt_dot11.flags). */
+#define PKT_DOT11_F_TODS 0x01
+#define PKT_DOT11_F_FROMDS 0x02
+#define PKT_DOT11_F_MOREFRAG 0x04
+#define PKT_DOT11_F_RETRY 0x08
+#define PKT_DOT11_F_PWRMGT 0x10
+#define PKT_DOT11_F_MOREDATA 0x20
+#define PKT_DOT11_F_PROTECTED 0x40
+#define PKT_DOT11_F_ORDER 0x80
+/* Address roles found (pkt_dot11.roles). */
+#define PKT_DOT11_HAS_RA 0x01
+#define PKT_DOT11_HAS_TA 0x02
+#define PKT_DOT11_HAS_DA 0x04
+#define PKT_DOT11_HAS_SA 0x08
+#define PKT_DOT11_HAS_BSSID 0x10
+
+typedef struct pkt_dot11 {
+    uint8_t version, type, subtype; /* from the first frame control byte; a version
+                                       other than 0 leaves the rest unset */
+    uint8_t flags;      /* PKT_DOT11_F_* */
+    uint16_t duration;  /* duration / ID field */
+    uint8_t addr_count; /* address fields in the header (1..4) */
+    uint8_t addr[4][6]; /* address 1..4 as on the wire */
+    uint8_t roles;      /* PKT_DOT11_HAS_*: which of ra..bssid are set */
+    uint8_t ra[6], ta[6], da[6], sa[6], bssid[6]; /* by ToDS/FromDS */
+    uint8_t has_seq;    /* the sequence control field is there */
+    uint16_t seq;       /* sequence number, 12 bits */
+    uint8_t frag;       /* fragment number, 4 bits */
+    uint8_t has_qos, has_htc;
+    uint16_t qos;       /* QoS control (QoS data subtypes) */
+    uint32_t htc;       /* HT control (order bit in QoS data / management) */
+} pkt_dot11;
+
+/* CAPWAP header flag bits (pkt_capwap.flags, the 9 low bits of word 0). */
+#define PKT_CAPWAP_T 0x100 /* native frame (of wbid) rather than 802.3 */
+#define PKT_CAPWAP_F 0x080 /* fragment */
+#define PKT_CAPWAP_L 0x040 /* last fragment */
+#define PKT_CAPWAP_W 0x020 /* wireless specific information present */
+#define PKT_CAPWAP_M 0x010 /* radio MAC address present */
+#define PKT_CAPWAP_K 0x008 /* keep-alive */
+
+typedef struct pkt_capwap {
+    uint8_t version, type; /* preamble: 0 and 0 (1 is DTLS: not decoded) */
+    uint8_t hlen;       /* header length in 4-byte words */
+    uint8_t rid;        /* radio id */
+    uint8_t wbid;       /* wireless binding: 1 IEEE 802.11 */
+    uint16_t flags;     /* PKT_CAPWAP_* */
+    uint16_t frag_id, frag_offset; /* frag_offset in 8-byte units */
+    uint8_t mac_len;    /* radio MAC length when M, else 0 */
+    const uint8_t *mac; /* radio MAC bytes */
+    uint8_t wireless_len; /* wireless specific information length when W */
+    const uint8_t *wireless;
+} pkt_capwap;
 
 /*
  * pkt_layer — one decoded header.
@@ -657,6 +763,10 @@ typedef struct pkt_layer {
         pkt_gtpv2 gtpv2;
         pkt_l2tp l2tp;
         pkt_erspan erspan;
+        pkt_chdlc chdlc;         /* issue 17: wireless and WAN links */
+        pkt_radiotap radiotap;
+        pkt_dot11 dot11;
+        pkt_capwap capwap;
     } u;
 } pkt_layer;
 
@@ -737,7 +847,11 @@ typedef enum pkt_anomaly_kind {
     X(LIMIT_GTP_EXT, "too many GTP extension headers")                           \
     X(L2TP_VERSION, "L2TP version not 2 or 3")                                   \
     X(L2TP_LENGTH, "L2TP length or offset invalid")                              \
-    X(ERSPAN_VERSION, "ERSPAN version not 1 (type II) or 2 (type III)")
+    X(ERSPAN_VERSION, "ERSPAN version not 1 (type II) or 2 (type III)")      \
+    X(RADIOTAP_VERSION, "radiotap version not 0")                                \
+    X(RADIOTAP_LENGTH, "radiotap length below its fields or beyond the frame")   \
+    X(LIMIT_RADIOTAP_PRESENT, "too many radiotap present words")                 \
+    X(CAPWAP_HLEN, "CAPWAP header length below its fields or beyond the packet")
 
 typedef enum pkt_anomaly_reason {
 #define PKT__REASON_ENUM(name, text) PKT_REASON_##name,
@@ -901,6 +1015,11 @@ PKT_API const pkt_gtp *pkt_packet_gtp(const pkt_packet *p);
 PKT_API const pkt_gtpv2 *pkt_packet_gtpv2(const pkt_packet *p);
 PKT_API const pkt_l2tp *pkt_packet_l2tp(const pkt_packet *p);
 PKT_API const pkt_erspan *pkt_packet_erspan(const pkt_packet *p);
+/* Wireless and WAN links (issue 17): the first layer of that type, or NULL. */
+PKT_API const pkt_chdlc *pkt_packet_chdlc(const pkt_packet *p);
+PKT_API const pkt_radiotap *pkt_packet_radiotap(const pkt_packet *p);
+PKT_API const pkt_dot11 *pkt_packet_dot11(const pkt_packet *p);
+PKT_API const pkt_capwap *pkt_packet_capwap(const pkt_packet *p);
 
 /* Number of anomalies found (may exceed PKT_LIMIT_ANOMALIES: only the first
  * ones are stored); 0 for a clean packet. */
@@ -932,7 +1051,7 @@ PKT_API const pkt_anomaly *pkt_packet_anomaly_find(const pkt_packet *p, pkt_anom
  * and 2123 (GTP-C: version 1 as PKT_LAYER_GTP, 2 as PKT_LAYER_GTPV2; GTP
  * over TCP, which tshark also decodes, is left to pkt_decode_register_port:
  * a client's port 2123 or 2152 would take its TCP connections),
- * L2TP on UDP 1701.
+ * L2TP on UDP 1701, CAPWAP data on UDP 5247.
  *
  * Returns 0; PKT_ERR_INVAL for a protocol other than TCP/UDP or a type that
  * has no application/tunnel decoder; PKT_ERR_TOO_BIG when

@@ -273,7 +273,9 @@ PKT_API const char *pkt_linktype_description(uint32_t link_type);
 #define PKT_LINKTYPE_RAW_OLD14 14     /* raw IP on OpenBSD (DLT_RAW 14) */
 #define PKT_LINKTYPE_PPP 9
 #define PKT_LINKTYPE_RAW 101
+#define PKT_LINKTYPE_C_HDLC 104
 #define PKT_LINKTYPE_IEEE802_11 105
+#define PKT_LINKTYPE_IEEE802_11_RADIOTAP 127
 #define PKT_LINKTYPE_LOOP 108
 #define PKT_LINKTYPE_LINUX_SLL 113
 #define PKT_LINKTYPE_IPV4 228

@@ -54,6 +54,10 @@
  * followed in one packet. */
 #define PKT_LIMIT_TUNNEL_DEPTH 4u
 
+/* radiotap present words (each with bit 31 set chains one more) walked
+ * before the header is left as decoded so far. */
+#define PKT_LIMIT_RADIOTAP_PRESENT_WORDS 8u
+
 /* SACK blocks kept from one TCP SACK option (the option holds at most 4). */
 #define PKT_LIMIT_TCP_SACK_BLOCKS 4u
 

@@ -222,6 +222,10 @@ TYPED(pkt_packet_gtp, pkt_gtp, PKT_LAYER_GTP, gtp, NULL)
 TYPED(pkt_packet_gtpv2, pkt_gtpv2, PKT_LAYER_GTPV2, gtpv2, NULL)
 TYPED(pkt_packet_l2tp, pkt_l2tp, PKT_LAYER_L2TP, l2tp, NULL)
 TYPED(pkt_packet_erspan, pkt_erspan, PKT_LAYER_ERSPAN, erspan, NULL)
+TYPED(pkt_packet_chdlc, pkt_chdlc, PKT_LAYER_CHDLC, chdlc, NULL)
+TYPED(pkt_packet_radiotap, pkt_radiotap, PKT_LAYER_RADIOTAP, radiotap, NULL)
+TYPED(pkt_packet_dot11, pkt_dot11, PKT_LAYER_DOT11, dot11, NULL)
+TYPED(pkt_packet_capwap, pkt_capwap, PKT_LAYER_CAPWAP, capwap, NULL)
 #undef TYPED
 
 const pkt_dns *pkt_packet_dns(const pkt_packet *p)
@@ -400,6 +404,15 @@ void pkt__dispatch_link(pkt_packet *p, uint32_t link_type, const uint8_t *data, 
     case PKT_LINKTYPE_PPP:
     case 50: /* LINKTYPE_PPP_HDLC */
         pkt__decode_ppp_hdlc(p, data, len);
+        return;
+    case PKT_LINKTYPE_C_HDLC: /* issue 17: wireless and WAN links */
+        pkt__decode_chdlc(p, data, len);
+        return;
+    case PKT_LINKTYPE_IEEE802_11:
+        pkt__decode_dot11(p, data, len, 0);
+        return;
+    case PKT_LINKTYPE_IEEE802_11_RADIOTAP:
+        pkt__decode_radiotap(p, data, len);
         return;
     default:
         unsupported(p, PKT_LAYER_NONE, PKT_REASON_LINK_TYPE, link_type, data, len);

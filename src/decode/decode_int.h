@@ -441,6 +441,13 @@ void pkt__decode_l2tpv3_ip(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_erspan(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_erspan_gre(pkt_packet *p, uint16_t proto, bool gre_seq, const uint8_t *data,
                             uint32_t len);
+/* Wireless and WAN links (issue 17).  pkt__decode_dot11's flags: radiotap's
+ * PKT_RADIOTAP_F_DATAPAD (header padded to 4 bytes); the caller already
+ * took a trailing FCS off len. */
+void pkt__decode_chdlc(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_radiotap(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_dot11(pkt_packet *p, const uint8_t *data, uint32_t len, uint8_t rt_flags);
+void pkt__decode_capwap(pkt_packet *p, const uint8_t *data, uint32_t len);
 
 /* Flows (flow.c): the record index of the innermost IP layer (the last one
  * before any ICMP layer), -1 when none; the index of the TCP, UDP or SCTP

@@ -23,6 +23,7 @@ const pkt__decoder_fn pkt__hooks[PKT_LAYER_TYPE_MAX] = {
     [PKT_LAYER_GTPV2] = pkt__decode_gtpv2,
     [PKT_LAYER_L2TP] = pkt__decode_l2tp,
     [PKT_LAYER_ERSPAN] = pkt__decode_erspan,
+    [PKT_LAYER_CAPWAP] = pkt__decode_capwap, /* issue 17 */
 };
 
 uint8_t pkt__port_type[2][65536];
@@ -67,6 +68,7 @@ static const struct {
     /* issue 17: tunnels (GTP-C version 2 goes on from the GTP hook) */
     {0, 2152, PKT_LAYER_GTP},    {0, 2123, PKT_LAYER_GTP},
     {0, 1701, PKT_LAYER_L2TP},
+    {0, 5247, PKT_LAYER_CAPWAP}, /* issue 17: CAPWAP data channel */
 };
 
 static bool is_default(int t, uint16_t port)

@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 COMPARE = os.path.join(HERE, "fields_compare.py")
 
 # Link types pkt_decode handles (src/decode/decode.c, pkt__dispatch_link).
-LINKTYPES = {0, 1, 9, 12, 14, 50, 101, 108, 113, 228, 229, 276}
+LINKTYPES = {0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 113, 127, 228, 229, 276}
 MAX_CAPLEN = 262144
 
 

@@ -641,6 +641,136 @@ static bool f_sll_hatype(FIELD_ARGS)
     return false;
 }
 
+/* ---- issue 17: wireless and WAN links (Cisco HDLC, radiotap, 802.11, CAPWAP) ---- */
+
+static bool f_chdlc_address(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_chdlc *h = pkt_packet_chdlc(p);
+    return h && fmt_hex(b, n, h->address, 2);
+}
+
+static bool f_chdlc_protocol(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_chdlc *h = pkt_packet_chdlc(p);
+    return h && fmt_hex(b, n, h->protocol, 4);
+}
+
+static bool f_radiotap_dbm_antsignal(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_radiotap *r = pkt_packet_radiotap(p);
+    if (!r || !(r->has & (1u << PKT_RADIOTAP_DBM_ANTSIGNAL)))
+        return false;
+    snprintf(b, n, "%d", r->dbm_antsignal);
+    return true;
+}
+
+static bool f_radiotap_channel_freq(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_radiotap *r = pkt_packet_radiotap(p);
+    return r && (r->has & (1u << PKT_RADIOTAP_CHANNEL)) && fmt_u(b, n, r->channel_freq);
+}
+
+static bool f_wlan_fc_type_subtype(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_dot11 *d = pkt_packet_dot11(p);
+    return d && d->version == 0 && fmt_hex(b, n, (uint32_t)d->type << 4 | d->subtype, 4);
+}
+
+static bool f_wlan_fc_protected(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_dot11 *d = pkt_packet_dot11(p);
+    return d && d->version == 0 && fmt_u(b, n, (d->flags & PKT_DOT11_F_PROTECTED) ? 1 : 0);
+}
+
+#define WLAN_ADDR_FIELD(fname, role, member)                                            \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        const pkt_dot11 *d = pkt_packet_dot11(p);                                       \
+        return d && (d->roles & (role)) && fmt_mac(b, n, d->member);                    \
+    }
+WLAN_ADDR_FIELD(f_wlan_bssid, PKT_DOT11_HAS_BSSID, bssid)
+WLAN_ADDR_FIELD(f_wlan_sa, PKT_DOT11_HAS_SA, sa)
+WLAN_ADDR_FIELD(f_wlan_da, PKT_DOT11_HAS_DA, da)
+WLAN_ADDR_FIELD(f_wlan_ta, PKT_DOT11_HAS_TA, ta)
+WLAN_ADDR_FIELD(f_wlan_ra, PKT_DOT11_HAS_RA, ra)
+#undef WLAN_ADDR_FIELD
+
+/* The first 802.11 header of protocol version 0 (tshark lays PV1 out otherwise). */
+static const pkt_dot11 *dot11_v0(const pkt_packet *p)
+{
+    const pkt_dot11 *d = pkt_packet_dot11(p);
+    return d && d->version == 0 ? d : NULL;
+}
+
+#define DOT11_FIELD(fname, cond, expr)                                                  \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        const pkt_dot11 *d = dot11_v0(p);                                               \
+        return d && (cond) && (expr);                                                   \
+    }
+DOT11_FIELD(f_wlan_fc_type, 1, fmt_u(b, n, d->type))
+DOT11_FIELD(f_wlan_fc_subtype, 1, fmt_u(b, n, d->subtype))
+DOT11_FIELD(f_wlan_flags, 1, fmt_hex(b, n, d->flags, 2))
+DOT11_FIELD(f_wlan_fc_ds, 1, fmt_hex(b, n, d->flags & 3u, 2))
+DOT11_FIELD(f_wlan_fc_retry, 1, fmt_u(b, n, (d->flags & PKT_DOT11_F_RETRY) ? 1 : 0))
+DOT11_FIELD(f_wlan_duration, 1, fmt_u(b, n, d->duration & 0x7fffu))
+DOT11_FIELD(f_wlan_seq, d->has_seq, fmt_u(b, n, d->seq))
+DOT11_FIELD(f_wlan_frag, d->has_seq, fmt_u(b, n, d->frag))
+DOT11_FIELD(f_wlan_qos_tid, d->has_qos, fmt_u(b, n, d->qos & 0xfu))
+#undef DOT11_FIELD
+
+#define RADIOTAP_FIELD(fname, bit, expr)                                                \
+    static bool fname(FIELD_ARGS)                                                       \
+    {                                                                                   \
+        (void)ci;                                                                       \
+        const pkt_radiotap *r = pkt_packet_radiotap(p);                                 \
+        return r && (r->has & (bit)) && (expr);                                         \
+    }
+RADIOTAP_FIELD(f_radiotap_length, ~0u, fmt_u(b, n, r->length))
+RADIOTAP_FIELD(f_radiotap_present_word, ~0u, fmt_hex(b, n, r->present, 8))
+RADIOTAP_FIELD(f_radiotap_flags, 1u << PKT_RADIOTAP_FLAGS, fmt_hex(b, n, r->flags, 2))
+RADIOTAP_FIELD(f_radiotap_channel_flags, 1u << PKT_RADIOTAP_CHANNEL,
+               fmt_hex(b, n, r->channel_flags, 4))
+RADIOTAP_FIELD(f_radiotap_dbm_antnoise, 1u << PKT_RADIOTAP_DBM_ANTNOISE,
+               snprintf(b, n, "%d", r->dbm_antnoise) >= 0)
+#undef RADIOTAP_FIELD
+
+static bool f_capwap_header_length(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_capwap *c = pkt_packet_capwap(p);
+    return c && c->type == 0 && fmt_u(b, n, c->hlen);
+}
+
+static bool f_capwap_header_flags_t(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_capwap *c = pkt_packet_capwap(p);
+    return c && c->type == 0 && fmt_u(b, n, (c->flags & PKT_CAPWAP_T) ? 1 : 0);
+}
+
+static bool f_capwap_header_rid(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_capwap *c = pkt_packet_capwap(p);
+    return c && fmt_u(b, n, c->rid);
+}
+
+static bool f_capwap_header_wbid(FIELD_ARGS)
+{
+    (void)ci;
+    const pkt_capwap *c = pkt_packet_capwap(p);
+    return c && fmt_u(b, n, c->wbid);
+}
+
 /* ---- app2: TLS, from the parser on the reassembled streams (reported on
  * the packet that completed the message, as tshark with TCP
  * desegmentation) ---- */
@@ -954,6 +1084,36 @@ static const struct field_def fields[] = {
     {"dhcp.ip.your", f_dhcp_ip_your},
     {"icmpv6.echo.identifier", f_icmpv6_echo_identifier},
     {"sll.hatype", f_sll_hatype},
+    /* issue 17: wireless and WAN links */
+    {"chdlc.address", f_chdlc_address},
+    {"chdlc.protocol", f_chdlc_protocol},
+    {"radiotap.dbm_antsignal", f_radiotap_dbm_antsignal},
+    {"radiotap.channel.freq", f_radiotap_channel_freq},
+    {"wlan.fc.type_subtype", f_wlan_fc_type_subtype},
+    {"wlan.fc.protected", f_wlan_fc_protected},
+    {"wlan.bssid", f_wlan_bssid},
+    {"wlan.sa", f_wlan_sa},
+    {"wlan.da", f_wlan_da},
+    {"wlan.ta", f_wlan_ta},
+    {"wlan.ra", f_wlan_ra},
+    {"capwap.header.rid", f_capwap_header_rid},
+    {"capwap.header.wbid", f_capwap_header_wbid},
+    {"wlan.fc.type", f_wlan_fc_type},
+    {"wlan.fc.subtype", f_wlan_fc_subtype},
+    {"wlan.flags", f_wlan_flags},
+    {"wlan.fc.ds", f_wlan_fc_ds},
+    {"wlan.fc.retry", f_wlan_fc_retry},
+    {"wlan.duration", f_wlan_duration},
+    {"wlan.seq", f_wlan_seq},
+    {"wlan.frag", f_wlan_frag},
+    {"wlan.qos.tid", f_wlan_qos_tid},
+    {"radiotap.length", f_radiotap_length},
+    {"radiotap.present.word", f_radiotap_present_word},
+    {"radiotap.flags", f_radiotap_flags},
+    {"radiotap.channel.flags", f_radiotap_channel_flags},
+    {"radiotap.dbm_antnoise", f_radiotap_dbm_antnoise},
+    {"capwap.header.length", f_capwap_header_length},
+    {"capwap.header.flags.t", f_capwap_header_flags_t},
     /* app2: TLS on the reassembled streams */
     {"tls.handshake.type", f_tls_handshake_type},
     {"tls.handshake.version", f_tls_handshake_version},

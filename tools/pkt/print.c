@@ -723,6 +723,107 @@ static void emit_icmpv6(struct fw *w, const pkt_icmpv6 *c)
     }
 }
 
+/* issue 17: wireless and WAN links */
+static void emit_radiotap(struct fw *w, const pkt_radiotap *r)
+{
+    fw_uint(w, "version", r->version);
+    fw_uint(w, "length", r->length);
+    fw_hex(w, "present", r->present, 8);
+    fw_uint(w, "present_words", r->present_words);
+    if (r->unknown_bit)
+        fw_uint(w, "unknown_bit", r->unknown_bit);
+#define RT_HAS(b) (r->has & (1u << PKT_RADIOTAP_##b))
+    if (RT_HAS(TSFT))
+        fw_uint(w, "tsft", r->tsft);
+    if (RT_HAS(FLAGS)) {
+        fw_hex(w, "flags", r->flags, 2);
+        fw_bool(w, "fcs", (r->flags & PKT_RADIOTAP_F_FCS) != 0);
+    }
+    if (RT_HAS(RATE))
+        fw_uint(w, "rate_500kbps", r->rate);
+    if (RT_HAS(CHANNEL)) {
+        fw_uint(w, "channel_freq", r->channel_freq);
+        fw_hex(w, "channel_flags", r->channel_flags, 4);
+    }
+    if (RT_HAS(FHSS)) {
+        fw_uint(w, "fhss_hop_set", r->fhss_hop_set);
+        fw_uint(w, "fhss_hop_pattern", r->fhss_hop_pattern);
+    }
+    if (RT_HAS(DBM_ANTSIGNAL))
+        fw_int(w, "dbm_antsignal", r->dbm_antsignal);
+    if (RT_HAS(DBM_ANTNOISE))
+        fw_int(w, "dbm_antnoise", r->dbm_antnoise);
+    if (RT_HAS(LOCK_QUALITY))
+        fw_uint(w, "lock_quality", r->lock_quality);
+    if (RT_HAS(TX_ATTENUATION))
+        fw_uint(w, "tx_attenuation", r->tx_attenuation);
+    if (RT_HAS(DB_TX_ATTENUATION))
+        fw_uint(w, "db_tx_attenuation", r->db_tx_attenuation);
+    if (RT_HAS(DBM_TX_POWER))
+        fw_int(w, "dbm_tx_power", r->dbm_tx_power);
+    if (RT_HAS(ANTENNA))
+        fw_uint(w, "antenna", r->antenna);
+    if (RT_HAS(DB_ANTSIGNAL))
+        fw_uint(w, "db_antsignal", r->db_antsignal);
+    if (RT_HAS(DB_ANTNOISE))
+        fw_uint(w, "db_antnoise", r->db_antnoise);
+    if (RT_HAS(RX_FLAGS))
+        fw_hex(w, "rx_flags", r->rx_flags, 4);
+#undef RT_HAS
+}
+
+static void emit_dot11(struct fw *w, const pkt_dot11 *d)
+{
+    fw_uint(w, "type", d->type);
+    fw_uint(w, "subtype", d->subtype);
+    fw_hex(w, "flags", d->flags, 2);
+    fw_bool(w, "to_ds", (d->flags & PKT_DOT11_F_TODS) != 0);
+    fw_bool(w, "from_ds", (d->flags & PKT_DOT11_F_FROMDS) != 0);
+    fw_bool(w, "retry", (d->flags & PKT_DOT11_F_RETRY) != 0);
+    fw_bool(w, "protected", (d->flags & PKT_DOT11_F_PROTECTED) != 0);
+    fw_uint(w, "duration", d->duration);
+    if (d->roles & PKT_DOT11_HAS_RA)
+        fw_addr(w, "ra", d->ra, 6);
+    if (d->roles & PKT_DOT11_HAS_TA)
+        fw_addr(w, "ta", d->ta, 6);
+    if (d->roles & PKT_DOT11_HAS_DA)
+        fw_addr(w, "da", d->da, 6);
+    if (d->roles & PKT_DOT11_HAS_SA)
+        fw_addr(w, "sa", d->sa, 6);
+    if (d->roles & PKT_DOT11_HAS_BSSID)
+        fw_addr(w, "bssid", d->bssid, 6);
+    if (d->has_seq) {
+        fw_uint(w, "seq", d->seq);
+        fw_uint(w, "frag", d->frag);
+    }
+    if (d->has_qos)
+        fw_hex(w, "qos", d->qos, 4);
+    if (d->has_htc)
+        fw_hex(w, "htc", d->htc, 8);
+}
+
+static void emit_capwap(struct fw *w, const pkt_capwap *c)
+{
+    fw_uint(w, "version", c->version);
+    fw_uint(w, "type", c->type);
+    fw_uint(w, "hlen", (unsigned)c->hlen * 4u);
+    fw_uint(w, "rid", c->rid);
+    fw_uint(w, "wbid", c->wbid);
+    fw_hex(w, "flags", c->flags, 3);
+    fw_bool(w, "t", (c->flags & PKT_CAPWAP_T) != 0);
+    fw_bool(w, "f", (c->flags & PKT_CAPWAP_F) != 0);
+    fw_bool(w, "l", (c->flags & PKT_CAPWAP_L) != 0);
+    fw_bool(w, "w", (c->flags & PKT_CAPWAP_W) != 0);
+    fw_bool(w, "m", (c->flags & PKT_CAPWAP_M) != 0);
+    fw_bool(w, "k", (c->flags & PKT_CAPWAP_K) != 0);
+    fw_uint(w, "frag_id", c->frag_id);
+    fw_uint(w, "frag_offset", c->frag_offset);
+    if (c->mac)
+        fw_bytes(w, "radio_mac", c->mac, c->mac_len);
+    if (c->wireless)
+        fw_bytes(w, "wireless_info", c->wireless, c->wireless_len);
+}
+
 static void emit_layer_fields(struct fw *w, const pkt_layer *l)
 {
     const pkt_arp *arp;
@@ -895,6 +996,21 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
         fw_hex(w, "protocol", l->u.geneve.protocol, 4);
         fw_uint(w, "vni", l->u.geneve.vni);
         fw_uint(w, "option_count", l->u.geneve.option_count);
+        break;
+    /* issue 17: wireless and WAN links */
+    case PKT_LAYER_CHDLC:
+        fw_hex(w, "address", l->u.chdlc.address, 2);
+        fw_hex(w, "control", l->u.chdlc.control, 2);
+        fw_hex(w, "protocol", l->u.chdlc.protocol, 4);
+        break;
+    case PKT_LAYER_RADIOTAP:
+        emit_radiotap(w, &l->u.radiotap);
+        break;
+    case PKT_LAYER_DOT11:
+        emit_dot11(w, &l->u.dot11);
+        break;
+    case PKT_LAYER_CAPWAP:
+        emit_capwap(w, &l->u.capwap);
         break;
     case PKT_LAYER_TCP:
         emit_tcp(w, &l->u.tcp);
@@ -1465,6 +1581,21 @@ static void gist(FILE *f, const pkt_packet *p, const pkt_layer *top)
             fprintf(f, " session %u vlan %u", top->u.erspan.session_id, top->u.erspan.vlan);
         break;
     /* end issue 17 */
+    /* issue 17: wireless and WAN links */
+    case PKT_LAYER_CHDLC:
+        fprintf(f, " protocol 0x%04x%s", top->u.chdlc.protocol,
+                top->u.chdlc.protocol == 0x8035 ? " (SLARP)" : "");
+        break;
+    case PKT_LAYER_DOT11: {
+        static const char *const kinds[4] = {"mgmt", "ctrl", "data", "ext"};
+        fprintf(f, " %s subtype %u%s", kinds[top->u.dot11.type & 3], top->u.dot11.subtype,
+                (top->u.dot11.flags & PKT_DOT11_F_PROTECTED) ? " protected" : "");
+        break;
+    }
+    case PKT_LAYER_CAPWAP:
+        fprintf(f, " rid %u wbid %u%s", top->u.capwap.rid, top->u.capwap.wbid,
+                (top->u.capwap.flags & PKT_CAPWAP_K) ? " keep-alive" : "");
+        break;
     case PKT_LAYER_ETHERNET:
         if (top->u.eth.is_8023)
             fprintf(f, " 802.3 length %u", top->u.eth.type);
@@ -1498,6 +1629,14 @@ static void endpoints(FILE *f, const pkt_packet *p)
     const pkt_ethernet *e = pkt_packet_ethernet(p);
     if (e) {
         fprintf(f, "%s > %s", pkt_format_addr(e->src, 6, a), pkt_format_addr(e->dst, 6, b));
+        return;
+    }
+    const pkt_dot11 *d = pkt_packet_dot11(p); /* issue 17: 802.11 transmitter > receiver */
+    if (d && (d->roles & PKT_DOT11_HAS_RA)) {
+        if (d->roles & PKT_DOT11_HAS_TA)
+            fprintf(f, "%s > %s", pkt_format_addr(d->ta, 6, a), pkt_format_addr(d->ra, 6, b));
+        else
+            fprintf(f, "- > %s", pkt_format_addr(d->ra, 6, b));
         return;
     }
     const pkt_sll *s = pkt_packet_sll(p);
