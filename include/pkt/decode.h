@@ -1104,6 +1104,17 @@ PKT_API int pkt_packet_flow_inner(const pkt_packet *p, pkt_flow *f);
 PKT_API int pkt_packet_vlan_id(const pkt_packet *p);
 
 /*
+ * pkt_packet_tunnel — the innermost tunnel the innermost packet
+ * (pkt_packet_flow_inner's) came through: its layer type in *type and its
+ * identifier in *id — the TEID of GTP, the session id of L2TP (v2: 16
+ * bits, v3: 32) and of ERSPAN, the VNI of VXLAN and Geneve, the key of GRE
+ * (0 without one), CAPWAP's radio id.  Tunnels without an id (IP-in-IP)
+ * are not reported.  Returns 1 when there is one, 0 when not (*type
+ * PKT_LAYER_NONE, *id 0), PKT_ERR_INVAL for NULL arguments.
+ */
+PKT_API int pkt_packet_tunnel(const pkt_packet *p, pkt_layer_type *type, uint32_t *id);
+
+/*
  * pkt_flow_hash — a fast hash of a flow that is symmetric: A→B and B→A hash
  * alike (gopacket's FastHash), for spreading flows over threads.
  */

@@ -125,6 +125,8 @@ typedef struct pkt_flow_dir {
     uint64_t missed_bytes;  /* TCP: bytes skipped by sequence jumps */
     int64_t first_ts_ns, last_ts_ns; /* valid when packets > 0 */
     uint16_t tcp_flags;     /* OR of the flags (PKT_TCP_*, 9 bits) */
+    uint32_t tunnel_id;     /* pkt_packet_tunnel's id on the direction's first
+                               packet (GTP's TEIDs differ by direction); 0 */
 } pkt_flow_dir;
 
 /* Longest history string (Zeek's letters, each at most once per
@@ -181,6 +183,10 @@ typedef struct pkt_flow_record {
      * none.  Kept over an active timeout's continuation.
      */
     pkt_flow_service service;
+    /* The tunnel the flow came through (pkt_packet_tunnel: GTP, L2TP,
+     * ERSPAN, VXLAN, Geneve, GRE, CAPWAP; the key is the innermost 5-tuple
+     * whatever the tunnel), PKT_LAYER_NONE without; ids in dir[].tunnel_id. */
+    pkt_layer_type tunnel;
     /* The server's name (TLS SNI, HTTP Host) as pkt_flowtable_annotate gave
      * it, NUL-terminated, at most PKT_FLOW_NAME_MAX bytes (longer names are
      * cut); "" when none.  Valid while the record is (during the callback). */

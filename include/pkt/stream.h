@@ -175,6 +175,12 @@ typedef struct pkt_stream_info {
                                 tcp.stream */
     pkt_flow flow;           /* originator (src) -> responder (dst), protocol 6 */
     int vlan;                /* outermost VLAN id, -1 without */
+    pkt_layer_type tunnel;   /* the tunnel it came through (pkt_packet_tunnel:
+                                GTP, L2TP, ERSPAN, VXLAN, Geneve, GRE, CAPWAP),
+                                PKT_LAYER_NONE without */
+    uint32_t tunnel_id[2];   /* its id on each direction's first packet
+                                ([PKT_STREAM_DIR_CLIENT], [..._SERVER]: GTP's
+                                TEIDs differ by direction); 0 without */
     uint8_t handshake;       /* PKT_STREAM_HS_* seen */
     int64_t first_ts_ns, last_ts_ns;
     uint64_t packets;        /* packets of the connection, both directions */

@@ -93,6 +93,39 @@ int pkt_packet_flow_inner(const pkt_packet *p, pkt_flow *f)
     return 0;
 }
 
+int pkt_packet_tunnel(const pkt_packet *p, pkt_layer_type *type, uint32_t *id)
+{
+    if (!p || !type || !id)
+        return PKT_ERR_INVAL;
+    *type = PKT_LAYER_NONE;
+    *id = 0;
+    if (!p->tunnel_depth)
+        return 0;
+    int ip = pkt__inner_ip(p);
+    for (int i = (ip < 0 ? (int)p->nlayers : ip) - 1; i >= 0; i--) {
+        pkt_layer_type t = (pkt_layer_type)p->recs[i].type;
+        if (t != PKT_LAYER_GRE && t != PKT_LAYER_VXLAN && t != PKT_LAYER_GENEVE &&
+            t != PKT_LAYER_GTP && t != PKT_LAYER_L2TP && t != PKT_LAYER_ERSPAN &&
+            t != PKT_LAYER_CAPWAP)
+            continue;
+        const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)i);
+        if (!l)
+            return 0;
+        *type = t;
+        switch (t) {
+        case PKT_LAYER_GRE: *id = (l->u.gre.flags & PKT_GRE_HAS_KEY) ? l->u.gre.key : 0; break;
+        case PKT_LAYER_VXLAN: *id = l->u.vxlan.vni; break;
+        case PKT_LAYER_GENEVE: *id = l->u.geneve.vni; break;
+        case PKT_LAYER_GTP: *id = l->u.gtp.teid; break;
+        case PKT_LAYER_L2TP: *id = l->u.l2tp.session_id; break;
+        case PKT_LAYER_ERSPAN: *id = l->u.erspan.session_id; break;
+        default: *id = l->u.capwap.rid; break;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 int pkt_packet_vlan_id(const pkt_packet *p)
 {
     if (!p || !pkt__first_valid(p, PKT_LAYER_DOT1Q, p->nlayers))

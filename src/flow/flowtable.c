@@ -833,8 +833,12 @@ int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_captu
         dir = synack ? PKT_FLOW_RESP : PKT_FLOW_ORIG;
     }
     pkt_flow_dir *d = &s->r.dir[dir];
-    if (!d->packets)
+    if (!d->packets) {
         d->first_ts_ns = ci->ts_ns;
+        pkt_layer_type tt;
+        if (p->tunnel_depth && pkt_packet_tunnel(p, &tt, &d->tunnel_id) == 1 && !s->r.tunnel)
+            s->r.tunnel = tt;
+    }
     if (!d->packets || ci->ts_ns > d->last_ts_ns)
         d->last_ts_ns = ci->ts_ns;
     d->packets++;

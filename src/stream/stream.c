@@ -237,6 +237,19 @@ static bool close_check(pkt_streams *st, struct pkt_stream *c)
     return false;
 }
 
+/* The tunnel of a connection's packet in direction dir (its first). */
+static void note_tunnel(struct pkt_stream *c, const pkt_packet *p, int dir)
+{
+    pkt_layer_type t;
+    uint32_t id;
+    c->tunnel_set |= (uint8_t)(1u << dir);
+    if (pkt_packet_tunnel(p, &t, &id) == 1) {
+        if (c->tunnel == PKT_LAYER_NONE)
+            c->tunnel = (uint8_t)t;
+        c->tunnel_id[dir] = id;
+    }
+}
+
 int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_info *ci,
                        pkt_stream_segment *seg)
 {
@@ -330,6 +343,8 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
         handshake(c, dir, &g);
     }
     c->packets++;
+    if (p->tunnel_depth && !(c->tunnel_set & (1u << dir)))
+        note_tunnel(c, p, dir);
     if (ts_ns > c->last_ts)
         c->last_ts = ts_ns;
     c->touch = st->now;
@@ -400,6 +415,9 @@ int pkt_stream_get_info(const pkt_stream *s, pkt_stream_info *info)
     memcpy(info->flow.src, s->addr[0], 16);
     memcpy(info->flow.dst, s->addr[1], 16);
     info->vlan = s->vlan;
+    info->tunnel = (pkt_layer_type)s->tunnel;
+    info->tunnel_id[0] = s->tunnel_id[0];
+    info->tunnel_id[1] = s->tunnel_id[1];
     info->handshake = s->handshake;
     info->first_ts_ns = s->first_ts;
     info->last_ts_ns = s->last_ts;

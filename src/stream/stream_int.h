@@ -76,6 +76,9 @@ struct pkt_stream {
     uint8_t closed;        /* closed and reported; kept for late packets */
     uint8_t family;        /* 4 or 6 */
     int16_t vlan;
+    uint8_t tunnel;        /* pkt_packet_tunnel's layer type, PKT_LAYER_NONE without */
+    uint8_t tunnel_set;    /* bit d: tunnel_id[d] was taken */
+    uint32_t tunnel_id[2]; /* of each direction's first packet */
     uint16_t port[2];      /* [0] the originator's */
     uint8_t addr[2][16];
     uint8_t handshake;     /* PKT_STREAM_HS_* */

@@ -619,6 +619,95 @@ static void test_service(void **state)
     ctx_free(&t);
 }
 
+/* A flow inside GTP-U: keyed by the inner 5-tuple (both directions one
+ * flow), the tunnel and each direction's TEID recorded; the same
+ * connection through the reassembler carries them in its info. */
+static void gtp_packet(pkt_sbuf *b, pkt_packet *p, int down, uint16_t flags)
+{
+    pkt_ethernet eth = {.dst = {2, 0, 0, 0, 0, 2}, .src = {2, 0, 0, 0, 0, 1}, .type = 0x0800};
+    pkt_ipv4 o4 = {.version = 4, .ihl = 5, .ttl = 64, .protocol = 17, .src = {192, 0, 2, 1},
+                   .dst = {192, 0, 2, 2}};
+    pkt_ipv4 i4 = {.version = 4, .ihl = 5, .ttl = 63, .protocol = 6, .src = {10, 45, 0, 7},
+                   .dst = {198, 51, 100, 80}};
+    pkt_udp udp = {.src_port = 2152, .dst_port = 2152};
+    pkt_gtp gtp = {.flags = PKT_GTP_FLAG_PT, .version = 1, .message_type = 255,
+                   .teid = down ? 0x2222u : 0x1111u};
+    pkt_tcp tcp = {.src_port = 40000, .dst_port = 80, .seq = down ? 5000u : 100u,
+                   .ack = down ? 101u : 0u, .data_offset = 5, .flags = flags, .window = 1000};
+    if (down) {
+        uint8_t t[4];
+        memcpy(t, o4.src, 4), memcpy(o4.src, o4.dst, 4), memcpy(o4.dst, t, 4);
+        memcpy(t, i4.src, 4), memcpy(i4.src, i4.dst, 4), memcpy(i4.dst, t, 4);
+        tcp.src_port = 80;
+        tcp.dst_port = 40000;
+    }
+    pkt_craft_layer l[] = {PKT_CRAFT(ETHERNET, &eth), PKT_CRAFT(IPV4, &o4), PKT_CRAFT(UDP, &udp),
+                           PKT_CRAFT(GTP, &gtp), PKT_CRAFT(IPV4, &i4), PKT_CRAFT(TCP, &tcp)};
+    assert_int_equal(pkt_serialize_layers(b, PKT_SERIALIZE_FIX_LENGTHS |
+                                                 PKT_SERIALIZE_COMPUTE_CHECKSUMS,
+                                          l, 6),
+                     0);
+    assert_int_equal(pkt_decode(p, pkt_sbuf_bytes(b), (uint32_t)pkt_sbuf_len(b),
+                                PKT_LINKTYPE_ETHERNET, 0),
+                     0);
+}
+
+static void test_tunnel_id(void **state)
+{
+    (void)state;
+    tctx t = ctx_new(NULL);
+    pkt_error err;
+    pkt_streams *st = pkt_streams_new(NULL, NULL, NULL, &err);
+    assert_non_null(st);
+    pkt_stream_segment seg;
+    for (int k = 0; k < 2; k++) {
+        gtp_packet(t.b, t.p, k, k ? PKT_TCP_SYN | PKT_TCP_ACK : PKT_TCP_SYN);
+        pkt_layer_type tt;
+        uint32_t id;
+        assert_int_equal(pkt_packet_tunnel(t.p, &tt, &id), 1);
+        assert_int_equal(tt, PKT_LAYER_GTP);
+        assert_int_equal(id, k ? 0x2222u : 0x1111u);
+        uint32_t plen = (uint32_t)pkt_sbuf_len(t.b);
+        pkt_capture_info ci = {.ts_ns = (k + 1) * MS, .caplen = plen, .len = plen};
+        assert_int_equal(pkt_flowtable_packet(t.ft, t.p, &ci), 1);
+        assert_int_equal(pkt_streams_packet(st, t.p, &ci, &seg), 1);
+        pkt_stream_info info;
+        assert_int_equal(pkt_stream_get_info(seg.stream, &info), 0);
+        assert_int_equal(info.tunnel, PKT_LAYER_GTP);
+        assert_int_equal(info.tunnel_id[PKT_STREAM_DIR_CLIENT], 0x1111u);
+        assert_int_equal(info.tunnel_id[PKT_STREAM_DIR_SERVER], k ? 0x2222u : 0u);
+    }
+    /* no tunnel: nothing reported */
+    ep e = ep_make(9, 1234, 80);
+    feed(&t, &e, 0, 6, SYN, 1, 0, 0, 5 * MS);
+    pkt_layer_type tt;
+    uint32_t id;
+    assert_int_equal(pkt_packet_tunnel(t.p, &tt, &id), 0);
+    assert_int_equal(tt, PKT_LAYER_NONE);
+    assert_int_equal(pkt_packet_tunnel(NULL, &tt, &id), PKT_ERR_INVAL);
+    size_t before = t.rec->n;
+    pkt_flowtable_flush(t.ft);
+    assert_int_equal(t.rec->n - before, 2);
+    int gtp_flows = 0;
+    for (size_t i = before; i < t.rec->n; i++) {
+        const pkt_flow_record *r = &t.rec->r[i];
+        if (r->key.src_port != 40000) {
+            assert_int_equal(r->tunnel, PKT_LAYER_NONE);
+            continue;
+        }
+        gtp_flows++;
+        assert_int_equal(r->key.dst_port, 80); /* the inner 5-tuple */
+        assert_int_equal(r->dir[PKT_FLOW_ORIG].packets, 1);
+        assert_int_equal(r->dir[PKT_FLOW_RESP].packets, 1);
+        assert_int_equal(r->tunnel, PKT_LAYER_GTP);
+        assert_int_equal(r->dir[PKT_FLOW_ORIG].tunnel_id, 0x1111u);
+        assert_int_equal(r->dir[PKT_FLOW_RESP].tunnel_id, 0x2222u);
+    }
+    assert_int_equal(gtp_flows, 1);
+    pkt_streams_free(st);
+    ctx_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -636,6 +725,7 @@ int main(void)
         cmocka_unit_test(test_vlan_and_non_ip),
         cmocka_unit_test(test_foreach),
         cmocka_unit_test(test_service),
+        cmocka_unit_test(test_tunnel_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -390,6 +390,14 @@ static void on_flow(void *user, const pkt_flow_record *r)
             ls_(&l, ",\"server_name\":");
             lj_(&l, r->server_name);
         }
+        if (r->tunnel) {
+            ls_(&l, ",\"tunnel\":\"");
+            ls_(&l, pkt_layer_type_name(r->tunnel));
+            ls_(&l, "\",\"tunnel_id.orig\":");
+            lu_(&l, o->tunnel_id);
+            ls_(&l, ",\"tunnel_id.resp\":");
+            lu_(&l, s->tunnel_id);
+        }
         ls_(&l, "}\n");
         fwrite(l.b, 1, l.n, f);
         break;
