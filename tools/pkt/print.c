@@ -1557,8 +1557,8 @@ static void gist(FILE *f, const pkt_packet *p, const pkt_layer *top)
         if (top->u.gtp.version == 1 && (top->u.gtp.flags & PKT_GTP_FLAG_PT))
             fprintf(f, " type %u teid 0x%08x", top->u.gtp.message_type, top->u.gtp.teid);
         else
-            fprintf(f, " v%u type %u seq %u", top->u.gtp.version, top->u.gtp.message_type,
-                    top->u.gtp.seq);
+            fprintf(f, " %sv%u type %u seq %u", (top->u.gtp.flags & PKT_GTP_FLAG_PT) ? "" : "GTP' ",
+                    top->u.gtp.version, top->u.gtp.message_type, top->u.gtp.seq);
         break;
     case PKT_LAYER_GTPV2:
         fprintf(f, " type %u", top->u.gtpv2.message_type);
