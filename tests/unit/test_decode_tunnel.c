@@ -14,6 +14,7 @@
 #include "pkt/pkt.h"
 #include "pktbuild.h"
 #include "testutil.h"
+#include "tcase_check.h"
 
 /* ------------------------------------------------------------------ */
 /* Building                                                             */
@@ -110,21 +111,6 @@ static void gtp_done(pb *x, size_t at)
 /* Checking                                                             */
 /* ------------------------------------------------------------------ */
 
-static void dump(const pkt_packet *p)
-{
-    for (unsigned i = 0; i < pkt_packet_layer_count(p); i++) {
-        const pkt_layer *l = pkt_packet_layer_at(p, i);
-        fprintf(stderr, "  layer %u %s off %u len %u payload %u\n", i,
-                pkt_layer_type_name(l->type), l->offset, l->contents_len, l->payload_len);
-    }
-    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
-        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
-        if (a)
-            fprintf(stderr, "  anomaly %s in %s [%d] at %u: %s (value %u)\n",
-                    pkt_anomaly_kind_name(a->kind), pkt_layer_type_name(a->layer),
-                    a->layer_index, a->offset, pkt_anomaly_reason_name(a->reason), a->value);
-    }
-}
 
 static const pkt_anomaly *anom(const pkt_packet *p, pkt_anomaly_kind k, pkt_layer_type t, int r)
 {
@@ -154,7 +140,7 @@ static void expect_clean(const pkt_packet *p)
 {
     if (pkt_packet_anomaly_count(p)) {
         fprintf(stderr, "unexpected anomalies:\n");
-        dump(p);
+        tcase_dump(p);
     }
     assert_int_equal(pkt_packet_anomaly_count(p), 0);
 }
@@ -167,7 +153,7 @@ static void expect_layers(const pkt_packet *p, const pkt_layer_type *types, unsi
         ok = pkt_packet_layer_at(p, i)->type == types[i];
     if (!ok) {
         fprintf(stderr, "layers differ from the %u expected:\n", n);
-        dump(p);
+        tcase_dump(p);
     }
     assert_true(ok);
 }
@@ -927,24 +913,6 @@ static void test_l2tp(void **state)
 /* Every truncation                                                     */
 /* ------------------------------------------------------------------ */
 
-typedef struct tcase {
-    const char *name;
-    pb x;
-    struct {
-        pkt_layer_type t;
-        uint32_t off, hlen;
-    } L[12];
-    int nl;
-    int payload_idx; /* index in L of the layer reporting a cut payload, -1: none */
-} tcase;
-
-static void tl(tcase *c, pkt_layer_type t, size_t off, size_t hlen)
-{
-    c->L[c->nl].t = t;
-    c->L[c->nl].off = (uint32_t)off;
-    c->L[c->nl].hlen = (uint32_t)hlen;
-    c->nl++;
-}
 
 /* Ethernet, the outer IPv4 and UDP. */
 static void outer_udp_layers(tcase *c, const frame *f)
@@ -1058,106 +1026,20 @@ static void make_tcase(tcase *c, unsigned i)
 
 #define N_TCASES 13
 
-static int trunc_at(const pkt_packet *p, pkt_layer_type t, int idx, uint32_t off)
-{
-    for (unsigned i = 0; i < pkt_packet_anomaly_count(p); i++) {
-        const pkt_anomaly *a = pkt_packet_anomaly_at(p, i);
-        if (!a || a->kind != PKT_ANOMALY_TRUNCATED || a->layer != t)
-            continue;
-        if (a->layer_index == idx || (a->layer_index < 0 && a->offset == off))
-            return 1;
-    }
-    return 0;
-}
 
-/* With checksum verification (layer by layer) and without (fast path). */
-static const unsigned tcase_opts[2] = {PKT_DECODE_VERIFY_CHECKSUMS, 0};
 
 static void test_full_tcases(void **state)
 {
     (void)state;
-    pkt_packet *p = pkt_packet_new();
-    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
-        tcase c;
-        make_tcase(&c, i / 2);
-        uint8_t *buf = malloc(c.x.n);
-        memcpy(buf, c.x.b, c.x.n);
-        assert_int_equal(pkt_decode(p, buf, (uint32_t)c.x.n, 1, tcase_opts[i % 2]), 0);
-        unsigned n = pkt_packet_layer_count(p);
-        int ok = pkt_packet_anomaly_count(p) == 0 &&
-                 (n == (unsigned)c.nl ||
-                  (n == (unsigned)c.nl + 1 &&
-                   pkt_packet_layer_at(p, (unsigned)c.nl)->type == PKT_LAYER_PAYLOAD));
-        for (int j = 0; ok && j < c.nl; j++) {
-            const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)j);
-            ok = l->type == c.L[j].t && l->offset == c.L[j].off &&
-                 l->contents_len == c.L[j].hlen;
-        }
-        if (!ok) {
-            fprintf(stderr, "case %s decoded as:\n", c.name);
-            dump(p);
-        }
-        assert_true(ok);
-        free(buf);
-    }
-    pkt_packet_free(p);
+    tcases_check_full(make_tcase, N_TCASES);
 }
 
 static void test_every_truncation(void **state)
 {
     (void)state;
-    pkt_packet *p = pkt_packet_new();
-    unsigned cuts = 0;
-    for (unsigned i = 0; i < 2 * N_TCASES; i++) {
-        tcase c;
-        make_tcase(&c, i / 2);
-        for (size_t k = 0; k < c.x.n; k++) {
-            uint8_t *buf = malloc(k ? k : 1);
-            memcpy(buf, c.x.b, k);
-            assert_int_equal(pkt_decode(p, k ? buf : NULL, (uint32_t)k, 1, tcase_opts[i % 2]),
-                             0);
-            int e = 0;
-            /* (a header of 0 bytes, ERSPAN type I's, is only there when
-             * something follows it) */
-            while (e < c.nl && c.L[e].off + c.L[e].hlen <= k &&
-                   !(c.L[e].hlen == 0 && c.L[e].off == k))
-                e++;
-            int ok;
-            if (e < c.nl) {
-                ok = trunc_at(p, c.L[e].t, e, c.L[e].off);
-                /* cut exactly between two headers: an enclosing layer's
-                 * length ran out */
-                for (int j = 0; !ok && k == c.L[e].off && j < e; j++)
-                    ok = trunc_at(p, c.L[j].t, j, UINT32_MAX);
-                for (int j = 0; ok && j < e; j++) {
-                    const pkt_layer *l = pkt_packet_layer_at(p, (unsigned)j);
-                    ok = l && l->type == c.L[j].t && l->offset == c.L[j].off;
-                }
-            } else {
-                ok = c.payload_idx >= 0 &&
-                     trunc_at(p, c.L[c.payload_idx].t, c.payload_idx, UINT32_MAX) &&
-                     (int)pkt_packet_layer_count(p) >= c.nl;
-            }
-            if (!ok) {
-                fprintf(stderr, "case %s cut at %zu (expected truncation in %s):\n", c.name, k,
-                        e < c.nl ? pkt_layer_type_name(c.L[e].t) : "payload");
-                dump(p);
-            }
-            assert_true(ok);
-            for (unsigned j = 0; j < pkt_packet_layer_count(p); j++) {
-                const pkt_layer *l = pkt_packet_layer_at(p, j);
-                assert_true(l->offset + l->contents_len + l->payload_len <= k);
-            }
-            uint32_t alen;
-            const uint8_t *ap = pkt_packet_app_payload(p, &alen);
-            assert_true(alen == 0 || (ap >= buf && ap + alen <= buf + k));
-            free(buf);
-            cuts++;
-        }
-    }
+    unsigned cuts = tcases_check_truncations(make_tcase, N_TCASES);
     printf("%u truncations of %u packets checked (with and without the fast path)\n", cuts,
            N_TCASES);
-    pkt_packet_free(p);
 }
 
 /* Random byte mutations of the good packets (fixed seed): decoding stays
