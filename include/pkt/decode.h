@@ -96,6 +96,7 @@ typedef enum pkt_layer_type {
     PKT_LAYER_RADIOTAP = 38,     /* radiotap header (link type 127) */
     PKT_LAYER_DOT11 = 39,        /* IEEE 802.11 MAC header */
     PKT_LAYER_CAPWAP = 40,       /* CAPWAP data channel (UDP 5247) */
+    PKT_LAYER_AVSP = 41,         /* Arista timestamp tag (EtherType 0xd28b) */
     PKT_LAYER_TYPE_COUNT         /* number of types defined so far */
 } pkt_layer_type;
 
@@ -608,6 +609,20 @@ typedef struct pkt_erspan {
 } pkt_erspan;
 /* ---- wireless and WAN links (issue 17): Cisco HDLC, radiotap, 802.11, CAPWAP ---- */
 
+/* Arista vendor-specific protocol (EtherType 0xd28b): the timestamp tag
+ * Arista switches insert in mirrored frames. */
+#define PKT_AVSP_SUBTYPE_TIMESTAMP 1
+typedef struct pkt_avsp {
+    uint16_t subtype;     /* 1: timestamp */
+    uint16_t version;     /* 0x0010/0x0110: 64-bit timestamp (TAI/UTC);
+                             0x0020/0x0120: 48-bit */
+    uint8_t ts_bits;      /* 64, 48, or 0 for a layout not known (then the
+                             rest of the frame is payload) */
+    uint32_t seconds;     /* 32 bits (64-bit format) or 16 (48-bit) */
+    uint32_t nanoseconds;
+    uint16_t ethertype;   /* of what follows; 0 when ts_bits is 0 */
+} pkt_avsp;
+
 typedef struct pkt_chdlc {
     uint8_t address;    /* 0x0f unicast, 0x8f broadcast */
     uint8_t control;    /* 0 */
@@ -763,6 +778,7 @@ typedef struct pkt_layer {
         pkt_gtpv2 gtpv2;
         pkt_l2tp l2tp;
         pkt_erspan erspan;
+        pkt_avsp avsp;
         pkt_chdlc chdlc;         /* issue 17: wireless and WAN links */
         pkt_radiotap radiotap;
         pkt_dot11 dot11;
@@ -1017,6 +1033,8 @@ PKT_API const pkt_l2tp *pkt_packet_l2tp(const pkt_packet *p);
 PKT_API const pkt_erspan *pkt_packet_erspan(const pkt_packet *p);
 /* Wireless and WAN links (issue 17): the first layer of that type, or NULL. */
 PKT_API const pkt_chdlc *pkt_packet_chdlc(const pkt_packet *p);
+/* The first Arista timestamp tag (EtherType 0xd28b), or NULL. */
+PKT_API const pkt_avsp *pkt_packet_avsp(const pkt_packet *p);
 PKT_API const pkt_radiotap *pkt_packet_radiotap(const pkt_packet *p);
 PKT_API const pkt_dot11 *pkt_packet_dot11(const pkt_packet *p);
 PKT_API const pkt_capwap *pkt_packet_capwap(const pkt_packet *p);

@@ -52,6 +52,7 @@ static const char *const layer_names[PKT_LAYER_TYPE_COUNT] = {
     [PKT_LAYER_RADIOTAP] = "Radiotap",
     [PKT_LAYER_DOT11] = "Dot11",
     [PKT_LAYER_CAPWAP] = "CAPWAP",
+    [PKT_LAYER_AVSP] = "AVSP",
 };
 
 const char *pkt_layer_type_name(pkt_layer_type t)
@@ -223,6 +224,7 @@ TYPED(pkt_packet_gtpv2, pkt_gtpv2, PKT_LAYER_GTPV2, gtpv2, NULL)
 TYPED(pkt_packet_l2tp, pkt_l2tp, PKT_LAYER_L2TP, l2tp, NULL)
 TYPED(pkt_packet_erspan, pkt_erspan, PKT_LAYER_ERSPAN, erspan, NULL)
 TYPED(pkt_packet_chdlc, pkt_chdlc, PKT_LAYER_CHDLC, chdlc, NULL)
+TYPED(pkt_packet_avsp, pkt_avsp, PKT_LAYER_AVSP, avsp, NULL)
 TYPED(pkt_packet_radiotap, pkt_radiotap, PKT_LAYER_RADIOTAP, radiotap, NULL)
 TYPED(pkt_packet_dot11, pkt_dot11, PKT_LAYER_DOT11, dot11, NULL)
 TYPED(pkt_packet_capwap, pkt_capwap, PKT_LAYER_CAPWAP, capwap, NULL)
@@ -454,6 +456,9 @@ void pkt__dispatch_ethertype(pkt_packet *p, pkt_layer_type from, uint16_t type,
     case 0x8863:
     case 0x8864:
         pkt__decode_pppoe(p, data, len);
+        return;
+    case 0xd28b: /* Arista's timestamp tag */
+        pkt__decode_avsp(p, data, len);
         return;
     case 0x6558: /* transparent Ethernet bridging (GRE, NVGRE) */
         /* GRE and Geneve entered the tunnel already; Ethernet carried

@@ -445,6 +445,7 @@ void pkt__decode_erspan_gre(pkt_packet *p, uint16_t proto, bool gre_seq, const u
  * PKT_RADIOTAP_F_DATAPAD (header padded to 4 bytes); the caller already
  * took a trailing FCS off len. */
 void pkt__decode_chdlc(pkt_packet *p, const uint8_t *data, uint32_t len);
+void pkt__decode_avsp(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_radiotap(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dot11(pkt_packet *p, const uint8_t *data, uint32_t len, uint8_t rt_flags);
 void pkt__decode_capwap(pkt_packet *p, const uint8_t *data, uint32_t len);

@@ -1,5 +1,6 @@
 /* Link layers: Ethernet, 802.3/LLC/SNAP, VLAN tags and MPLS labels (with
  * their caps), PPPoE/PPP, Linux SLL/SLL2, loopback, raw IP. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode/decode_int.h"
@@ -367,12 +368,79 @@ static void test_loopback_and_raw(void **state)
     pkt_packet_free(p);
 }
 
+/* Arista's timestamp tag (0xd28b): the 64-bit and 48-bit formats (TAI
+ * and UTC versions), the original EtherType decoded after it (IPv4, a VLAN
+ * tag), a version of unknown layout left as payload, every truncation of
+ * the tag reported as such. */
+static void test_avsp(void **state)
+{
+    (void)state;
+    pkt_packet *p = pkt_packet_new();
+    static const struct {
+        uint16_t version;
+        uint8_t bits;
+        int vlan;
+    } cases[] = {{0x0010, 64, 0}, {0x0110, 64, 1}, {0x0020, 48, 1}, {0x0120, 48, 0},
+                 {0x0011, 0, 0}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        pb x = {0};
+        pb_eth(&x, 0xd28b);
+        pb_u16(&x, 1);
+        pb_u16(&x, cases[k].version);
+        if (cases[k].bits == 64)
+            pb_u32(&x, 1559162199u);
+        else
+            pb_u16(&x, 60821);
+        pb_u32(&x, 944724424u);
+        pb_u16(&x, cases[k].vlan ? 0x8100 : 0x0800);
+        if (cases[k].vlan) {
+            pb_u16(&x, 100);
+            pb_u16(&x, 0x0800);
+        }
+        ipv4_udp(&x);
+        dec(p, &x, 1, PKT_DECODE_VERIFY_CHECKSUMS);
+        const pkt_avsp *a = pkt_packet_avsp(p);
+        assert_non_null(a);
+        assert_int_equal(a->subtype, 1);
+        assert_int_equal(a->version, cases[k].version);
+        assert_int_equal(a->ts_bits, cases[k].bits);
+        if (!cases[k].bits) {
+            assert_null(pkt_packet_ipv4(p));
+            assert_non_null(pkt_packet_layer(p, PKT_LAYER_PAYLOAD));
+            assert_int_equal(pkt_packet_layer(p, PKT_LAYER_AVSP)->contents_len, 4);
+            continue;
+        }
+        assert_int_equal(pkt_packet_anomaly_count(p), 0);
+        assert_int_equal(a->seconds, cases[k].bits == 64 ? 1559162199u : 60821u);
+        assert_int_equal(a->nanoseconds, 944724424u);
+        assert_int_equal(a->ethertype, cases[k].vlan ? 0x8100 : 0x0800);
+        assert_int_equal(pkt_packet_layer(p, PKT_LAYER_AVSP)->contents_len,
+                         cases[k].bits == 64 ? 14 : 12);
+        assert_int_equal(pkt_packet_vlan_id(p), cases[k].vlan ? 100 : -1);
+        assert_non_null(pkt_packet_udp(p));
+        /* cut inside the tag: a truncated AVSP, no layer after Ethernet */
+        uint32_t tag_end = 14 + (cases[k].bits == 64 ? 14 : 12);
+        for (uint32_t cut = 14; cut < tag_end; cut++) {
+            uint8_t *b = malloc(cut);
+            memcpy(b, x.b, cut);
+            assert_int_equal(pkt_decode(p, b, cut, PKT_LINKTYPE_ETHERNET, 0), 0);
+            const pkt_anomaly *t = anom(p, PKT_ANOMALY_TRUNCATED, PKT_REASON_HEADER_CUT);
+            assert_non_null(t);
+            assert_int_equal(t->layer, PKT_LAYER_AVSP);
+            assert_null(pkt_packet_avsp(p));
+            free(b);
+        }
+    }
+    pkt_packet_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vlan_fields_and_cap), cmocka_unit_test(test_mpls_fields_and_cap),
         cmocka_unit_test(test_layer_cap),           cmocka_unit_test(test_8023_llc),
         cmocka_unit_test(test_pppoe),               cmocka_unit_test(test_sll_sll2),
+        cmocka_unit_test(test_avsp),
         cmocka_unit_test(test_loopback_and_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

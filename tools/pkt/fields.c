@@ -572,6 +572,23 @@ static bool f_igmp_type(FIELD_ARGS)
     return g && g->type != 0x13 && g->type != 0x14 && fmt_hex(b, n, g->type, 2);
 }
 
+/* Arista's timestamp tag: tshark's avsp.* (the timestamp fields by format) */
+#define AVSP_FIELD(fname, expr)                                                           \
+    static bool fname(FIELD_ARGS)                                                         \
+    {                                                                                     \
+        (void)ci;                                                                         \
+        (void)x;                                                                          \
+        const pkt_avsp *a = pkt_packet_avsp(p);                                           \
+        return a && (expr);                                                               \
+    }
+AVSP_FIELD(f_avsp_sub_type, fmt_u(b, n, a->subtype))
+AVSP_FIELD(f_avsp_ver, fmt_hex(b, n, a->version, 4))
+AVSP_FIELD(f_avsp_64sec, a->ts_bits == 64 && fmt_u(b, n, a->seconds))
+AVSP_FIELD(f_avsp_64ns, a->ts_bits == 64 && fmt_u(b, n, a->nanoseconds))
+AVSP_FIELD(f_avsp_48sec, a->ts_bits == 48 && fmt_u(b, n, a->seconds))
+AVSP_FIELD(f_avsp_48ns, a->ts_bits == 48 && fmt_u(b, n, a->nanoseconds))
+AVSP_FIELD(f_avsp_etype, a->ts_bits && fmt_hex(b, n, a->ethertype, 4))
+
 static bool f_geneve_vni(FIELD_ARGS)
 {
     (void)ci;
@@ -1075,6 +1092,13 @@ static const struct field_def fields[] = {
     {"mpls.label", f_mpls_label},
     {"mpls.ttl", f_mpls_ttl},
     {"igmp.type", f_igmp_type},
+    {"avsp.sub_type", f_avsp_sub_type},
+    {"avsp.ver", f_avsp_ver},
+    {"avsp.64sec", f_avsp_64sec},
+    {"avsp.64ns", f_avsp_64ns},
+    {"avsp.48sec", f_avsp_48sec},
+    {"avsp.48ns", f_avsp_48ns},
+    {"avsp.etype", f_avsp_etype},
     {"geneve.vni", f_geneve_vni},
     {"geneve.proto_type", f_geneve_proto_type},
     {"ntp.flags.vn", f_ntp_flags_vn},

@@ -997,6 +997,16 @@ static void emit_layer_fields(struct fw *w, const pkt_layer *l)
         fw_uint(w, "vni", l->u.geneve.vni);
         fw_uint(w, "option_count", l->u.geneve.option_count);
         break;
+    case PKT_LAYER_AVSP:
+        fw_uint(w, "subtype", l->u.avsp.subtype);
+        fw_hex(w, "version", l->u.avsp.version, 4);
+        if (l->u.avsp.ts_bits) {
+            fw_uint(w, "timestamp_bits", l->u.avsp.ts_bits);
+            fw_uint(w, "seconds", l->u.avsp.seconds);
+            fw_uint(w, "nanoseconds", l->u.avsp.nanoseconds);
+            fw_hex(w, "type", l->u.avsp.ethertype, 4);
+        }
+        break;
     /* issue 17: wireless and WAN links */
     case PKT_LAYER_CHDLC:
         fw_hex(w, "address", l->u.chdlc.address, 2);
