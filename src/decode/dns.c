@@ -693,57 +693,86 @@ void pkt__fields_dns(const pkt_packet *cp, const pkt__lrec *r, pkt_layer *l)
          false);
 }
 
+/* True when one of the 8 bytes of v is not a character a name keeps as
+ * is in presentation form (esc_width 1): below '!', above '~', '.' or
+ * '\\'.  Each test is exact as to "some byte" (a borrow or carry only
+ * reaches bytes above one that already answers). */
+static inline bool word_needs_escape(uint64_t v)
+{
+    const uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+    uint64_t dot = v ^ (k01 * '.'), bsl = v ^ (k01 * '\\');
+    uint64_t bad = v | (v + k01)               /* >= 0x7f */
+                   | ((v - k01 * 0x21) & ~v)   /* < 0x21 */
+                   | ((dot - k01) & ~dot)      /* '.' */
+                   | ((bsl - k01) & ~bsl);     /* '\\' */
+    return (bad & k80) != 0;
+}
+
 /*
  * The usual query shape, for pkt__dns_questions without the general walk:
  * one question whose name is labels in place (no pointer) of characters
  * that need no escape, within every cap, then its type and class, the
  * arena with room.  Records exactly what fill() would (the same strings
  * at the same arena places, no anomaly: there is none to find) and returns
- * true; returns false, having changed nothing, for anything else.
+ * true; returns false, having changed nothing visible, for anything else
+ * (it may have written past the arena's used part, which is free space).
+ *
+ * One walk over the length bytes finds the name's end; the name is then
+ * copied at once, its label boundaries marked with an allowed character,
+ * checked 8 bytes at a time, and the boundaries made dots.
  */
 static bool quick_question(pkt_packet *p, pkt_layer *l, const uint8_t *data, uint32_t prefix,
                            uint32_t mlen, uint32_t tcp_length)
 {
     const uint8_t *h = data + prefix;
+    /* room for the longest name, its NUL and the check's last word */
     if (pkt__be16_at(h + 4) != 1 || (prefix && tcp_length > mlen) ||
-        PKT_LIMIT_ARENA - p->arena_used < PKT_LIMIT_DNS_NAME + 1)
+        PKT_LIMIT_ARENA - p->arena_used < PKT_LIMIT_DNS_NAME + 1 + 8)
         return false;
-    char *o = p->arena + p->arena_used;
     pkt__cur c = pkt__cur_make(h, mlen);
-    pkt__cur_skip(&c, DNS_HDR);
-    uint32_t bl = 0, wire = 0, labels = 0, esc = 0;
+    if (!pkt__cur_skip(&c, DNS_HDR))
+        return false;
+    const uint8_t *w = c.p; /* the name on the wire: w[0, left) is readable */
+    size_t left = pkt__cur_left(&c), end = 0;
+    unsigned labels = 0;
     for (;;) {
-        uint8_t b = pkt__cur_u8(&c);
-        if (!pkt__cur_ok(&c) || (b & 0xc0))
-            return false; /* cut, a pointer or another label type */
+        if (end >= left || end >= DNS_WIRE_MAX)
+            return false; /* cut, or past RFC 1035's 255 bytes */
+        uint8_t b = w[end];
+        if (b & 0xc0)
+            return false; /* a pointer or another label type */
         if (b == 0)
             break;
-        const uint8_t *lab = pkt__cur_take(&c, b);
-        wire += 1u + b;
+        end += 1u + b;
         labels++;
-        if (!lab || wire + 1 > DNS_WIRE_MAX || labels > PKT_LIMIT_DNS_LABELS ||
-            bl + (bl != 0) + b > PKT_LIMIT_DNS_NAME)
-            return false;
-        if (bl)
-            o[bl++] = '.';
-        memcpy(o + bl, lab, b);
-        for (const uint8_t *e = lab + b; lab < e; lab++)
-            esc |= esc_width(*lab); /* 1 for a character kept as is */
-        bl += b;
     }
-    uint16_t type = pkt__cur_be16(&c);
-    uint16_t qclass = pkt__cur_be16(&c);
-    if (!pkt__cur_ok(&c) || esc != 1 || bl == 0)
+    /* w[end] is the root label; type and class follow */
+    if (end == 0 || left - end < 5 || labels > PKT_LIMIT_DNS_LABELS)
         return false; /* (the root name is "" outside the arena: fill's) */
+    size_t bl = end - 1; /* <= 253 */
+    _Static_assert(DNS_WIRE_MAX - 2 <= PKT_LIMIT_DNS_NAME, "a wire name fits the buffer");
+    char *o = p->arena + p->arena_used;
+    memcpy(o, w + 1, bl);
+    for (size_t j = w[0]; j < bl; j += 1u + w[j + 1])
+        o[j] = 'a'; /* the next label's length byte */
+    memset(o + bl, 'a', 8);
+    for (size_t k = 0; k < bl; k += 8) {
+        uint64_t v;
+        memcpy(&v, o + k, 8);
+        if (word_needs_escape(v))
+            return false;
+    }
+    for (size_t j = w[0]; j < bl; j += 1u + w[j + 1])
+        o[j] = '.';
     o[bl] = '\0';
-    p->arena_used += bl + 1;
+    p->arena_used += (uint32_t)bl + 1;
     pkt_dns *dns = &p->dns;
     l->u.dns = dns;
     fill_header(dns, h, prefix, tcp_length);
     dns->questions[0].name = o;
     dns->questions[0].name_status = PKT_DNS_NAME_OK;
-    dns->questions[0].type = type;
-    dns->questions[0].qclass = qclass;
+    dns->questions[0].type = pkt__be16_at(w + end + 1);
+    dns->questions[0].qclass = pkt__be16_at(w + end + 3);
     dns->question_count = 1;
     return true;
 }

@@ -872,6 +872,57 @@ static void test_tcpdump_corpus(void **state)
                   deferred);
 }
 
+/* The quick question path checks a name's characters 8 bytes at a time:
+ * every byte value that needs an escape (or is a label-type or boundary
+ * surprise), and two that do not, at every position of a label of every
+ * length from 1 to 20 (so at every place in a word and across words),
+ * between two plain labels: each must decode as the general walk does. */
+static void test_name_bytes(void **state)
+{
+    (void)state;
+    setup_packets();
+    static const uint8_t vals[] = {0x00, 0x01, 0x20, 0x21, 0x2e, 0x5c, 0x7e, 0x7f,
+                                   0x80, 0xc0, 0xfe, 0xff, 'a'};
+    unsigned long before = compared;
+    for (size_t vi = 0; vi < sizeof vals; vi++) {
+        for (unsigned len = 1; len <= 20; len++) {
+            for (unsigned at = 0; at < len; at++) {
+                pb m = {0}, f;
+                pb_dns_hdr(&m, 9, 0x0100, 1, 0, 0, 0);
+                pb_u8(&m, 2);
+                pb_bytes(&m, "ab", 2);
+                pb_u8(&m, (uint8_t)len);
+                for (unsigned k = 0; k < len; k++)
+                    pb_u8(&m, k == at ? vals[vi] : (uint8_t)('c' + k % 20));
+                pb_u8(&m, 3);
+                pb_bytes(&m, "com", 3);
+                pb_u8(&m, 0);
+                q(&m, 1);
+                frame(&f, V_UDP4, m.b, m.n);
+                snprintf(what, sizeof what, "byte 0x%02x at %u of a %u-byte label", vals[vi],
+                         at, len);
+                compare_copy(f.b, f.n, PKT_LINKTYPE_ETHERNET, 0, 1);
+            }
+        }
+    }
+    /* and the name alone, one label of every length, cut before its end */
+    for (unsigned len = 1; len <= 63; len++) {
+        pb m = {0}, f;
+        pb_dns_hdr(&m, 9, 0x0100, 1, 0, 0, 0);
+        pb_u8(&m, (uint8_t)len);
+        for (unsigned k = 0; k < len; k++)
+            pb_u8(&m, (uint8_t)('a' + k % 26));
+        pb_u8(&m, 0);
+        q(&m, 1);
+        for (size_t cut = 12; cut <= m.n; cut++) {
+            frame(&f, V_UDP4, m.b, cut);
+            snprintf(what, sizeof what, "a %u-byte label, message cut at %zu", len, cut);
+            compare_copy(f.b, f.n, PKT_LINKTYPE_ETHERNET, 0, cut == m.n);
+        }
+    }
+    print_message("%lu comparisons\n", compared - before);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -887,6 +938,7 @@ int main(void)
         cmocka_unit_test(test_messages_and_cuts),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_layer_cap),
+        cmocka_unit_test(test_name_bytes),
         cmocka_unit_test(test_tcpdump_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
