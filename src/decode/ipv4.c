@@ -12,6 +12,7 @@
  * offload (the captured bytes are the datagram); version 6 behind an IPv4
  * EtherType is MALFORMED and decoded as IPv6.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode/decode_int.h"
@@ -126,11 +127,14 @@ PKT__INLINE void fields_ipv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer 
     ip->id = pkt__be16_at(h + 4);
     ip->flags = (uint8_t)(frag >> 13);
     ip->frag_offset = frag & 0x1fff;
-    ip->ttl = h[8];
-    ip->protocol = h[9];
+    /* ttl and protocol, then src and dst, lie in the same order in the
+     * header and in pkt_ipv4: one copy each */
+    _Static_assert(offsetof(pkt_ipv4, protocol) == offsetof(pkt_ipv4, ttl) + 1 &&
+                       offsetof(pkt_ipv4, dst) == offsetof(pkt_ipv4, src) + 4,
+                   "pkt_ipv4 copies as the header lies");
+    memcpy((uint8_t *)ip + offsetof(pkt_ipv4, ttl), h + 8, 2);
     ip->checksum = pkt__be16_at(h + 10);
-    memcpy(ip->src, h + 12, 4);
-    memcpy(ip->dst, h + 16, 4);
+    memcpy((uint8_t *)ip + offsetof(pkt_ipv4, src), h + 12, 8);
     ip->options_len = (uint8_t)(r->hdr_len - 20);
     ip->options = r->hdr_len > 20 ? h + 20 : NULL;
 }

@@ -9,6 +9,7 @@
  * an ICMP error's quote a cut header (4 bytes or more) is kept as a partial
  * layer.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode/decode_int.h"
@@ -200,19 +201,44 @@ void pkt__decode_tcp(pkt_packet *p, const uint8_t *data, uint32_t len)
                         len - hlen);
 }
 
-PKT__INLINE void fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
+/* The options other than the usual "NOP NOP timestamps" block, into t
+ * (out of line: the common packet needs no call, and so no saved
+ * registers, in pkt_packet_tcp).  Returns t. */
+static __attribute__((noinline)) pkt_tcp *fields_tcp_options(pkt_tcp *t, const uint8_t *o,
+                                                             uint32_t len)
 {
-    const uint8_t *h = p->data + r->offset;
-    pkt_tcp *t = &l->u.tcp;
+    const uint8_t *bad;
+    uint8_t kind;
+    walk_options(o, len, t, &bad, &kind);
+    return t;
+}
+
+/* The typed fields of the TCP header at h (hlen bytes, checked at decode).
+ * Two fields that sit side by side in the header and in pkt_tcp (the
+ * ports; window and checksum) are read and stored as one word. */
+PKT__INLINE pkt_tcp *fields_tcp_at(pkt_tcp *t, const uint8_t *h, uint32_t hlen)
+{
     uint16_t offflags = pkt__be16_at(h + 12);
-    t->src_port = pkt__be16_at(h);
-    t->dst_port = pkt__be16_at(h + 2);
+    uint32_t ports = pkt__be32_at(h), wc = pkt__be32_at(h + 14);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* (hi, lo) as a little-endian word stores lo first: swap the halves */
+    ports = ports >> 16 | ports << 16;
+    wc = wc >> 16 | wc << 16;
+    memcpy(&t->src_port, &ports, 4);
+    memcpy(&t->window, &wc, 4);
+    _Static_assert(offsetof(pkt_tcp, dst_port) == offsetof(pkt_tcp, src_port) + 2 &&
+                       offsetof(pkt_tcp, checksum) == offsetof(pkt_tcp, window) + 2,
+                   "pkt_tcp pairs stored as one word");
+#else
+    t->src_port = (uint16_t)(ports >> 16);
+    t->dst_port = (uint16_t)ports;
+    t->window = (uint16_t)(wc >> 16);
+    t->checksum = (uint16_t)wc;
+#endif
     t->seq = pkt__be32_at(h + 4);
     t->ack = pkt__be32_at(h + 8);
     t->data_offset = (uint8_t)(offflags >> 12);
     t->flags = offflags & 0x0fff;
-    t->window = pkt__be16_at(h + 14);
-    t->checksum = pkt__be16_at(h + 16);
     t->urgent = pkt__be16_at(h + 18);
     t->opt_present = 0;
     t->wscale = 0;
@@ -222,28 +248,40 @@ PKT__INLINE void fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *
     t->sack_count = 0;
     t->mptcp = NULL;
     t->mptcp_len = 0;
-    t->options_len = (uint8_t)(r->hdr_len - 20);
-    t->options = r->hdr_len > 20 ? h + 20 : NULL;
-    if (r->hdr_len == 32 && pkt__be32_at(h + 20) == 0x0101080au) {
+    t->options_len = (uint8_t)(hlen - 20);
+    if (hlen == 20) {
+        t->options = NULL;
+        return t;
+    }
+    t->options = h + 20;
+    if (hlen == 32 && pkt__be32_at(h + 20) == 0x0101080au) {
         /* the usual NOP NOP timestamps block */
         t->ts_val = pkt__be32_at(h + 24);
         t->ts_ecr = pkt__be32_at(h + 28);
         t->opt_present = PKT_TCPOPT_HAS_TIMESTAMP;
-    } else if (r->hdr_len > 20) {
-        const uint8_t *bad;
-        uint8_t kind;
-        walk_options(h + 20, r->hdr_len - 20, t, &bad, &kind);
+        return t;
     }
+    return fields_tcp_options(t, h + 20, hlen - 20);
 }
 
 void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
 {
-    fields_tcp(p, r, l);
+    fields_tcp_at(&l->u.tcp, p->data + r->offset, r->hdr_len);
 }
 
-/* Here rather than in decode.c, so that its fields inline into it. */
-const pkt_tcp *pkt_packet_tcp(const pkt_packet *p)
+/* Here rather than in decode.c, so that its fields inline into it; the
+ * record is marked filled before the fields are, so that the options'
+ * walk, when there is one, is the last call (no registers kept over it). */
+const pkt_tcp *pkt_packet_tcp(const pkt_packet *cp)
 {
-    pkt_layer *l = pkt__typed_at(p, PKT_LAYER_TCP, fields_tcp);
-    return l ? &l->u.tcp : NULL;
+    if (PKT__UNLIKELY(!cp) || !pkt__first_valid(cp, PKT_LAYER_TCP, cp->nlayers))
+        return NULL;
+    pkt_packet *p = (pkt_packet *)cp; /* logically const, as in pkt__typed_at */
+    unsigned i = cp->first[PKT_LAYER_TCP] - 1u;
+    pkt__lrec *r = &p->recs[i];
+    pkt_tcp *t = &p->layers[i].u.tcp;
+    if (r->state & PKT__L_FIELDS)
+        return t;
+    r->state |= PKT__L_FIELDS;
+    return fields_tcp_at(t, p->data + r->offset, r->hdr_len);
 }
