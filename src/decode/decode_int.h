@@ -337,6 +337,18 @@ void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 
+/* The record of the first layer of type t, its index in *i; NULL when cp
+ * is NULL or has no such layer.  The look-up of every typed helper
+ * (pkt__typed_at, and pkt_packet_tcp, which fills its fields itself).
+ * The record is the packet's, logically const (as in materialize()). */
+PKT__INLINE pkt__lrec *pkt__typed_rec(const pkt_packet *cp, unsigned t, unsigned *i)
+{
+    if (PKT__UNLIKELY(!cp) || !pkt__first_valid(cp, t, cp->nlayers))
+        return NULL;
+    *i = cp->first[t] - 1u;
+    return &((pkt_packet *)cp)->recs[*i];
+}
+
 /* The typed helpers (pkt_packet_tcp...): O(1), and only the typed fields are completed (not
  * the header part of the pkt_layer, which only the layer accessors need),
  * by a direct call of the layer's fields function for the lazily decoded
@@ -344,11 +356,11 @@ void pkt__fields_icmpv6(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
  * one becomes lazy; a NULL entry means the decoder filled them). */
 PKT__INLINE pkt_layer *pkt__typed_at(const pkt_packet *cp, unsigned t, pkt__fields_fn fn)
 {
-    if (PKT__UNLIKELY(!cp) || !pkt__first_valid(cp, t, cp->nlayers))
+    unsigned i;
+    pkt__lrec *r = pkt__typed_rec(cp, t, &i);
+    if (!r)
         return NULL;
     pkt_packet *p = (pkt_packet *)cp; /* logically const, as in materialize() */
-    unsigned i = cp->first[t] - 1u;
-    pkt__lrec *r = &p->recs[i];
     if (!(r->state & PKT__L_FIELDS)) {
         if (!fn)
             fn = pkt__fields[t];

@@ -708,6 +708,15 @@ static inline bool word_needs_escape(uint64_t v)
     return (bad & k80) != 0;
 }
 
+/* In o, the name w + 1 copied as it lies on the wire (bl bytes: labels in
+ * place, their lengths w[0], ... checked by the caller), set each label
+ * boundary (where the next label's length byte was copied) to ch. */
+static inline void mark_boundaries(char *o, const uint8_t *w, size_t bl, char ch)
+{
+    for (size_t j = w[0]; j < bl; j += 1u + w[j + 1])
+        o[j] = ch;
+}
+
 /*
  * The usual query shape, for pkt__dns_questions without the general walk:
  * one question whose name is labels in place (no pointer) of characters
@@ -753,8 +762,7 @@ static bool quick_question(pkt_packet *p, pkt_layer *l, const uint8_t *data, uin
     _Static_assert(DNS_WIRE_MAX - 2 <= PKT_LIMIT_DNS_NAME, "a wire name fits the buffer");
     char *o = p->arena + p->arena_used;
     memcpy(o, w + 1, bl);
-    for (size_t j = w[0]; j < bl; j += 1u + w[j + 1])
-        o[j] = 'a'; /* the next label's length byte */
+    mark_boundaries(o, w, bl, 'a');
     memset(o + bl, 'a', 8);
     for (size_t k = 0; k < bl; k += 8) {
         uint64_t v;
@@ -762,8 +770,7 @@ static bool quick_question(pkt_packet *p, pkt_layer *l, const uint8_t *data, uin
         if (word_needs_escape(v))
             return false;
     }
-    for (size_t j = w[0]; j < bl; j += 1u + w[j + 1])
-        o[j] = '.';
+    mark_boundaries(o, w, bl, '.');
     o[bl] = '\0';
     p->arena_used += (uint32_t)bl + 1;
     pkt_dns *dns = &p->dns;

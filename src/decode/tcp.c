@@ -274,11 +274,11 @@ void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l)
  * walk, when there is one, is the last call (no registers kept over it). */
 const pkt_tcp *pkt_packet_tcp(const pkt_packet *cp)
 {
-    if (PKT__UNLIKELY(!cp) || !pkt__first_valid(cp, PKT_LAYER_TCP, cp->nlayers))
+    unsigned i;
+    pkt__lrec *r = pkt__typed_rec(cp, PKT_LAYER_TCP, &i);
+    if (!r)
         return NULL;
     pkt_packet *p = (pkt_packet *)cp; /* logically const, as in pkt__typed_at */
-    unsigned i = cp->first[PKT_LAYER_TCP] - 1u;
-    pkt__lrec *r = &p->recs[i];
     pkt_tcp *t = &p->layers[i].u.tcp;
     if (r->state & PKT__L_FIELDS)
         return t;
