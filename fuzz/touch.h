@@ -205,6 +205,29 @@ static inline unsigned touch_packet(const pkt_packet *p, const uint8_t *data, ui
         s += (unsigned)strlen(pkt_anomaly_reason_name(a->reason));
         s += (unsigned)strlen(pkt_anomaly_kind_name(a->kind));
     }
+    /* The innermost IP layer (the key of streams and flows, found through
+     * the decoder's type index when there is no tunnel) is the last IP
+     * layer before any ICMP layer of the list. */
+    const pkt_layer *inner = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        const pkt_layer *l = pkt_packet_layer_at(p, i);
+        if (l->type == PKT_LAYER_IPV4 || l->type == PKT_LAYER_IPV6)
+            inner = l;
+        else if (l->type == PKT_LAYER_ICMPV4 || l->type == PKT_LAYER_ICMPV6)
+            break;
+    }
+    pkt_flow fi;
+    int fr = pkt_packet_flow_inner(p, &fi);
+    if ((fr == 0) != (inner != NULL))
+        abort();
+    if (inner && inner->type == PKT_LAYER_IPV4 &&
+        (fi.family != 4 || memcmp(fi.src, inner->u.ipv4.src, 4) != 0 ||
+         memcmp(fi.dst, inner->u.ipv4.dst, 4) != 0))
+        abort();
+    if (inner && inner->type == PKT_LAYER_IPV6 &&
+        (fi.family != 6 || memcmp(fi.src, inner->u.ipv6.src, 16) != 0 ||
+         memcmp(fi.dst, inner->u.ipv6.dst, 16) != 0))
+        abort();
     pkt_flow f;
     if (pkt_packet_flow(p, &f) == 0) {
         pkt_flow r = f;

@@ -48,6 +48,16 @@ int pkt__inner_ip(const pkt_packet *p)
 {
     /* The last IP layer before any ICMP layer: what follows an ICMP header
      * is a quoted packet, not a tunnel. */
+    if (!p->tunnel_depth) {
+        /* Without a tunnel (IP in IP, GRE, ..., and an ICMP quote are all
+         * entered through pkt__tunnel_enter) there is one IP layer at most:
+         * the type index has it. */
+        if (pkt__first_valid(p, PKT_LAYER_IPV4, p->nlayers))
+            return p->first[PKT_LAYER_IPV4] - 1;
+        if (pkt__first_valid(p, PKT_LAYER_IPV6, p->nlayers))
+            return p->first[PKT_LAYER_IPV6] - 1;
+        return -1;
+    }
     int ip = -1;
     for (unsigned i = 0; i < p->nlayers; i++) {
         unsigned t = p->recs[i].type;

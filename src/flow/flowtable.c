@@ -71,8 +71,25 @@ struct pkt_flowtable {
     uint64_t next_id;
     int64_t now;
     bool now_set;
+    /* A time before which expire_due has nothing to do: never after the
+     * earliest deadline of the three lists' heads (each list is in order
+     * of the time its members joined it, which is ft->now then), lowered
+     * by every insertion, recomputed by expire_due. */
+    int64_t due;
     pkt_flowtable_stats st;
 };
+
+/* t + d, INT64_MAX when that does not fit (d >= 0). */
+static inline int64_t deadline(int64_t t, int64_t d)
+{
+    return t > INT64_MAX - d ? INT64_MAX : t + d;
+}
+
+static inline void due_lower(pkt_flowtable *ft, int64_t t)
+{
+    if (t < ft->due)
+        ft->due = t;
+}
 
 /* ---- Names ---- */
 
@@ -169,6 +186,7 @@ pkt_flowtable *pkt_flowtable_new(const pkt_flowtable_options *o, pkt_flow_expire
     for (int i = 0; i < 3; i++)
         ft->head[i] = ft->tail[i] = NIL;
     ft->age_head = ft->age_tail = NIL;
+    ft->due = INT64_MAX; /* nothing on any list */
     ft->st.capacity = n;
     return ft;
 }
@@ -233,6 +251,8 @@ static void list_to_tail(pkt_flowtable *ft, struct fslot *s, uint8_t which)
         ft->head[which] = id;
     ft->tail[which] = id;
     s->list = which;
+    due_lower(ft, deadline(ft->now, which == L_CLOSING ? ft->o.close_timeout_ns
+                                                       : ft->o.idle_timeout_ns));
 }
 
 static void age_unlink(pkt_flowtable *ft, struct fslot *s)
@@ -258,6 +278,7 @@ static void age_to_tail(pkt_flowtable *ft, struct fslot *s)
     else
         ft->age_head = id;
     ft->age_tail = id;
+    due_lower(ft, deadline(ft->now, ft->o.active_timeout_ns));
 }
 
 /* ---- Records ---- */
@@ -424,6 +445,16 @@ static long long expire_due(pkt_flowtable *ft)
         }
         n++;
     }
+    int64_t due = INT64_MAX, t;
+    if (ft->head[L_ACTIVE] != NIL)
+        due = deadline(ft->slots[ft->head[L_ACTIVE]].touch, ft->o.idle_timeout_ns);
+    if (ft->head[L_CLOSING] != NIL &&
+        (t = deadline(ft->slots[ft->head[L_CLOSING]].touch, ft->o.close_timeout_ns)) < due)
+        due = t;
+    if (ft->age_head != NIL &&
+        (t = deadline(ft->slots[ft->age_head].start, ft->o.active_timeout_ns)) < due)
+        due = t;
+    ft->due = due;
     return n;
 }
 
@@ -812,7 +843,8 @@ int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_captu
         return PKT_ERR_INVAL;
     ft->st.packets++;
     set_now(ft, ci->ts_ns);
-    expire_due(ft);
+    if (ft->now >= ft->due)
+        expire_due(ft);
     struct fpkt f;
     if (!read_packet(p, ci->len, &f)) {
         ft->st.non_ip++;

@@ -616,5 +616,22 @@ int pkt__expire_due(pkt_streams *st)
         if (c->chunks)
             pkt__blist_to_tail(st, c);
     }
+    /* The next time any of this can happen. */
+    int64_t due = INT64_MAX;
+    if (st->act_head != PKT__NIL)
+        due = pkt__deadline(pkt__conn(st, st->act_head)->touch, st->o.idle_timeout_ns);
+    if (st->cls_head != PKT__NIL) {
+        int64_t t = pkt__deadline(pkt__conn(st, st->cls_head)->touch, st->o.close_timeout_ns);
+        due = t < due ? t : due;
+    }
+    if (st->buf_head != PKT__NIL) {
+        const struct pkt_stream *c = pkt__conn(st, st->buf_head);
+        for (int dir = 0; dir < 2; dir++) {
+            int64_t t = pkt__deadline(c->d[dir].hole_ts, st->o.hole_timeout_ns);
+            if (c->d[dir].head != PKT__NIL && t < due)
+                due = t;
+        }
+    }
+    st->due = due;
     return n;
 }

@@ -265,7 +265,8 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
         st->now = ts_ns;
         st->now_set = true;
     }
-    pkt__expire_due(st);
+    if (st->now >= st->due)
+        pkt__expire_due(st);
 
     int ip = pkt__inner_ip(p);
     int t = ip < 0 ? -1 : pkt__transport_after(p, (unsigned)ip);

@@ -109,6 +109,11 @@ struct pkt_streams {
     uint64_t next_index;
     int64_t now;                 /* the largest packet time seen */
     bool now_set;
+    /* A time before which pkt__expire_due has nothing to do (never after
+     * the earliest deadline of the three lists' heads): lowered by every
+     * insertion, set to INT64_MIN when the head of the chunk list changes
+     * (that list is not in deadline order), recomputed by pkt__expire_due. */
+    int64_t due;
     pkt_stream_stats stats;
 };
 
@@ -200,5 +205,18 @@ void pkt__dir_skip(pkt_streams *st, struct pkt_stream *c, int dir);
 
 /* Apply the timeouts at st->now; returns connections closed. */
 int pkt__expire_due(pkt_streams *st);
+
+/* t + d, INT64_MAX when that does not fit (d >= 0). */
+static inline int64_t pkt__deadline(int64_t t, int64_t d)
+{
+    return t > INT64_MAX - d ? INT64_MAX : t + d;
+}
+
+/* Lower st->due to t. */
+static inline void pkt__due_lower(pkt_streams *st, int64_t t)
+{
+    if (t < st->due)
+        st->due = t;
+}
 
 #endif /* PKT_STREAM_INT_H */

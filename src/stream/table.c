@@ -35,6 +35,7 @@ int pkt__streams_alloc(pkt_streams *st)
     st->cls_head = st->cls_tail = PKT__NIL;
     st->buf_head = st->buf_tail = PKT__NIL;
     st->all_head = st->all_tail = PKT__NIL;
+    st->due = INT64_MAX; /* nothing on any list */
     st->stats.chunks_total = st->nchunks;
     st->stats.table_bytes = (uint64_t)st->nconns * sizeof *st->conns +
                             nb * sizeof *st->buckets +
@@ -135,16 +136,24 @@ void pkt__conn_touch(pkt_streams *st, struct pkt_stream *c, int which)
         *head = id;
     *tail = id;
     c->list = (uint8_t)which;
+    /* Its time is st->now (set before, or just after for a new one): the
+     * lists stay in order of it, so a head's successor is never due
+     * before the head. */
+    pkt__due_lower(st, pkt__deadline(st->now, which == PKT__LIST_ACTIVE
+                                                  ? st->o.idle_timeout_ns
+                                                  : st->o.close_timeout_ns));
 }
 
 static void blist_unlink(pkt_streams *st, struct pkt_stream *c)
 {
     if (!c->in_blist)
         return;
-    if (c->bprev != PKT__NIL)
+    if (c->bprev != PKT__NIL) {
         pkt__conn(st, c->bprev)->bnext = c->bnext;
-    else
+    } else {
         st->buf_head = c->bnext;
+        st->due = INT64_MIN; /* a new head, due at any time: look again */
+    }
     if (c->bnext != PKT__NIL)
         pkt__conn(st, c->bnext)->bprev = c->bprev;
     else
@@ -165,6 +174,10 @@ void pkt__blist_to_tail(pkt_streams *st, struct pkt_stream *c)
         st->buf_head = id;
     st->buf_tail = id;
     c->in_blist = 1;
+    pkt__due_lower(st, pkt__deadline(st->now, st->o.hole_timeout_ns));
+    for (int d = 0; d < 2; d++)
+        if (c->d[d].head != PKT__NIL)
+            pkt__due_lower(st, pkt__deadline(c->d[d].hole_ts, st->o.hole_timeout_ns));
 }
 
 void pkt__blist_update(pkt_streams *st, struct pkt_stream *c)

@@ -380,6 +380,35 @@ static void test_active_timeout(void **state)
     ctx_free(&t);
 }
 
+/* The table looks at its lists only from the earliest deadline it knows
+ * of on: an active timeout shorter than the idle one still ends a record
+ * at the first packet past it, here another flow's. */
+static void test_active_before_idle(void **state)
+{
+    (void)state;
+    pkt_flowtable_options o = {.idle_timeout_ns = 60 * SEC, .active_timeout_ns = 5 * SEC};
+    tctx t = ctx_new(&o);
+    ep x = ep_make(1, 40000, 53), y = ep_make(2, 40001, 53);
+    feed(&t, &x, 0, 17, 0, 0, 0, 10, 0);
+    feed(&t, &x, 1, 17, 0, 0, 0, 10, 2 * SEC);
+    feed(&t, &y, 0, 17, 0, 0, 0, 10, 3 * SEC);
+    feed(&t, &y, 0, 17, 0, 0, 0, 10, 4900 * MS);
+    assert_int_equal(t.rec->n, 0);
+    feed(&t, &y, 0, 17, 0, 0, 0, 10, 5100 * MS);
+    assert_int_equal(t.rec->n, 1);
+    assert_int_equal(t.rec->r[0].reason, PKT_FLOW_END_ACTIVE);
+    assert_memory_equal(t.rec->r[0].key.src, x.c, 4);
+    assert_int_equal(t.rec->r[0].dir[0].packets + t.rec->r[0].dir[1].packets, 2);
+    /* y's record from 3 s ends at 8 s */
+    feed(&t, &x, 0, 17, 0, 0, 0, 10, 7900 * MS);
+    assert_int_equal(t.rec->n, 1);
+    feed(&t, &x, 0, 17, 0, 0, 0, 10, 8 * SEC);
+    assert_int_equal(t.rec->n, 2);
+    assert_memory_equal(t.rec->r[1].key.src, y.c, 4);
+    assert_int_equal(t.rec->r[1].dir[0].packets, 3);
+    ctx_free(&t);
+}
+
 /* A full table ends its least recently used flow; every packet is in
  * exactly one record; the table never holds more than the cap. */
 static void test_cap_lru(void **state)
@@ -718,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_udp_icmp),
         cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_active_timeout),
+        cmocka_unit_test(test_active_before_idle),
         cmocka_unit_test(test_cap_lru),
         cmocka_unit_test(test_evict_closing_first),
         cmocka_unit_test(test_memcap),

@@ -734,6 +734,80 @@ static void test_idle_timeout(void **state)
     st_rec_free(&r);
 }
 
+/* Timeouts of connections that get no more packets are applied by the
+ * packets of others, at the first packet past the deadline and not
+ * before.  The reassembler skips its timeout walk until the earliest
+ * deadline it knows of; the hard case is the list of connections holding
+ * data, which is in order of joining it and not of deadline: here A
+ * (hole since 40 ms) is its head when that time is computed, then leaves
+ * it, and B behind it (hole since 30 ms) becomes due first. */
+static void test_timeouts_by_other_packets(void **state)
+{
+    (void)state;
+    pkt_streams_options o = {0};
+    o.hole_timeout_ns = 1 * SEC;
+    o.close_timeout_ns = 2 * SEC;
+    st_rec r;
+    pkt_streams *st = st_new(&o, &r);
+    pkt_packet *p = pkt_packet_new();
+    uint8_t d[400];
+    fill(d, sizeof d, 7);
+    st_ep a = st_ep4(1, 7000, 80), b = st_ep4(2, 7001, 80), c = st_ep4(3, 7002, 80);
+    st_send(st, p, &a, 0, 0, 0, SYN, NULL, 0, 0, NULL);
+    st_send(st, p, &b, 0, 0, 0, SYN, NULL, 0, 1 * MS, NULL);
+    st_send(st, p, &c, 0, 0, 0, SYN, NULL, 0, 2 * MS, NULL);
+    /* A holds [100,200) and [300,400): a hole since 10 ms */
+    st_send(st, p, &a, 0, 1 + 100, 0, 0, d + 100, 100, 10 * MS, NULL);
+    st_send(st, p, &a, 0, 1 + 300, 0, 0, d + 300, 100, 11 * MS, NULL);
+    /* B holds [100,200): a hole since 30 ms */
+    st_send(st, p, &b, 0, 1 + 100, 0, 0, d + 100, 100, 30 * MS, NULL);
+    /* A's first hole filled at 40 ms: its next hole [200,300) opens then */
+    st_send(st, p, &a, 0, 1, 0, 0, d, 100, 40 * MS, NULL);
+    assert_int_equal(r.c[0].d[0].len, 200);
+    /* at 1.015 s nothing is due (A at 1.04 s, B at 1.03 s) */
+    st_send(st, p, &c, 0, 1, 0, 0, d, 1, 1015 * MS, NULL);
+    assert_int_equal(r.c[1].d[0].len, 0);
+    /* A's second hole filled: A leaves the list, B is its head */
+    st_send(st, p, &a, 0, 1 + 200, 0, 0, d + 200, 100, 1020 * MS, NULL);
+    assert_int_equal(r.c[0].d[0].len, 400);
+    assert_int_equal(r.c[0].d[0].ngaps, 0);
+    st_send(st, p, &c, 0, 2, 0, 0, d + 1, 1, 1029 * MS, NULL);
+    assert_int_equal(r.c[1].d[0].len, 0);
+    /* B's hole given up by C's packet at 1.035 s: 100 missing, then its data */
+    st_send(st, p, &c, 0, 3, 0, 0, d + 2, 1, 1035 * MS, NULL);
+    assert_int_equal(r.c[1].d[0].len, 200);
+    assert_int_equal(r.c[1].d[0].ngaps, 1);
+    assert_int_equal(r.c[1].d[0].gap_len[0], 100);
+    assert_memory_equal(r.c[1].d[0].buf + 100, d + 100, 100);
+
+    /* A FIN both ways with a byte missing before the client's: the
+     * connection waits on the closing list; others' packets close it after
+     * close_timeout (2 s), not before.  (The hole timeout gives the byte
+     * up at 1 s first: the FINs are then reached, and it closes at once.)
+     * With a longer hole timeout the wait is the close timeout's. */
+    pkt_streams_free(st);
+    st_rec_free(&r);
+    o.hole_timeout_ns = 10 * SEC;
+    st = st_new(&o, &r);
+    st_send(st, p, &a, 0, 0, 0, SYN, NULL, 0, 0, NULL);
+    st_send(st, p, &a, 1, 50, 1, SYN | ACK, NULL, 0, 1 * MS, NULL);
+    st_send(st, p, &b, 0, 0, 0, SYN, NULL, 0, 2 * MS, NULL);
+    st_send(st, p, &a, 0, 1 + 1, 51, ACK | FIN, d + 1, 9, 10 * MS, NULL);
+    st_send(st, p, &a, 1, 51, 1, ACK | FIN, NULL, 0, 11 * MS, NULL);
+    assert_int_equal(r.c[0].closed, 0);
+    st_send(st, p, &b, 0, 1, 0, 0, d, 1, 2010 * MS, NULL);
+    assert_int_equal(r.c[0].closed, 0);
+    st_send(st, p, &b, 0, 2, 0, 0, d + 1, 1, 2011 * MS, NULL);
+    assert_int_equal(r.c[0].closed, 1);
+    assert_int_equal(r.c[0].close_info.reason, PKT_STREAM_CLOSE_FIN);
+    assert_int_equal(r.c[0].d[0].len, 10);
+    assert_int_equal(r.c[0].d[0].ngaps, 1);
+    assert_int_equal(r.c[0].d[0].gap_len[0], 1);
+    pkt_streams_free(st);
+    pkt_packet_free(p);
+    st_rec_free(&r);
+}
+
 static void test_depth_and_skip(void **state)
 {
     (void)state;
@@ -1084,6 +1158,7 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_max_connections),
         cmocka_unit_test(test_idle_timeout),
+        cmocka_unit_test(test_timeouts_by_other_packets),
         cmocka_unit_test(test_depth_and_skip),
         cmocka_unit_test(test_port_reuse),
         cmocka_unit_test(test_snaplen_cut),
