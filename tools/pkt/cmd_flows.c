@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addrfmt.h"
 #include "cli.h"
 #include "ipfix.h"
 #include "tcptrack.h"
@@ -100,21 +101,14 @@ static void annotate(pkt_flowtable *ft, struct flows *fl, const pkt_packet *p,
 
 static void addr_str(char *b, size_t n, int family, const uint8_t *a)
 {
-    if (family == 4 && n >= 16) { /* (glibc's inet_ntop formats IPv4 with sprintf) */
-        size_t k = 0;
-        for (int i = 0; i < 4; i++) {
-            unsigned v = a[i];
-            if (v >= 100)
-                b[k++] = (char)('0' + v / 100);
-            if (v >= 10)
-                b[k++] = (char)('0' + v / 10 % 10);
-            b[k++] = (char)('0' + v % 10);
-            b[k++] = i < 3 ? '.' : 0;
-        }
-        return;
-    }
-    if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, b, (socklen_t)n))
+    /* (glibc's inet_ntop formats with sprintf: addrfmt.h writes the same
+     * text directly) */
+    if (n < PKT_ADDRFMT_MAX)
         snprintf(b, n, "?");
+    else if (family == 6)
+        pkt_fmt_ipv6(b, a);
+    else
+        pkt_fmt_ipv4(b, a);
 }
 
 static const char *proto_name(uint8_t p)

@@ -5,6 +5,7 @@
  * from `tshark -G fields`: BASE_HEX fields print 0x and two hex digits per
  * byte of the field type, booleans 0/1, addresses in their usual notation).
  */
+#include "addrfmt.h"
 #include "fields.h"
 #include "quictrack.h"
 
@@ -41,13 +42,18 @@ static bool fmt_mac(char *b, size_t n, const uint8_t *m)
 
 static bool fmt_ipv4(char *b, size_t n, const uint8_t *a)
 {
-    snprintf(b, n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    if (n < 16)
+        return false;
+    pkt_fmt_ipv4(b, a);
     return true;
 }
 
 static bool fmt_ipv6(char *b, size_t n, const uint8_t *a)
 {
-    return inet_ntop(AF_INET6, a, b, (socklen_t)n) != NULL;
+    if (n < PKT_ADDRFMT_MAX)
+        return false;
+    pkt_fmt_ipv6(b, a);
+    return true;
 }
 
 static bool fmt_u(char *b, size_t n, uint32_t v)

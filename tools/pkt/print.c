@@ -5,6 +5,7 @@
  * functions (emit_*) writing through a field writer, so the two always
  * carry the same fields under the same names.
  */
+#include "addrfmt.h"
 #include "print.h"
 #include "tcptrack.h"
 
@@ -21,10 +22,9 @@
 char *pkt_format_addr(const uint8_t *a, unsigned len, char *buf)
 {
     if (len == 4) {
-        snprintf(buf, 64, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+        pkt_fmt_ipv4(buf, a);
     } else if (len == 16) {
-        if (!inet_ntop(AF_INET6, a, buf, 64))
-            buf[0] = 0;
+        pkt_fmt_ipv6(buf, a);
     } else {
         size_t o = 0;
         buf[0] = 0;
