@@ -462,12 +462,45 @@ void pkt__decode_radiotap(pkt_packet *p, const uint8_t *data, uint32_t len);
 void pkt__decode_dot11(pkt_packet *p, const uint8_t *data, uint32_t len, uint8_t rt_flags);
 void pkt__decode_capwap(pkt_packet *p, const uint8_t *data, uint32_t len);
 
-/* Flows (flow.c): the record index of the innermost IP layer (the last one
- * before any ICMP layer), -1 when none; the index of the TCP, UDP or SCTP
- * record right after IP record ip (through IPv6 extension headers and AH),
- * -1 when none. */
-int pkt__inner_ip(const pkt_packet *p);
-int pkt__transport_after(const pkt_packet *p, unsigned ip);
+/* Flows: the record index of the innermost IP layer (the last one before
+ * any ICMP layer: what follows an ICMP header is a quoted packet, not a
+ * tunnel), -1 when none.  Without a tunnel (IP in IP, GRE, ..., and an
+ * ICMP quote are all entered through pkt__tunnel_enter) there is one IP
+ * layer at most and the type index has it; else flow.c walks the list. */
+int pkt__inner_ip_walk(const pkt_packet *p);
+static inline int pkt__inner_ip(const pkt_packet *p)
+{
+    if (p->tunnel_depth)
+        return pkt__inner_ip_walk(p);
+    if (pkt__first_valid(p, PKT_LAYER_IPV4, p->nlayers))
+        return p->first[PKT_LAYER_IPV4] - 1;
+    if (pkt__first_valid(p, PKT_LAYER_IPV6, p->nlayers))
+        return p->first[PKT_LAYER_IPV6] - 1;
+    return -1;
+}
+
+/* The index of the TCP, UDP or SCTP record right after IP record ip
+ * (through IPv6 extension headers and AH), -1 when none. */
+static inline int pkt__transport_after(const pkt_packet *p, unsigned ip)
+{
+    for (unsigned i = ip + 1; i < p->nlayers; i++) {
+        switch (p->recs[i].type) {
+        case PKT_LAYER_TCP:
+        case PKT_LAYER_UDP:
+        case PKT_LAYER_SCTP:
+            return (int)i;
+        case PKT_LAYER_IPV6_HOPOPTS:
+        case PKT_LAYER_IPV6_ROUTING:
+        case PKT_LAYER_IPV6_FRAGMENT:
+        case PKT_LAYER_IPV6_DSTOPTS:
+        case PKT_LAYER_AH:
+            continue;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
 
 /* ---- Checksums (checksum.c) ---- */
 

@@ -44,20 +44,8 @@ static void flow_addresses(const pkt_packet *p, unsigned i, pkt_flow *f)
     }
 }
 
-int pkt__inner_ip(const pkt_packet *p)
+int pkt__inner_ip_walk(const pkt_packet *p)
 {
-    /* The last IP layer before any ICMP layer: what follows an ICMP header
-     * is a quoted packet, not a tunnel. */
-    if (!p->tunnel_depth) {
-        /* Without a tunnel (IP in IP, GRE, ..., and an ICMP quote are all
-         * entered through pkt__tunnel_enter) there is one IP layer at most:
-         * the type index has it. */
-        if (pkt__first_valid(p, PKT_LAYER_IPV4, p->nlayers))
-            return p->first[PKT_LAYER_IPV4] - 1;
-        if (pkt__first_valid(p, PKT_LAYER_IPV6, p->nlayers))
-            return p->first[PKT_LAYER_IPV6] - 1;
-        return -1;
-    }
     int ip = -1;
     for (unsigned i = 0; i < p->nlayers; i++) {
         unsigned t = p->recs[i].type;
@@ -67,27 +55,6 @@ int pkt__inner_ip(const pkt_packet *p)
             break;
     }
     return ip;
-}
-
-int pkt__transport_after(const pkt_packet *p, unsigned ip)
-{
-    for (unsigned i = ip + 1; i < p->nlayers; i++) {
-        switch (p->recs[i].type) {
-        case PKT_LAYER_TCP:
-        case PKT_LAYER_UDP:
-        case PKT_LAYER_SCTP:
-            return (int)i;
-        case PKT_LAYER_IPV6_HOPOPTS:
-        case PKT_LAYER_IPV6_ROUTING:
-        case PKT_LAYER_IPV6_FRAGMENT:
-        case PKT_LAYER_IPV6_DSTOPTS:
-        case PKT_LAYER_AH:
-            continue;
-        default:
-            return -1;
-        }
-    }
-    return -1;
 }
 
 int pkt_packet_flow_inner(const pkt_packet *p, pkt_flow *f)

@@ -446,8 +446,9 @@ void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const stru
             }
             flags |= PKT_SEG_OUT_OF_ORDER;
             st->stats.out_of_order++;
-            if (g->caplen && resolve_overlaps(st, c, dir, (uint64_t)off,
-                                              (uint64_t)off + g->caplen, g->data, &flags)) {
+            if (g->caplen && d->tail != PKT__NIL &&
+                resolve_overlaps(st, c, dir, (uint64_t)off,
+                                 (uint64_t)off + g->caplen, g->data, &flags)) {
                 flags |= PKT_SEG_RETRANSMISSION;
                 st->stats.retrans_segments++;
             }
@@ -456,7 +457,7 @@ void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const stru
             int64_t lo = off < (int64_t)d->next_off ? (int64_t)d->next_off : off;
             const uint8_t *src = g->data + (lo - off);
             int64_t cend = off + (int64_t)g->caplen;
-            if (cend > lo)
+            if (cend > lo && d->tail != PKT__NIL) /* (nothing buffered: no overlap) */
                 resolve_overlaps(st, c, dir, (uint64_t)lo, (uint64_t)cend, src, &flags);
         }
         if (g->caplen)

@@ -147,8 +147,8 @@ static bool bad_checksum(const pkt_packet *p, int t)
 /* The relative sequence and acknowledgment numbers tshark shows: a
  * direction's base is its SYN's sequence number, else the first one seen
  * minus one, or the first acknowledgment of it minus one. */
-static void relative_numbers(struct pkt_stream *c, int dir, const struct pkt__seg *g,
-                             pkt_stream_segment *out)
+PKT__INLINE void relative_numbers(struct pkt_stream *c, int dir, const struct pkt__seg *g,
+                                  pkt_stream_segment *out)
 {
     struct pkt__sdir *d = &c->d[dir], *o = &c->d[1 - dir];
     if (g->flags & PKT_TCP_SYN) {
@@ -171,7 +171,7 @@ static void relative_numbers(struct pkt_stream *c, int dir, const struct pkt__se
     }
 }
 
-static void handshake(struct pkt_stream *c, int dir, const struct pkt__seg *g)
+PKT__INLINE void handshake(struct pkt_stream *c, int dir, const struct pkt__seg *g)
 {
     uint16_t f = g->flags & (PKT_TCP_SYN | PKT_TCP_ACK);
     if (f == PKT_TCP_SYN && dir == PKT_STREAM_DIR_CLIENT)
@@ -276,7 +276,8 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
     struct pkt__seg g;
     read_segment(p, ci->len, ip, t, &k, &g);
     g.ts = ts_ns;
-    k.vlan = (int16_t)pkt_packet_vlan_id(p);
+    k.vlan = (int16_t)(pkt__first_valid(p, PKT_LAYER_DOT1Q, p->nlayers) ? pkt_packet_vlan_id(p)
+                                                                    : -1);
     pkt__key_hash(&k);
     seg->len = g.len;
     st->stats.tcp_packets++;
@@ -355,8 +356,12 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
     relative_numbers(c, dir, &g, seg);
 
     pkt__seg_process(st, c, dir, &g, seg);
-    pkt__holes_check(st, c);
-    if (close_check(st, c))
+    /* (the common segment: nothing buffered, no hole acknowledged past, no
+     * FIN or RST in either direction; the checks' own first test, here) */
+    if (c->chunks || c->d[0].ack_hole || c->d[1].ack_hole)
+        pkt__holes_check(st, c);
+    if ((c->d[0].info.fin | c->d[1].info.fin | c->d[0].rst_pending | c->d[1].rst_pending) &&
+        close_check(st, c))
         seg->flags |= PKT_SEG_CLOSED;
     else
         seg->stream = c;

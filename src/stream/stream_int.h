@@ -20,7 +20,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "decode/flowhash.h"
 #include "pkt/stream.h"
 
 #define PKT__NIL UINT32_MAX
@@ -132,9 +134,8 @@ static inline uint32_t pkt__conn_id(const pkt_streams *st, const struct pkt_stre
 int pkt__streams_alloc(pkt_streams *st);
 void pkt__streams_release(pkt_streams *st);
 
-/* The key of a packet: family, addresses and ports as sent, VLAN id.
- * Looks the connection up; *dir is the packet's direction in it.  NULL
- * when there is none. */
+/* The key of a packet: family, addresses and ports as sent, VLAN id;
+ * pkt__key_hash fills its hash, the same for both directions. */
 struct pkt__key {
     uint8_t family;
     int16_t vlan;
@@ -142,8 +143,51 @@ struct pkt__key {
     uint8_t src[16], dst[16];
     uint64_t hash;
 };
-void pkt__key_hash(struct pkt__key *k);
-struct pkt_stream *pkt__conn_find(pkt_streams *st, const struct pkt__key *k, int *dir);
+
+static inline void pkt__key_hash(struct pkt__key *k)
+{
+    /* The two endpoints added, so both directions hash alike; the family
+     * and the VLAN id folded in before the last mix.  Straight from the
+     * key (no pkt_flow built): this runs on every segment. */
+    uint64_t h = pkt__endpoint_hash(k->src, k->sport) + pkt__endpoint_hash(k->dst, k->dport);
+    k->hash = pkt__mix64(h ^ ((uint64_t)k->family << 8) ^
+                         (uint64_t)(uint16_t)(k->vlan + 1) * 0x9e3779b97f4a7c15ull);
+}
+
+static inline uint32_t pkt__bucket_of(const pkt_streams *st, uint64_t hash)
+{
+    return (uint32_t)(hash ^ (hash >> 32)) & st->bucket_mask;
+}
+
+static inline bool pkt__same_endpoint(const struct pkt_stream *c, int side, const uint8_t *addr,
+                                      uint16_t port)
+{
+    return c->port[side] == port && memcmp(c->addr[side], addr, 16) == 0;
+}
+
+/* Look the connection of key k up; *dir is the packet's direction in it.
+ * NULL when there is none. */
+static inline struct pkt_stream *pkt__conn_find(pkt_streams *st, const struct pkt__key *k,
+                                                int *dir)
+{
+    for (uint32_t i = st->buckets[pkt__bucket_of(st, k->hash)]; i != PKT__NIL;) {
+        struct pkt_stream *c = pkt__conn(st, i);
+        if (c->hash == k->hash && c->family == k->family && c->vlan == k->vlan) {
+            if (pkt__same_endpoint(c, 0, k->src, k->sport) &&
+                pkt__same_endpoint(c, 1, k->dst, k->dport)) {
+                *dir = PKT_STREAM_DIR_CLIENT;
+                return c;
+            }
+            if (pkt__same_endpoint(c, 1, k->src, k->sport) &&
+                pkt__same_endpoint(c, 0, k->dst, k->dport)) {
+                *dir = PKT_STREAM_DIR_SERVER;
+                return c;
+            }
+        }
+        i = c->hnext;
+    }
+    return NULL;
+}
 
 /* A new connection for key k (its src the originator when client_is_src,
  * else its dst), linked into the hash table and at the tail of the active
@@ -155,8 +199,6 @@ struct pkt_stream *pkt__conn_new(pkt_streams *st, const struct pkt__key *k, bool
  * released already). */
 void pkt__conn_free(pkt_streams *st, struct pkt_stream *c);
 
-/* Move c to the tail of list `which` (PKT__LIST_ACTIVE / _CLOSING). */
-void pkt__conn_touch(pkt_streams *st, struct pkt_stream *c, int which);
 
 /* A free chunk, PKT__NIL when the pool is exhausted; free one. */
 uint32_t pkt__chunk_get(pkt_streams *st);
@@ -217,6 +259,61 @@ static inline void pkt__due_lower(pkt_streams *st, int64_t t)
 {
     if (t < st->due)
         st->due = t;
+}
+
+/* ---- The active and closing lists (inline: every packet moves its
+ * connection) ---- */
+
+static inline uint32_t *pkt__list_head(pkt_streams *st, int which)
+{
+    return which == PKT__LIST_ACTIVE ? &st->act_head : &st->cls_head;
+}
+
+static inline uint32_t *pkt__list_tail(pkt_streams *st, int which)
+{
+    return which == PKT__LIST_ACTIVE ? &st->act_tail : &st->cls_tail;
+}
+
+/* Take c off its list (none: nothing). */
+static inline void pkt__list_unlink(pkt_streams *st, struct pkt_stream *c)
+{
+    if (c->list == PKT__LIST_NONE)
+        return;
+    uint32_t *head = pkt__list_head(st, c->list), *tail = pkt__list_tail(st, c->list);
+    if (c->prev != PKT__NIL)
+        pkt__conn(st, c->prev)->next = c->next;
+    else
+        *head = c->next;
+    if (c->next != PKT__NIL)
+        pkt__conn(st, c->next)->prev = c->prev;
+    else
+        *tail = c->prev;
+    c->list = PKT__LIST_NONE;
+    c->prev = c->next = PKT__NIL;
+}
+
+/* Move c to the tail of list `which` (PKT__LIST_ACTIVE / _CLOSING). */
+static inline void pkt__conn_touch(pkt_streams *st, struct pkt_stream *c, int which)
+{
+    uint32_t id = pkt__conn_id(st, c);
+    if (c->list == which && c->next == PKT__NIL)
+        return; /* already the most recent */
+    pkt__list_unlink(st, c);
+    uint32_t *head = pkt__list_head(st, which), *tail = pkt__list_tail(st, which);
+    c->prev = *tail;
+    c->next = PKT__NIL;
+    if (*tail != PKT__NIL)
+        pkt__conn(st, *tail)->next = id;
+    else
+        *head = id;
+    *tail = id;
+    c->list = (uint8_t)which;
+    /* Its time is st->now (set before, or just after for a new one): the
+     * lists stay in order of it, so a head's successor is never due
+     * before the head. */
+    pkt__due_lower(st, pkt__deadline(st->now, which == PKT__LIST_ACTIVE
+                                                  ? st->o.idle_timeout_ns
+                                                  : st->o.close_timeout_ns));
 }
 
 #endif /* PKT_STREAM_INT_H */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/flowhash.h"
 #include "stream/stream_int.h"
 
 int pkt__streams_alloc(pkt_streams *st)
@@ -50,99 +49,7 @@ void pkt__streams_release(pkt_streams *st)
     free(st->chunks);
 }
 
-/* ---- Keys ---- */
-
-void pkt__key_hash(struct pkt__key *k)
-{
-    /* The two endpoints added, so both directions hash alike; the family
-     * and the VLAN id folded in before the last mix.  Straight from the
-     * key (no pkt_flow built): this runs on every segment. */
-    uint64_t h = pkt__endpoint_hash(k->src, k->sport) + pkt__endpoint_hash(k->dst, k->dport);
-    k->hash = pkt__mix64(h ^ ((uint64_t)k->family << 8) ^
-                    (uint64_t)(uint16_t)(k->vlan + 1) * 0x9e3779b97f4a7c15ull);
-}
-
-static inline uint32_t bucket_of(const pkt_streams *st, uint64_t hash)
-{
-    return (uint32_t)(hash ^ (hash >> 32)) & st->bucket_mask;
-}
-
-static bool same_endpoint(const struct pkt_stream *c, int side, const uint8_t *addr,
-                          uint16_t port)
-{
-    return c->port[side] == port && memcmp(c->addr[side], addr, 16) == 0;
-}
-
-struct pkt_stream *pkt__conn_find(pkt_streams *st, const struct pkt__key *k, int *dir)
-{
-    for (uint32_t i = st->buckets[bucket_of(st, k->hash)]; i != PKT__NIL;) {
-        struct pkt_stream *c = pkt__conn(st, i);
-        if (c->hash == k->hash && c->family == k->family && c->vlan == k->vlan) {
-            if (same_endpoint(c, 0, k->src, k->sport) && same_endpoint(c, 1, k->dst, k->dport)) {
-                *dir = PKT_STREAM_DIR_CLIENT;
-                return c;
-            }
-            if (same_endpoint(c, 1, k->src, k->sport) && same_endpoint(c, 0, k->dst, k->dport)) {
-                *dir = PKT_STREAM_DIR_SERVER;
-                return c;
-            }
-        }
-        i = c->hnext;
-    }
-    return NULL;
-}
-
 /* ---- Lists ---- */
-
-static uint32_t *list_head(pkt_streams *st, int which)
-{
-    return which == PKT__LIST_ACTIVE ? &st->act_head : &st->cls_head;
-}
-
-static uint32_t *list_tail(pkt_streams *st, int which)
-{
-    return which == PKT__LIST_ACTIVE ? &st->act_tail : &st->cls_tail;
-}
-
-static void list_unlink(pkt_streams *st, struct pkt_stream *c)
-{
-    if (c->list == PKT__LIST_NONE)
-        return;
-    uint32_t *head = list_head(st, c->list), *tail = list_tail(st, c->list);
-    if (c->prev != PKT__NIL)
-        pkt__conn(st, c->prev)->next = c->next;
-    else
-        *head = c->next;
-    if (c->next != PKT__NIL)
-        pkt__conn(st, c->next)->prev = c->prev;
-    else
-        *tail = c->prev;
-    c->list = PKT__LIST_NONE;
-    c->prev = c->next = PKT__NIL;
-}
-
-void pkt__conn_touch(pkt_streams *st, struct pkt_stream *c, int which)
-{
-    uint32_t id = pkt__conn_id(st, c);
-    if (c->list == which && c->next == PKT__NIL)
-        return; /* already the most recent */
-    list_unlink(st, c);
-    uint32_t *head = list_head(st, which), *tail = list_tail(st, which);
-    c->prev = *tail;
-    c->next = PKT__NIL;
-    if (*tail != PKT__NIL)
-        pkt__conn(st, *tail)->next = id;
-    else
-        *head = id;
-    *tail = id;
-    c->list = (uint8_t)which;
-    /* Its time is st->now (set before, or just after for a new one): the
-     * lists stay in order of it, so a head's successor is never due
-     * before the head. */
-    pkt__due_lower(st, pkt__deadline(st->now, which == PKT__LIST_ACTIVE
-                                                  ? st->o.idle_timeout_ns
-                                                  : st->o.close_timeout_ns));
-}
 
 static void blist_unlink(pkt_streams *st, struct pkt_stream *c)
 {
@@ -247,7 +154,7 @@ struct pkt_stream *pkt__conn_new(pkt_streams *st, const struct pkt__key *k, bool
     for (int d = 0; d < 2; d++)
         c->d[d].head = c->d[d].tail = PKT__NIL;
     c->index = st->next_index++;
-    uint32_t b = bucket_of(st, k->hash);
+    uint32_t b = pkt__bucket_of(st, k->hash);
     c->hnext = st->buckets[b];
     st->buckets[b] = id;
     pkt__conn_touch(st, c, PKT__LIST_ACTIVE);
@@ -259,12 +166,12 @@ struct pkt_stream *pkt__conn_new(pkt_streams *st, const struct pkt__key *k, bool
 void pkt__conn_free(pkt_streams *st, struct pkt_stream *c)
 {
     uint32_t id = pkt__conn_id(st, c);
-    uint32_t *link = &st->buckets[bucket_of(st, c->hash)];
+    uint32_t *link = &st->buckets[pkt__bucket_of(st, c->hash)];
     while (*link != PKT__NIL && *link != id)
         link = &pkt__conn(st, *link)->hnext;
     if (*link == id)
         *link = c->hnext;
-    list_unlink(st, c);
+    pkt__list_unlink(st, c);
     blist_unlink(st, c);
     if (c->aprev != PKT__NIL)
         pkt__conn(st, c->aprev)->anext = c->anext;
