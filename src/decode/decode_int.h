@@ -186,6 +186,17 @@ PKT__INLINE bool pkt__first_valid(const pkt_packet *p, unsigned t, unsigned n)
     return i < n && p->recs[i].type == t;
 }
 
+/* The outermost VLAN id of p, -1 without a VLAN tag (pkt_packet_vlan_id
+ * without the NULL check): the test inline, the tag read in flow.c (kept
+ * out of the callers' common path). */
+int pkt__vlan_id_read(const pkt_packet *p);
+PKT__INLINE int pkt__vlan_id(const pkt_packet *p)
+{
+    if (PKT__LIKELY(!pkt__first_valid(p, PKT_LAYER_DOT1Q, p->nlayers)))
+        return -1;
+    return pkt__vlan_id_read(p);
+}
+
 /* Fill record r: header at offset, its length, the payload length, and the
  * tag word (PKT__TAG: type, state, aux).  The only writer of records, for
  * pkt__rec and the fast path (which keeps nlayers and first[] itself). */

@@ -103,12 +103,14 @@ int pkt_packet_tunnel(const pkt_packet *p, pkt_layer_type *type, uint32_t *id)
     return 0;
 }
 
+int pkt__vlan_id_read(const pkt_packet *p)
+{
+    return pkt__be16_at(p->data + p->recs[p->first[PKT_LAYER_DOT1Q] - 1u].offset) & 0x0fff;
+}
+
 int pkt_packet_vlan_id(const pkt_packet *p)
 {
-    if (!p || !pkt__first_valid(p, PKT_LAYER_DOT1Q, p->nlayers))
-        return -1;
-    const uint8_t *tag = p->data + p->recs[p->first[PKT_LAYER_DOT1Q] - 1u].offset;
-    return pkt__be16_at(tag) & 0x0fff;
+    return p ? pkt__vlan_id(p) : -1;
 }
 
 /* The first transport header after IP record i (IPv6 extension headers

@@ -22,6 +22,7 @@
 #include "pkt/app.h"
 #include "pkt/flowtable.h"
 #include "util/cursor.h"
+#include "util/deadline.h"
 
 #define NIL UINT32_MAX
 
@@ -78,12 +79,6 @@ struct pkt_flowtable {
     int64_t due;
     pkt_flowtable_stats st;
 };
-
-/* t + d, INT64_MAX when that does not fit (d >= 0). */
-static inline int64_t deadline(int64_t t, int64_t d)
-{
-    return t > INT64_MAX - d ? INT64_MAX : t + d;
-}
 
 static inline void due_lower(pkt_flowtable *ft, int64_t t)
 {
@@ -251,7 +246,7 @@ static void list_to_tail(pkt_flowtable *ft, struct fslot *s, uint8_t which)
         ft->head[which] = id;
     ft->tail[which] = id;
     s->list = which;
-    due_lower(ft, deadline(ft->now, which == L_CLOSING ? ft->o.close_timeout_ns
+    due_lower(ft, pkt__deadline(ft->now, which == L_CLOSING ? ft->o.close_timeout_ns
                                                        : ft->o.idle_timeout_ns));
 }
 
@@ -278,7 +273,7 @@ static void age_to_tail(pkt_flowtable *ft, struct fslot *s)
     else
         ft->age_head = id;
     ft->age_tail = id;
-    due_lower(ft, deadline(ft->now, ft->o.active_timeout_ns));
+    due_lower(ft, pkt__deadline(ft->now, ft->o.active_timeout_ns));
 }
 
 /* ---- Records ---- */
@@ -447,12 +442,12 @@ static long long expire_due(pkt_flowtable *ft)
     }
     int64_t due = INT64_MAX, t;
     if (ft->head[L_ACTIVE] != NIL)
-        due = deadline(ft->slots[ft->head[L_ACTIVE]].touch, ft->o.idle_timeout_ns);
+        due = pkt__deadline(ft->slots[ft->head[L_ACTIVE]].touch, ft->o.idle_timeout_ns);
     if (ft->head[L_CLOSING] != NIL &&
-        (t = deadline(ft->slots[ft->head[L_CLOSING]].touch, ft->o.close_timeout_ns)) < due)
+        (t = pkt__deadline(ft->slots[ft->head[L_CLOSING]].touch, ft->o.close_timeout_ns)) < due)
         due = t;
     if (ft->age_head != NIL &&
-        (t = deadline(ft->slots[ft->age_head].start, ft->o.active_timeout_ns)) < due)
+        (t = pkt__deadline(ft->slots[ft->age_head].start, ft->o.active_timeout_ns)) < due)
         due = t;
     ft->due = due;
     return n;
@@ -614,7 +609,7 @@ static bool read_packet(const pkt_packet *p, uint32_t wire_len, struct fpkt *f)
         uint64_t cap = p->caplen - start;
         f->pl_len = (uint32_t)(cap < f->payload ? cap : f->payload);
     }
-    f->vlan = pkt_packet_vlan_id(p);
+    f->vlan = pkt__vlan_id(p);
     f->hash = mix64(pkt_flow_hash(&f->key) + (uint64_t)(uint16_t)(f->vlan + 1) * 0x9e3779b97f4a7c15ull);
     return true;
 }

@@ -193,15 +193,11 @@ bool pkt__flush_first_hole(pkt_streams *st, struct pkt_stream *c, uint64_t *kind
     return dir >= 0 && give_up_hole(st, c, dir, kind);
 }
 
-/* Compare (and under LAST_WINS overwrite) the buffered bytes that
- * [a, b) overlaps, src holding the segment's bytes from a.  Returns true
- * when every byte of [a, b) was already buffered. */
-static bool resolve_overlaps(pkt_streams *st, struct pkt_stream *c, int dir, uint64_t a, uint64_t b,
-                             const uint8_t *src, unsigned *flags)
+/* The walk of resolve_overlaps over the chunks of d that [a, b) may
+ * overlap. */
+static bool overlaps_walk(pkt_streams *st, struct pkt__sdir *d, uint64_t a, uint64_t b,
+                          const uint8_t *src, unsigned *flags)
 {
-    struct pkt__sdir *d = &c->d[dir];
-    if (d->tail == PKT__NIL || a >= ch_end(ch(st, d->tail)))
-        return false; /* past everything buffered: the common case */
     bool overlap = false, conflict = false;
     uint64_t covered = 0;
     for (uint32_t i = d->head; i != PKT__NIL && ch(st, i)->off < b; i = ch(st, i)->next) {
@@ -227,6 +223,20 @@ static bool resolve_overlaps(pkt_streams *st, struct pkt_stream *c, int dir, uin
         *flags |= PKT_SEG_PARTIAL_RETRANS;
     }
     return covered == b - a;
+}
+
+/* Compare (and under LAST_WINS overwrite) the buffered bytes that
+ * [a, b) overlaps, src holding the segment's bytes from a.  Returns true
+ * when every byte of [a, b) was already buffered.  Inline: the common
+ * case, [a, b) past everything buffered (or nothing buffered), is one
+ * test. */
+static inline bool resolve_overlaps(pkt_streams *st, struct pkt_stream *c, int dir, uint64_t a,
+                                    uint64_t b, const uint8_t *src, unsigned *flags)
+{
+    struct pkt__sdir *d = &c->d[dir];
+    if (d->tail == PKT__NIL || a >= ch_end(ch(st, d->tail)))
+        return false;
+    return overlaps_walk(st, d, a, b, src, flags);
 }
 
 /* Room left at the end of chunk k. */
@@ -446,9 +456,8 @@ void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const stru
             }
             flags |= PKT_SEG_OUT_OF_ORDER;
             st->stats.out_of_order++;
-            if (g->caplen && d->tail != PKT__NIL &&
-                resolve_overlaps(st, c, dir, (uint64_t)off,
-                                 (uint64_t)off + g->caplen, g->data, &flags)) {
+            if (g->caplen && resolve_overlaps(st, c, dir, (uint64_t)off,
+                                              (uint64_t)off + g->caplen, g->data, &flags)) {
                 flags |= PKT_SEG_RETRANSMISSION;
                 st->stats.retrans_segments++;
             }
@@ -457,7 +466,7 @@ void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const stru
             int64_t lo = off < (int64_t)d->next_off ? (int64_t)d->next_off : off;
             const uint8_t *src = g->data + (lo - off);
             int64_t cend = off + (int64_t)g->caplen;
-            if (cend > lo && d->tail != PKT__NIL) /* (nothing buffered: no overlap) */
+            if (cend > lo)
                 resolve_overlaps(st, c, dir, (uint64_t)lo, (uint64_t)cend, src, &flags);
         }
         if (g->caplen)
@@ -506,12 +515,8 @@ void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const stru
     out->flags |= flags;
 }
 
-void pkt__holes_check(pkt_streams *st, struct pkt_stream *c)
+void pkt__holes_give_up(pkt_streams *st, struct pkt_stream *c)
 {
-    /* Nothing buffered and no hole the other side acknowledged past: the
-     * common case, nothing to give up. */
-    if (!c->chunks && !c->d[0].ack_hole && !c->d[1].ack_hole)
-        return;
     for (int dir = 0; dir < 2; dir++) {
         struct pkt__sdir *d = &c->d[dir];
         if (d->ack_hole) {

@@ -208,6 +208,8 @@ static struct pkt_stream *open_conn(pkt_streams *st, const struct pkt__key *k,
  * or move it to the closing list when they wait for missing bytes. */
 static bool close_check(pkt_streams *st, struct pkt_stream *c)
 {
+    if (!(c->d[0].info.fin | c->d[1].info.fin | c->d[0].rst_pending | c->d[1].rst_pending))
+        return false; /* the common segment: no FIN or RST yet */
     bool fins = true, waiting = false;
     for (int dir = 0; dir < 2; dir++) {
         struct pkt__sdir *d = &c->d[dir];
@@ -276,8 +278,7 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
     struct pkt__seg g;
     read_segment(p, ci->len, ip, t, &k, &g);
     g.ts = ts_ns;
-    k.vlan = (int16_t)(pkt__first_valid(p, PKT_LAYER_DOT1Q, p->nlayers) ? pkt_packet_vlan_id(p)
-                                                                    : -1);
+    k.vlan = (int16_t)pkt__vlan_id(p);
     pkt__key_hash(&k);
     seg->len = g.len;
     st->stats.tcp_packets++;
@@ -356,12 +357,8 @@ int pkt_streams_packet(pkt_streams *st, const pkt_packet *p, const pkt_capture_i
     relative_numbers(c, dir, &g, seg);
 
     pkt__seg_process(st, c, dir, &g, seg);
-    /* (the common segment: nothing buffered, no hole acknowledged past, no
-     * FIN or RST in either direction; the checks' own first test, here) */
-    if (c->chunks || c->d[0].ack_hole || c->d[1].ack_hole)
-        pkt__holes_check(st, c);
-    if ((c->d[0].info.fin | c->d[1].info.fin | c->d[0].rst_pending | c->d[1].rst_pending) &&
-        close_check(st, c))
+    pkt__holes_check(st, c);
+    if (close_check(st, c))
         seg->flags |= PKT_SEG_CLOSED;
     else
         seg->stream = c;

@@ -24,6 +24,7 @@
 
 #include "decode/flowhash.h"
 #include "pkt/stream.h"
+#include "util/deadline.h"
 
 #define PKT__NIL UINT32_MAX
 
@@ -199,7 +200,6 @@ struct pkt_stream *pkt__conn_new(pkt_streams *st, const struct pkt__key *k, bool
  * released already). */
 void pkt__conn_free(pkt_streams *st, struct pkt_stream *c);
 
-
 /* A free chunk, PKT__NIL when the pool is exhausted; free one. */
 uint32_t pkt__chunk_get(pkt_streams *st);
 void pkt__chunk_put(pkt_streams *st, uint32_t i);
@@ -225,8 +225,15 @@ struct pkt__seg {
 void pkt__seg_process(pkt_streams *st, struct pkt_stream *c, int dir, const struct pkt__seg *g,
                       pkt_stream_segment *out);
 
-/* Give up holes whose time has come in both directions of c. */
-void pkt__holes_check(pkt_streams *st, struct pkt_stream *c);
+/* Give up holes whose time has come in both directions of c: inline, the
+ * common case (nothing buffered, no hole the other side acknowledged
+ * past: nothing to give up) tested here, the rest in reasm.c. */
+void pkt__holes_give_up(pkt_streams *st, struct pkt_stream *c);
+static inline void pkt__holes_check(pkt_streams *st, struct pkt_stream *c)
+{
+    if (c->chunks || c->d[0].ack_hole || c->d[1].ack_hole)
+        pkt__holes_give_up(st, c);
+}
 
 /* Give up the first hole of c (the direction whose hole is older):
  * deliver what follows it.  Returns false when c holds no chunks. */
@@ -247,12 +254,6 @@ void pkt__dir_skip(pkt_streams *st, struct pkt_stream *c, int dir);
 
 /* Apply the timeouts at st->now; returns connections closed. */
 int pkt__expire_due(pkt_streams *st);
-
-/* t + d, INT64_MAX when that does not fit (d >= 0). */
-static inline int64_t pkt__deadline(int64_t t, int64_t d)
-{
-    return t > INT64_MAX - d ? INT64_MAX : t + d;
-}
 
 /* Lower st->due to t. */
 static inline void pkt__due_lower(pkt_streams *st, int64_t t)
