@@ -64,6 +64,7 @@ static inline size_t pkt_fmt_ipv6(char *b, const uint8_t *a)
     size_t k = 0;
     for (int i = 0; i < 8; i++) {
         if (i == best) {
+            /* "::": a group before the run wrote the first ':' already */
             if (i == 0)
                 b[k++] = ':';
             b[k++] = ':';
@@ -86,8 +87,6 @@ static inline size_t pkt_fmt_ipv6(char *b, const uint8_t *a)
         if (i < 7)
             b[k++] = ':';
     }
-    /* a group before the run wrote its ':' already: the run's first ':'
-     * is that one */
     b[k] = 0;
     return k;
 }

@@ -3,7 +3,6 @@
  * ends: text, JSON Lines with Zeek's conn.log field names, CSV for
  * databases, a Zeek TSV log; or IPFIX to a collector (ipfix.c).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>

@@ -9,7 +9,6 @@
 #include "fields.h"
 #include "quictrack.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>

@@ -9,10 +9,8 @@
 #include "print.h"
 #include "tcptrack.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 /* ------------------------------------------------------------------ */
