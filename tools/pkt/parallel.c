@@ -127,6 +127,51 @@ static int batch_add(struct batch *b, const uint8_t *d, const pkt_capture_info *
     return 1;
 }
 
+/* The reading thread's side of the output: batches written so far, in order. */
+struct writer {
+    struct pipe *pp;
+    FILE *out;
+    long long max;     /* cfg->max_lines */
+    long long lines;   /* lines written */
+    uint64_t written;  /* batches written (or dropped after stop) */
+    int stop;          /* max lines reached */
+};
+
+/* Write the batches that are done, in order, from the oldest not yet
+ * written; when `wait`, first wait for the oldest one.  The lock is taken
+ * once for the check and once per batch freed.  Returns 0 once max lines
+ * are written. */
+static int write_done(struct writer *w, int wait)
+{
+    struct pipe *pp = w->pp;
+    pthread_mutex_lock(&pp->lock);
+    if (wait)
+        while (pp->b[w->written % pp->nb].state != B_DONE)
+            pthread_cond_wait(&pp->done_cv, &pp->lock);
+    while (w->written < pp->filled && pp->b[w->written % pp->nb].state == B_DONE) {
+        struct batch *b = &pp->b[w->written % pp->nb];
+        pthread_mutex_unlock(&pp->lock);
+        if (!w->stop)
+            w->lines += write_batch(b, w->out, w->max < 0 ? -1 : w->max - w->lines);
+        w->stop |= w->max >= 0 && w->lines >= w->max;
+        pthread_mutex_lock(&pp->lock);
+        b->state = B_FREE;
+        w->written++;
+    }
+    pthread_mutex_unlock(&pp->lock);
+    return !w->stop;
+}
+
+/* Hand batch b (the next in the ring) to the workers. */
+static void hand_over(struct pipe *pp, struct batch *b, uint64_t *fill)
+{
+    pthread_mutex_lock(&pp->lock);
+    b->state = B_FILLED;
+    pp->filled = ++*fill;
+    pthread_cond_signal(&pp->work_cv);
+    pthread_mutex_unlock(&pp->lock);
+}
+
 int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
                 struct pkt_par_result *res)
 {
@@ -158,38 +203,18 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
     if (!ok)
         goto out;
 
-    uint64_t fill = 0, written = 0; /* the batch being filled; the next to write */
-    uint64_t seq = cfg->seq_base;   /* of the next record handed over */
+    uint64_t fill = 0;            /* batches handed over so far */
+    uint64_t seq = cfg->seq_base; /* of the next record handed over */
     struct batch *cur = NULL;
-    long long lines = 0;
-    int rc = PKT_ERR_EOF, stop = 0;
+    struct writer w = {.pp = &pp, .out = out, .max = cfg->max_lines};
+    int rc = PKT_ERR_EOF;
     const uint8_t *d;
     pkt_capture_info ci;
     for (;;) {
-        /* write what is done, in order, without waiting */
-        pthread_mutex_lock(&pp.lock);
-        while (written < pp.filled && pp.b[written % pp.nb].state == B_DONE) {
-            struct batch *b = &pp.b[written % pp.nb];
-            pthread_mutex_unlock(&pp.lock);
-            if (!stop)
-                lines += write_batch(b, out, cfg->max_lines < 0 ? -1 : cfg->max_lines - lines);
-            stop |= cfg->max_lines >= 0 && lines >= cfg->max_lines;
-            pthread_mutex_lock(&pp.lock);
-            b->state = B_FREE;
-            written++;
-        }
-        pthread_mutex_unlock(&pp.lock);
-        if (stop) {
-            rc = PKT_OK_PACKET;
-            break;
-        }
-        if (!cur) {
-            if (fill - written == pp.nb) { /* every batch in flight: wait for the oldest */
-                pthread_mutex_lock(&pp.lock);
-                while (pp.b[written % pp.nb].state != B_DONE)
-                    pthread_cond_wait(&pp.done_cv, &pp.lock);
-                pthread_mutex_unlock(&pp.lock);
-                continue;
+        if (!cur) { /* a batch boundary: the only place the lock is taken */
+            if (!write_done(&w, fill - w.written == pp.nb)) {
+                rc = PKT_OK_PACKET; /* max_lines written */
+                break;
             }
             cur = &pp.b[fill % pp.nb];
             cur->n = 0;
@@ -203,31 +228,14 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
         if (cfg->on_read && !cfg->on_read(cfg->read_user, &ci))
             continue;
         int a = batch_add(cur, d, &ci);
-        if (a == 0) { /* full: hand it over, then this record goes in the next one */
-            pthread_mutex_lock(&pp.lock);
-            cur->state = B_FILLED;
-            pp.filled = ++fill;
-            pthread_cond_signal(&pp.work_cv);
-            pthread_mutex_unlock(&pp.lock);
+        if (a == 0) {
+            /* full: hand it over; the record is still valid (no read since)
+             * and goes into the next batch */
+            hand_over(&pp, cur, &fill);
             cur = NULL;
-            /* the record is still valid (no read since): keep it for the next batch */
-            if (fill - written == pp.nb) {
-                pthread_mutex_lock(&pp.lock);
-                while (pp.b[written % pp.nb].state != B_DONE)
-                    pthread_cond_wait(&pp.done_cv, &pp.lock);
-                pthread_mutex_unlock(&pp.lock);
-                struct batch *b = &pp.b[written % pp.nb];
-                if (!stop)
-                    lines += write_batch(b, out, cfg->max_lines < 0 ? -1 : cfg->max_lines - lines);
-                stop |= cfg->max_lines >= 0 && lines >= cfg->max_lines;
-                pthread_mutex_lock(&pp.lock);
-                b->state = B_FREE;
-                written++;
-                pthread_mutex_unlock(&pp.lock);
-                if (stop) {
-                    rc = PKT_OK_PACKET;
-                    break;
-                }
+            if (!write_done(&w, fill - w.written == pp.nb)) {
+                rc = PKT_OK_PACKET;
+                break;
             }
             cur = &pp.b[fill % pp.nb];
             cur->n = 0;
@@ -240,31 +248,22 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
             break;
         }
         seq++;
+        if (cur->n == BATCH_PACKETS) { /* hand it over now rather than at the next read */
+            hand_over(&pp, cur, &fill);
+            cur = NULL;
+        }
     }
     /* the last, partial batch, then everything still in flight, in order */
+    if (cur && cur->n && !w.stop)
+        hand_over(&pp, cur, &fill);
     pthread_mutex_lock(&pp.lock);
-    if (cur && cur->n && !stop) {
-        cur->state = B_FILLED;
-        pp.filled = ++fill;
-        pthread_cond_signal(&pp.work_cv);
-    }
     pp.quit = 1;
     pthread_cond_broadcast(&pp.work_cv);
-    while (written < pp.filled) {
-        struct batch *b = &pp.b[written % pp.nb];
-        while (b->state != B_DONE)
-            pthread_cond_wait(&pp.done_cv, &pp.lock);
-        pthread_mutex_unlock(&pp.lock);
-        if (!stop)
-            lines += write_batch(b, out, cfg->max_lines < 0 ? -1 : cfg->max_lines - lines);
-        stop |= cfg->max_lines >= 0 && lines >= cfg->max_lines;
-        pthread_mutex_lock(&pp.lock);
-        b->state = B_FREE;
-        written++;
-    }
     pthread_mutex_unlock(&pp.lock);
+    while (w.written < pp.filled && write_done(&w, 1))
+        ;
     res->read_rc = rc;
-    res->lines = lines;
+    res->lines = w.lines;
     res->handed = seq - cfg->seq_base;
 
 out:
