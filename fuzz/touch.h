@@ -228,6 +228,38 @@ static inline unsigned touch_packet(const pkt_packet *p, const uint8_t *data, ui
         (fi.family != 6 || memcmp(fi.src, inner->u.ipv6.src, 16) != 0 ||
          memcmp(fi.dst, inner->u.ipv6.dst, 16) != 0))
         abort();
+    /* The narrow accessors give what the struct helpers give. */
+    pkt_ip_addrs ia;
+    const pkt_ipv4 *ip4 = pkt_packet_ipv4(p);
+    int r4 = pkt_packet_ipv4_addrs(p, &ia);
+    if ((r4 == 0) != (ip4 != NULL) || (r4 != 0 && r4 != PKT_ERR_NOT_FOUND))
+        abort();
+    if (ip4 && (ia.version != 4 || memcmp(ia.src, ip4->src, 4) != 0 ||
+                memcmp(ia.dst, ip4->dst, 4) != 0 || ia.protocol != ip4->protocol ||
+                ia.fragment != ((ip4->flags & PKT_IPV4_MF) || ip4->frag_offset != 0) ||
+                !touch_inside(data, caplen, ia.src, 8)))
+        abort();
+    const pkt_ipv6 *ip6 = pkt_packet_ipv6(p);
+    int r6 = pkt_packet_ipv6_addrs(p, &ia);
+    if ((r6 == 0) != (ip6 != NULL) || (r6 != 0 && r6 != PKT_ERR_NOT_FOUND))
+        abort();
+    if (ip6 && (ia.version != 6 || memcmp(ia.src, ip6->src, 16) != 0 ||
+                memcmp(ia.dst, ip6->dst, 16) != 0 || ia.protocol != ip6->next_header ||
+                ia.fragment != 0 || !touch_inside(data, caplen, ia.src, 32)))
+        abort();
+    pkt_ports pp;
+    const pkt_tcp *tcp = pkt_packet_tcp(p);
+    int rt = pkt_packet_tcp_ports(p, &pp);
+    if ((rt == 0) != (tcp != NULL) || (rt != 0 && rt != PKT_ERR_NOT_FOUND))
+        abort();
+    if (tcp && (pp.src != tcp->src_port || pp.dst != tcp->dst_port || pp.tcp_flags != tcp->flags))
+        abort();
+    const pkt_udp *udp = pkt_packet_udp(p);
+    int ru = pkt_packet_udp_ports(p, &pp);
+    if ((ru == 0) != (udp != NULL) || (ru != 0 && ru != PKT_ERR_NOT_FOUND))
+        abort();
+    if (udp && (pp.src != udp->src_port || pp.dst != udp->dst_port || pp.tcp_flags != 0))
+        abort();
     pkt_flow f;
     if (pkt_packet_flow(p, &f) == 0) {
         pkt_flow r = f;

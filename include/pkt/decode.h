@@ -1014,6 +1014,54 @@ PKT_API const pkt_dns *pkt_packet_dns(const pkt_packet *p);
 PKT_API const pkt_dhcpv4 *pkt_packet_dhcpv4(const pkt_packet *p);
 
 /*
+ * Narrow accessors: a few fields of the first layer of a type, read from
+ * the header bytes (checked when the packet was decoded) for the cost of
+ * what they return, without filling the layer's struct.  A monitor that
+ * prints addresses, ports and flags pays for those alone; the struct
+ * helpers above fill every field of the layer (and the TCP options) the
+ * first time they are asked.  The results equal the struct helpers'
+ * fields, and stay valid until the next pkt_decode of p.
+ */
+
+/* Where the addresses of an IPv4 or IPv6 header lie, and what follows it. */
+typedef struct pkt_ip_addrs {
+    const uint8_t *src, *dst; /* into the packet: 4 bytes (IPv4) or 16 (IPv6),
+                                 network order */
+    uint8_t version;          /* 4 or 6 */
+    uint8_t protocol;         /* IPv4 protocol, IPv6 next header (of the fixed header) */
+    uint8_t fragment;         /* IPv4: MF set or a non-zero offset (the payload is
+                                 part of a datagram); IPv6: always 0 (a Fragment
+                                 header is a layer of its own,
+                                 PKT_LAYER_IPV6_FRAGMENT) */
+} pkt_ip_addrs;
+
+/* Ports (host order) and, for TCP, the flags. */
+typedef struct pkt_ports {
+    uint16_t src, dst;
+    uint16_t tcp_flags; /* PKT_TCP_* (12 bits); 0 for UDP */
+} pkt_ports;
+
+/*
+ * pkt_packet_ipv4_addrs / pkt_packet_ipv6_addrs — the addresses of the
+ * packet's first IPv4 (IPv6) layer, as pkt_packet_ipv4(p)->src ... give
+ * them.  p: a decoded packet (may be NULL); out: filled on success.
+ * Returns 0, or PKT_ERR_NOT_FOUND when p is NULL or has no such layer
+ * (out untouched).
+ */
+PKT_API int pkt_packet_ipv4_addrs(const pkt_packet *p, pkt_ip_addrs *out);
+PKT_API int pkt_packet_ipv6_addrs(const pkt_packet *p, pkt_ip_addrs *out);
+
+/*
+ * pkt_packet_tcp_ports / pkt_packet_udp_ports — the ports (and TCP flags)
+ * of the packet's first TCP (UDP) layer, equal to pkt_packet_tcp(p)'s
+ * src_port, dst_port and flags.  p may be NULL; out is filled on success.
+ * Returns 0, or PKT_ERR_NOT_FOUND when p is NULL or has no such layer
+ * (out untouched).
+ */
+PKT_API int pkt_packet_tcp_ports(const pkt_packet *p, pkt_ports *out);
+PKT_API int pkt_packet_udp_ports(const pkt_packet *p, pkt_ports *out);
+
+/*
  * pkt_packet_dns_question — question i (0 = first) of the packet's first
  * DNS message, as pkt_packet_dns(p)->questions[i] would give it, for the
  * cost of the header and the questions only: the records are not decoded

@@ -775,7 +775,10 @@ static bool quick_question(pkt_packet *p, pkt_layer *l, const uint8_t *data, uin
     p->arena_used += (uint32_t)bl + 1;
     pkt_dns *dns = &p->dns;
     l->u.dns = dns;
-    fill_header(dns, h, prefix, tcp_length);
+    /* No header: in this state only questions[] and question_count can be
+     * read (pkt_packet_dns_question); pkt_packet_dns, the layer accessors
+     * and the anomaly accessors decode the whole message again
+     * (pkt__fields_dns), header included. */
     dns->questions[0].name = o;
     dns->questions[0].name_status = PKT_DNS_NAME_OK;
     dns->questions[0].type = pkt__be16_at(w + end + 1);

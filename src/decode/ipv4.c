@@ -150,3 +150,19 @@ const pkt_ipv4 *pkt_packet_ipv4(const pkt_packet *p)
     pkt_layer *l = pkt__typed_at(p, PKT_LAYER_IPV4, fields_ipv4);
     return l ? &l->u.ipv4 : NULL;
 }
+
+/* A narrow accessor (decode.h): the addresses in place, no struct filled. */
+int pkt_packet_ipv4_addrs(const pkt_packet *p, pkt_ip_addrs *out)
+{
+    unsigned i;
+    const pkt__lrec *r = pkt__typed_rec(p, PKT_LAYER_IPV4, &i);
+    if (!r)
+        return PKT_ERR_NOT_FOUND;
+    const uint8_t *h = p->data + r->offset; /* hdr_len >= 20, checked at decode */
+    out->src = h + 12;
+    out->dst = h + 16;
+    out->version = 4;
+    out->protocol = h[9];
+    out->fragment = (pkt__be16_at(h + 6) & 0x3fff) != 0; /* MF, offset */
+    return 0;
+}

@@ -211,3 +211,19 @@ const pkt_ipv6 *pkt_packet_ipv6(const pkt_packet *p)
     pkt_layer *l = pkt__typed_at(p, PKT_LAYER_IPV6, fields_ipv6);
     return l ? &l->u.ipv6 : NULL;
 }
+
+/* A narrow accessor (decode.h): the addresses in place, no struct filled. */
+int pkt_packet_ipv6_addrs(const pkt_packet *p, pkt_ip_addrs *out)
+{
+    unsigned i;
+    const pkt__lrec *r = pkt__typed_rec(p, PKT_LAYER_IPV6, &i);
+    if (!r)
+        return PKT_ERR_NOT_FOUND;
+    const uint8_t *h = p->data + r->offset; /* the 40-byte fixed header, checked at decode */
+    out->src = h + 8;
+    out->dst = h + 24;
+    out->version = 6;
+    out->protocol = h[6];
+    out->fragment = 0;
+    return 0;
+}

@@ -285,3 +285,35 @@ const pkt_tcp *pkt_packet_tcp(const pkt_packet *cp)
     r->state |= PKT__L_FIELDS;
     return fields_tcp_at(t, p->data + r->offset, r->hdr_len);
 }
+
+/* A narrow accessor (decode.h): ports and flags, not the 20 fields and the
+ * options of pkt_packet_tcp. */
+int pkt_packet_tcp_ports(const pkt_packet *p, pkt_ports *out)
+{
+    unsigned i;
+    const pkt__lrec *r = pkt__typed_rec(p, PKT_LAYER_TCP, &i);
+    if (!r)
+        return PKT_ERR_NOT_FOUND;
+    if (PKT__UNLIKELY(r->hdr_len < 20)) {
+        /* an ICMP error's partial quote (quoted_partial): its fields were
+         * filled at decode, the ones not quoted 0 */
+        const pkt_tcp *t = &p->layers[i].u.tcp;
+        out->src = t->src_port;
+        out->dst = t->dst_port;
+        out->tcp_flags = t->flags;
+        return 0;
+    }
+    const uint8_t *h = p->data + r->offset;
+    uint32_t ports = pkt__be32_at(h);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    ports = ports >> 16 | ports << 16; /* src, dst as one little-endian word */
+    memcpy(&out->src, &ports, 4);
+    _Static_assert(offsetof(pkt_ports, dst) == offsetof(pkt_ports, src) + 2,
+                   "pkt_ports' ports stored as one word");
+#else
+    out->src = (uint16_t)(ports >> 16);
+    out->dst = (uint16_t)ports;
+#endif
+    out->tcp_flags = pkt__be16_at(h + 12) & 0x0fff;
+    return 0;
+}

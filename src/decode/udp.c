@@ -77,3 +77,17 @@ const pkt_udp *pkt_packet_udp(const pkt_packet *p)
     pkt_layer *l = pkt__typed_at(p, PKT_LAYER_UDP, fields_udp);
     return l ? &l->u.udp : NULL;
 }
+
+/* A narrow accessor (decode.h): the ports alone. */
+int pkt_packet_udp_ports(const pkt_packet *p, pkt_ports *out)
+{
+    unsigned i;
+    const pkt__lrec *r = pkt__typed_rec(p, PKT_LAYER_UDP, &i);
+    if (!r)
+        return PKT_ERR_NOT_FOUND;
+    const uint8_t *h = p->data + r->offset; /* 8 bytes, checked at decode */
+    out->src = pkt__be16_at(h);
+    out->dst = pkt__be16_at(h + 2);
+    out->tcp_flags = 0;
+    return 0;
+}

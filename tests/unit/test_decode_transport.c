@@ -231,12 +231,155 @@ static void test_quoted_short_tcp(void **state)
     pkt_packet_free(p);
 }
 
+/* The narrow accessors (pkt_packet_ipv4_addrs ... pkt_packet_udp_ports)
+ * against the struct helpers on every decode case, asked first (before the
+ * structs are filled) and again after; then exact values on a TCP, a UDP,
+ * a fragment and an ICMP error's partial TCP quote. */
+static void check_narrow(const pkt_packet *p)
+{
+    pkt_ip_addrs a4, a6;
+    pkt_ports t, u;
+    int r4 = pkt_packet_ipv4_addrs(p, &a4), r6 = pkt_packet_ipv6_addrs(p, &a6);
+    int rt = pkt_packet_tcp_ports(p, &t), ru = pkt_packet_udp_ports(p, &u);
+    const pkt_ipv4 *ip4 = pkt_packet_ipv4(p);
+    const pkt_ipv6 *ip6 = pkt_packet_ipv6(p);
+    const pkt_tcp *tcp = pkt_packet_tcp(p);
+    const pkt_udp *udp = pkt_packet_udp(p);
+    assert_int_equal(r4, ip4 ? 0 : PKT_ERR_NOT_FOUND);
+    assert_int_equal(r6, ip6 ? 0 : PKT_ERR_NOT_FOUND);
+    assert_int_equal(rt, tcp ? 0 : PKT_ERR_NOT_FOUND);
+    assert_int_equal(ru, udp ? 0 : PKT_ERR_NOT_FOUND);
+    if (ip4) {
+        assert_int_equal(a4.version, 4);
+        assert_memory_equal(a4.src, ip4->src, 4);
+        assert_memory_equal(a4.dst, ip4->dst, 4);
+        assert_int_equal(a4.protocol, ip4->protocol);
+        assert_int_equal(a4.fragment, (ip4->flags & PKT_IPV4_MF) || ip4->frag_offset);
+    }
+    if (ip6) {
+        assert_int_equal(a6.version, 6);
+        assert_memory_equal(a6.src, ip6->src, 16);
+        assert_memory_equal(a6.dst, ip6->dst, 16);
+        assert_int_equal(a6.protocol, ip6->next_header);
+        assert_int_equal(a6.fragment, 0);
+    }
+    if (tcp) {
+        assert_int_equal(t.src, tcp->src_port);
+        assert_int_equal(t.dst, tcp->dst_port);
+        assert_int_equal(t.tcp_flags, tcp->flags);
+    }
+    if (udp) {
+        assert_int_equal(u.src, udp->src_port);
+        assert_int_equal(u.dst, udp->dst_port);
+        assert_int_equal(u.tcp_flags, 0);
+    }
+    /* the same once the structs are filled */
+    pkt_ip_addrs b;
+    pkt_ports q;
+    if (ip4) {
+        assert_int_equal(pkt_packet_ipv4_addrs(p, &b), 0);
+        assert_ptr_equal(b.src, a4.src);
+    }
+    if (tcp) {
+        assert_int_equal(pkt_packet_tcp_ports(p, &q), 0);
+        assert_memory_equal(&q, &t, sizeof q);
+    }
+}
+
+static void test_narrow_accessors(void **state)
+{
+    pkt_packet *p = pkt_packet_new();
+    unsigned with_ip = 0, with_ports = 0;
+    for (size_t k = 0; k < sizeof all_cases / sizeof all_cases[0]; k++) {
+        dcase c;
+        memset(&c, 0, sizeof c);
+        all_cases[k](&c);
+        dec(p, &c.x, c.link_type, 0);
+        check_narrow(p);
+        pkt_ip_addrs a;
+        pkt_ports pt;
+        with_ip += pkt_packet_ipv4_addrs(p, &a) == 0 || pkt_packet_ipv6_addrs(p, &a) == 0;
+        with_ports += pkt_packet_tcp_ports(p, &pt) == 0 || pkt_packet_udp_ports(p, &pt) == 0;
+    }
+    assert_true(with_ip >= 10); /* the cases do exercise them */
+    assert_true(with_ports >= 10);
+
+    /* values: TCP 1234 -> 8080, ACK; the addresses in place */
+    pb x;
+    tcp_with_options(&x, NULL, 0, 8080);
+    dec(p, &x, 1, 0);
+    pkt_ip_addrs a;
+    pkt_ports pt;
+    assert_int_equal(pkt_packet_ipv4_addrs(p, &a), 0);
+    assert_ptr_equal(a.src, x.b + 14 + 12);
+    assert_ptr_equal(a.dst, x.b + 14 + 16);
+    assert_int_equal(a.protocol, 6);
+    assert_int_equal(a.fragment, 0);
+    assert_int_equal(pkt_packet_ipv6_addrs(p, &a), PKT_ERR_NOT_FOUND);
+    assert_int_equal(pkt_packet_tcp_ports(p, &pt), 0);
+    assert_int_equal(pt.src, 1234);
+    assert_int_equal(pt.dst, 8080);
+    assert_int_equal(pt.tcp_flags, PKT_TCP_ACK);
+    memset(&pt, 0x5a, sizeof pt);
+    assert_int_equal(pkt_packet_udp_ports(p, &pt), PKT_ERR_NOT_FOUND);
+    assert_int_equal(pt.src, 0x5a5a); /* untouched */
+    assert_int_equal(pkt_packet_tcp_ports(NULL, &pt), PKT_ERR_NOT_FOUND);
+    assert_int_equal(pkt_packet_ipv4_addrs(NULL, &a), PKT_ERR_NOT_FOUND);
+
+    /* a first fragment (MF set, offset 0) */
+    x.b[14 + 6] = 0x20;
+    dec(p, &x, 1, 0);
+    assert_int_equal(pkt_packet_ipv4_addrs(p, &a), 0);
+    assert_int_equal(a.fragment, 1);
+    check_narrow(p);
+
+    /* UDP 40000 -> 53 */
+    dcase c;
+    memset(&c, 0, sizeof c);
+    case_dns_port(&c);
+    dec(p, &c.x, 1, 0);
+    assert_int_equal(pkt_packet_udp_ports(p, &pt), 0);
+    assert_int_equal(pt.src, 40000);
+    assert_int_equal(pt.dst, 53);
+    assert_int_equal(pkt_packet_tcp_ports(p, &pt), PKT_ERR_NOT_FOUND);
+
+    /* an ICMP error quoting IPv4 + 8 bytes of TCP: the ports of the quote,
+     * the flags (not quoted) 0, read as pkt_packet_tcp gives them */
+    pb y = {0};
+    pb_eth(&y, 0x0800);
+    size_t o = pb_ipv4(&y, 1);
+    size_t ic = pb_u8(&y, 11);
+    pb_u8(&y, 0);
+    pb_u16(&y, 0);
+    pb_u32(&y, 0);
+    size_t ip = pb_ipv4(&y, 6);
+    pb_u16(&y, 5555);
+    pb_u16(&y, 80);
+    pb_u32(&y, 99);
+    pb_ipv4_done(&y, ip);
+    pb_put16(&y, ip + 2, 60);
+    pb_plain_csum(&y, ic, 2);
+    pb_ipv4_done(&y, o);
+    memset(y.b + y.n, 0xff, 16); /* past the packet: what a read of flags there would see */
+    dec(p, &y, 1, 0);
+    assert_int_equal(pkt_packet_tcp_ports(p, &pt), 0);
+    assert_int_equal(pt.src, 5555);
+    assert_int_equal(pt.dst, 80);
+    assert_int_equal(pt.tcp_flags, 0);
+    check_narrow(p);
+    /* and the first IPv4 layer is the outer one */
+    assert_int_equal(pkt_packet_ipv4_addrs(p, &a), 0);
+    assert_ptr_equal(a.src, y.b + 14 + 12);
+    assert_int_equal(a.protocol, 1);
+    pkt_packet_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tcp_options), cmocka_unit_test(test_tcp_malformed),
         cmocka_unit_test(test_sctp),        cmocka_unit_test(test_udp_ports_to_hooks),
-        cmocka_unit_test(test_quoted_short_tcp),
+        cmocka_unit_test(test_quoted_short_tcp), cmocka_unit_test(test_narrow_accessors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
