@@ -32,15 +32,15 @@ static void stats_usage(FILE *f)
             "      --json         one JSON object instead of text (docs/json-schema.md)\n"
             "  -n, --top N        conversations and talkers to list (default 10)\n"
             "      --checksums    verify checksums (wrong ones count as anomalies)\n"
-            "  -j, --jobs N       decode on N threads, each counting its own share, the\n"
-            "                     shares summed at the end: the same statistics as with\n"
-            "                     one (default 1)\n"
+            "  -j, --jobs N       use N threads: N - 1 decode, each counting its own\n"
+            "                     share (summed at the end), while the reading thread\n"
+            "                     counts conversations and talkers in file order: the\n"
+            "                     same statistics as with one (default 1)\n"
             "      --max-conversations N\n"
             "                     keep at most N conversations and N talkers (default\n"
             "                     %u; at most %u): a full table lets go of the least\n"
             "                     recently seen half, except the top -n by bytes and by\n"
-            "                     packets, and the report says how many (with -j, per\n"
-            "                     thread)\n"
+            "                     packets, and the report says how many\n"
             "  -h, --help         this help\n"
             "Exit status: 0 ok; 1 an input could not be opened or had errors (the\n"
             "statistics of what was read are still printed); 2 usage error.\n",
@@ -247,9 +247,10 @@ static uint8_t ip_proto(const pkt_packet *p)
  * let go, its entries, packets and bytes counted as expired early.  A
  * conversation seen again after that starts afresh, so its listed counts
  * are from its return on; the report says how many were let go.  Each
- * compaction costs a few sorts of the table, once per max_entries / 2 new
+ * compaction costs a few selections (quickselect) over the table, once per max_entries / 2 new
  * entries: constant per packet on average, and memory never grows past
- * the cap (a flood of new conversations is the case it is for). */
+ * the cap (a flood of new conversations is the case it is for).  Ties are
+ * broken by the key, so what goes depends only on the packets. */
 struct table_ops {
     uint64_t (*bytes)(const void *e);
     uint64_t (*packets)(const void *e);
@@ -296,28 +297,52 @@ static uint8_t *talk_mark(void *e)
 static const struct table_ops conv_ops = {conv_bytes, conv_packets, conv_last, conv_mark};
 static const struct table_ops talk_ops = {talk_bytes, talk_packets, talk_last, talk_mark};
 
-static int by_bytes_desc(const void *x, const void *y, void *ops)
-{
-    const struct table_ops *o = ops;
-    uint64_t a = o->bytes(*(void *const *)x), b = o->bytes(*(void *const *)y);
-    return a > b ? -1 : a < b;
-}
-static int by_packets_desc(const void *x, const void *y, void *ops)
-{
-    const struct table_ops *o = ops;
-    uint64_t a = o->packets(*(void *const *)x), b = o->packets(*(void *const *)y);
-    return a > b ? -1 : a < b;
-}
-static int by_last_asc(const void *x, const void *y, void *ops)
-{
-    const struct table_ops *o = ops;
-    int64_t a = o->last(*(void *const *)x), b = o->last(*(void *const *)y);
-    return a < b ? -1 : a > b;
-}
-
 static int keep_unmarked(const void *e, void *ops)
 {
     return *((const struct table_ops *)ops)->mark((void *)(uintptr_t)e) != 2;
+}
+
+/* An entry with the value it is ranked by: v ascending, then the key's
+ * bytes (keys are unique, so the order is total and the choice of a
+ * compaction does not depend on where the entries lie in the table). */
+struct citem {
+    uint64_t v;
+    unsigned char *e;
+};
+
+static inline int citem_lt(const struct citem *a, const struct citem *b, size_t ksz)
+{
+    if (a->v != b->v)
+        return a->v < b->v;
+    return memcmp(a->e, b->e, ksz) < 0;
+}
+
+/* Rearrange a[0, n) so that a[0, k) holds its k first items in the order
+ * of citem_lt (in no particular order among themselves): quickselect with
+ * Hoare's partition around the middle item, O(n) on average. */
+static void select_first(struct citem *a, size_t n, size_t k, size_t ksz)
+{
+    size_t lo = 0, hi = n; /* the boundary k lies in [lo, hi) */
+    while (k > lo && k < hi && hi - lo > 1) {
+        struct citem p = a[lo + (hi - lo - 1) / 2];
+        size_t i = lo, j = hi - 1;
+        for (;;) {
+            while (citem_lt(&a[i], &p, ksz))
+                i++;
+            while (citem_lt(&p, &a[j], ksz))
+                j--;
+            if (i >= j)
+                break;
+            struct citem x = a[i];
+            a[i++] = a[j];
+            a[j--] = x;
+        }
+        /* a[lo, j] <= p <= a[j + 1, hi), lo <= j < hi - 1 */
+        if (k <= j)
+            hi = j + 1;
+        else
+            lo = j + 1;
+    }
 }
 
 /* Let go of about half of table t (see above); adds what went to *n, *pk,
@@ -325,40 +350,47 @@ static int keep_unmarked(const void *e, void *ops)
 static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t top, uint64_t *n,
                          uint64_t *pk, uint64_t *by)
 {
-    size_t cnt = 0;
-    void **v = malloc((t->count ? t->count : 1) * sizeof *v);
+    size_t cnt = 0, ksz = t->key_size;
+    struct citem *v = malloc((t->count ? t->count : 1) * sizeof *v);
     if (!v)
         return -1;
     for (size_t i = 0; i < t->cap; i++) {
         void *e = pkt_htab_at(t, i);
         if (e) {
             *o->mark(e) = 0;
-            v[cnt++] = e;
+            v[cnt++].e = e;
         }
     }
-    void *ops = (void *)(uintptr_t)o;
-    if (top) {
+    if (top) { /* the top by bytes and by packets stay (ranked descending) */
         size_t k = top < cnt ? top : cnt;
-        qsort_r(v, cnt, sizeof *v, by_bytes_desc, ops);
+        for (size_t i = 0; i < cnt; i++)
+            v[i].v = ~o->bytes(v[i].e);
+        select_first(v, cnt, k, ksz);
         for (size_t i = 0; i < k; i++)
-            *o->mark(v[i]) = 1;
-        qsort_r(v, cnt, sizeof *v, by_packets_desc, ops);
+            *o->mark(v[i].e) = 1;
+        for (size_t i = 0; i < cnt; i++)
+            v[i].v = ~o->packets(v[i].e);
+        select_first(v, cnt, k, ksz);
         for (size_t i = 0; i < k; i++)
-            *o->mark(v[i]) = 1;
+            *o->mark(v[i].e) = 1;
     }
-    qsort_r(v, cnt, sizeof *v, by_last_asc, ops);
-    size_t want = cnt / 2, gone = 0;
+    /* of the others, the least recently seen, up to half of the table */
+    size_t m = 0;
+    for (size_t i = 0; i < cnt; i++)
+        if (!*o->mark(v[i].e)) {
+            v[m].e = v[i].e;
+            v[m++].v = (uint64_t)o->last(v[i].e) ^ (1ull << 63); /* signed order */
+        }
+    size_t want = cnt / 2, gone = want < m ? want : m;
+    select_first(v, m, gone, ksz);
     uint64_t gpk = 0, gby = 0;
-    for (size_t i = 0; i < cnt && gone < want; i++) {
-        if (*o->mark(v[i]))
-            continue;
-        *o->mark(v[i]) = 2;
-        gone++;
-        gpk += o->packets(v[i]);
-        gby += o->bytes(v[i]);
+    for (size_t i = 0; i < gone; i++) {
+        *o->mark(v[i].e) = 2;
+        gpk += o->packets(v[i].e);
+        gby += o->bytes(v[i].e);
     }
     free(v);
-    if (pkt_htab_retain(t, keep_unmarked, ops) < 0) {
+    if (pkt_htab_retain(t, keep_unmarked, (void *)(uintptr_t)o) < 0) {
         for (size_t i = 0; i < t->cap; i++) {
             void *e = pkt_htab_at(t, i);
             if (e)
@@ -374,9 +406,9 @@ static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t t
 
 /* The entry for key k in table t, made room for when t is full; NULL (and
  * s->oom) when out of memory. */
-static void *bounded_get(struct stats *s, struct pkt_htab *t, const void *k)
+static void *bounded_get(struct stats *s, struct pkt_htab *t, const void *k, uint64_t h)
 {
-    if (t->count >= s->max_entries && !pkt_htab_find(t, k)) {
+    if (t->count >= s->max_entries && !pkt_htab_find_h(t, k, h)) {
         int r = t == &s->convs ? compact_table(t, &conv_ops, s->top, &s->conv_expired,
                                                &s->conv_expired_pk, &s->conv_expired_by)
                                : compact_table(t, &talk_ops, s->top, &s->talk_expired,
@@ -386,20 +418,24 @@ static void *bounded_get(struct stats *s, struct pkt_htab *t, const void *k)
             return NULL;
         }
     }
-    void *e = pkt_htab_get(t, k);
+    void *e = pkt_htab_get_h(t, k, h);
     if (!e)
         s->oom = 1;
     return e;
 }
 
-static void talker(struct stats *s, uint8_t family, const uint8_t *addr, int tx, uint32_t len,
+static void talk_key_of(struct talk_key *k, uint8_t family, const uint8_t *addr)
+{
+    memset(k, 0, sizeof *k);
+    k->family = family;
+    memcpy(k->addr, addr, 16);
+}
+
+/* Count a packet for talker k (of hash h): sent (tx) or received. */
+static void talker(struct stats *s, const struct talk_key *k, uint64_t h, int tx, uint32_t len,
                    int64_t ts)
 {
-    struct talk_key k;
-    memset(&k, 0, sizeof k);
-    k.family = family;
-    memcpy(k.addr, addr, 16);
-    struct talk_ent *e = bounded_get(s, &s->talkers, &k);
+    struct talk_ent *e = bounded_get(s, &s->talkers, k, h);
     if (!e)
         return;
     if (ts > e->last || e->tx_pk + e->rx_pk == 0)
@@ -413,9 +449,11 @@ static void talker(struct stats *s, uint8_t family, const uint8_t *addr, int tx,
     }
 }
 
-/* Count packet p, the seq-th of the input (from 0). */
-static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_info *ci,
-                       uint64_t seq)
+/* Count packet p, the seq-th of the input (from 0), in everything but the
+ * conversations and talkers: sums, minima and first-seen positions, which
+ * shares counted apart add up to (stats_merge). */
+static void add_local(struct stats *s, const pkt_packet *p, const pkt_capture_info *ci,
+                      uint64_t seq)
 {
     s->packets++;
     s->bytes += ci->len;
@@ -486,38 +524,88 @@ static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_i
         e->count++;
     }
 
+}
+
+/* What a packet adds to the conversation and talker tables.  These are the
+ * only counts that depend on the order of the packets (a full table lets
+ * go of the least recently seen), so with -j the workers make these records
+ * and the reading thread applies them in file order (conv_apply): the
+ * tables are those of one thread. */
+struct conv_op {
+    struct conv_key k;
+    uint8_t ab;   /* the packet goes from k.a to k.b */
+    uint32_t len; /* its length on the wire */
+    int64_t ts;
+    /* pkt_htab_hash of k, and of the sender's and receiver's talker keys
+     * (computed by the worker; the reading thread prefetches with them) */
+    uint64_t h_conv, h_src, h_dst;
+};
+
+/* The record of packet p (0) or nothing to count (-1: no IP flow); s:
+ * any stats (for its tables' key sizes). */
+static int conv_op_of(const struct stats *s, const pkt_packet *p, const pkt_capture_info *ci,
+                      struct conv_op *op)
+{
     pkt_flow f;
     if (pkt_packet_flow(p, &f) != 0)
-        return;
-    struct conv_key k;
-    memset(&k, 0, sizeof k);
-    k.family = f.family;
-    k.proto = f.protocol ? f.protocol : ip_proto(p);
+        return -1;
+    memset(op, 0, sizeof *op);
+    struct conv_key *k = &op->k;
+    k->family = f.family;
+    k->proto = f.protocol ? f.protocol : ip_proto(p);
     /* Both directions under one key: the lower (address, port) first. */
     int c = memcmp(f.src, f.dst, 16);
     int ab = c < 0 || (c == 0 && f.src_port <= f.dst_port);
-    memcpy(k.a, ab ? f.src : f.dst, 16);
-    memcpy(k.b, ab ? f.dst : f.src, 16);
-    k.port_a = ab ? f.src_port : f.dst_port;
-    k.port_b = ab ? f.dst_port : f.src_port;
-    struct conv_ent *e = bounded_get(s, &s->convs, &k);
+    memcpy(k->a, ab ? f.src : f.dst, 16);
+    memcpy(k->b, ab ? f.dst : f.src, 16);
+    k->port_a = ab ? f.src_port : f.dst_port;
+    k->port_b = ab ? f.dst_port : f.src_port;
+    op->ab = (uint8_t)ab;
+    op->len = ci->len;
+    op->ts = ci->ts_ns;
+    struct talk_key t;
+    op->h_conv = pkt_htab_hash(&s->convs, k);
+    talk_key_of(&t, f.family, f.src);
+    op->h_src = pkt_htab_hash(&s->talkers, &t);
+    talk_key_of(&t, f.family, f.dst);
+    op->h_dst = pkt_htab_hash(&s->talkers, &t);
+    return 0;
+}
+
+static void conv_apply(struct stats *s, const struct conv_op *op)
+{
+    struct conv_ent *e = bounded_get(s, &s->convs, &op->k, op->h_conv);
     if (!e)
         return;
     if (e->pk_ab + e->pk_ba == 0)
-        e->first = e->last = ci->ts_ns;
-    if (ci->ts_ns < e->first)
-        e->first = ci->ts_ns;
-    if (ci->ts_ns > e->last)
-        e->last = ci->ts_ns;
-    if (ab) {
+        e->first = e->last = op->ts;
+    if (op->ts < e->first)
+        e->first = op->ts;
+    if (op->ts > e->last)
+        e->last = op->ts;
+    if (op->ab) {
         e->pk_ab++;
-        e->by_ab += ci->len;
+        e->by_ab += op->len;
     } else {
         e->pk_ba++;
-        e->by_ba += ci->len;
+        e->by_ba += op->len;
     }
-    talker(s, f.family, f.src, 1, ci->len, ci->ts_ns);
-    talker(s, f.family, f.dst, 0, ci->len, ci->ts_ns);
+    const uint8_t *src = op->ab ? op->k.a : op->k.b, *dst = op->ab ? op->k.b : op->k.a;
+    struct talk_key t;
+    talk_key_of(&t, op->k.family, src);
+    talker(s, &t, op->h_src, 1, op->len, op->ts);
+    talk_key_of(&t, op->k.family, dst);
+    talker(s, &t, op->h_dst, 0, op->len, op->ts);
+}
+
+/* Count packet p, the seq-th of the input (from 0). */
+static void add_packet(struct stats *s, const pkt_packet *p, const pkt_capture_info *ci,
+                       uint64_t seq)
+{
+    add_local(s, p, ci, seq);
+    struct conv_op op;
+    if (conv_op_of(s, p, ci, &op) == 0)
+        conv_apply(s, &op);
 }
 
 /* ---- merging (pkt stats -j: each worker counts its share) ---- */
@@ -611,7 +699,8 @@ static void stats_merge(struct stats *into, const struct stats *from)
     }
     for (size_t i = 0; i < from->convs.cap; i++) {
         const struct conv_ent *a = pkt_htab_at(&from->convs, i);
-        struct conv_ent *b = a ? bounded_get(into, &into->convs, &a->k) : NULL;
+        struct conv_ent *b =
+            a ? bounded_get(into, &into->convs, &a->k, pkt_htab_hash(&into->convs, &a->k)) : NULL;
         if (!b)
             continue;
         if (b->pk_ab + b->pk_ba == 0) {
@@ -629,7 +718,9 @@ static void stats_merge(struct stats *into, const struct stats *from)
     }
     for (size_t i = 0; i < from->talkers.cap; i++) {
         const struct talk_ent *a = pkt_htab_at(&from->talkers, i);
-        struct talk_ent *b = a ? bounded_get(into, &into->talkers, &a->k) : NULL;
+        struct talk_ent *b = a ? bounded_get(into, &into->talkers, &a->k,
+                                             pkt_htab_hash(&into->talkers, &a->k))
+                               : NULL;
         if (!b)
             continue;
         if (a->last > b->last || b->tx_pk + b->rx_pk == 0)
@@ -739,8 +830,13 @@ static int cmp_anom(const void *x, const void *y)
     return memcmp(&a->k, &b->k, sizeof a->k);
 }
 
-/* Entries of a table as a sorted array of pointers; *n receives the count. */
-static void **sorted(const struct pkt_htab *t, int (*cmp)(const void *, const void *), size_t *n)
+/* Entries of a table as an array of pointers whose first `limit` are
+ * the first in the order of cmp, sorted (the rest follow in no order: a
+ * selection first, so listing the top N of a large table costs O(count));
+ * *n receives the count.  cmp is a total order (ties broken by the key),
+ * so the listed entries do not depend on where they lie in the table. */
+static void **sorted(const struct pkt_htab *t, int (*cmp)(const void *, const void *), size_t *n,
+                     size_t limit)
 {
     *n = 0;
     void **v = malloc((t->count ? t->count : 1) * sizeof *v);
@@ -751,7 +847,27 @@ static void **sorted(const struct pkt_htab *t, int (*cmp)(const void *, const vo
         if (e)
             v[(*n)++] = e;
     }
-    qsort(v, *n, sizeof *v, cmp);
+    size_t lo = 0, hi = *n; /* quickselect the boundary at limit (see select_first) */
+    while (limit > lo && limit < hi && hi - lo > 1) {
+        void *p = v[lo + (hi - lo - 1) / 2];
+        size_t i = lo, j = hi - 1;
+        for (;;) {
+            while (cmp(&v[i], &p) < 0)
+                i++;
+            while (cmp(&p, &v[j]) < 0)
+                j--;
+            if (i >= j)
+                break;
+            void *x = v[i];
+            v[i++] = v[j];
+            v[j--] = x;
+        }
+        if (limit <= j)
+            hi = j + 1;
+        else
+            lo = j + 1;
+    }
+    qsort(v, limit < *n ? limit : *n, sizeof *v, cmp);
     return v;
 }
 
@@ -909,10 +1025,12 @@ static void report(FILE *f, const struct stats *s, const struct file_note *files
 {
     int64_t dur = s->have_time ? s->last - s->first : 0;
     size_t nconv = 0, ntalk = 0, nanom = 0;
-    struct conv_ent **by_bytes = (struct conv_ent **)sorted(&s->convs, cmp_conv_bytes, &nconv);
-    struct conv_ent **by_pk = (struct conv_ent **)sorted(&s->convs, cmp_conv_packets, &nconv);
-    struct talk_ent **talk = (struct talk_ent **)sorted(&s->talkers, cmp_talk, &ntalk);
-    struct anom_ent **anom = (struct anom_ent **)sorted(&s->anomalies, cmp_anom, &nanom);
+    struct conv_ent **by_bytes =
+        (struct conv_ent **)sorted(&s->convs, cmp_conv_bytes, &nconv, top);
+    struct conv_ent **by_pk = (struct conv_ent **)sorted(&s->convs, cmp_conv_packets, &nconv, top);
+    struct talk_ent **talk = (struct talk_ent **)sorted(&s->talkers, cmp_talk, &ntalk, top);
+    struct anom_ent **anom =
+        (struct anom_ent **)sorted(&s->anomalies, cmp_anom, &nanom, SIZE_MAX);
     if (!by_bytes || !by_pk || !talk || !anom)
         nconv = ntalk = nanom = 0;
     char path[1024] = "";
@@ -1063,10 +1181,33 @@ struct stats_jobs {
 static unsigned stats_work(const void *user, unsigned worker, uint64_t seq, const pkt_packet *p,
                            const pkt_capture_info *ci, FILE *out)
 {
-    (void)out;
     const struct stats_jobs *j = user;
-    add_packet(&j->part[worker], p, ci, seq); /* (its own share: no lock) */
+    add_local(&j->part[worker], p, ci, seq); /* (its own share: no lock) */
+    struct conv_op op;
+    if (conv_op_of(&j->part[worker], p, ci, &op) == 0)
+        fwrite(&op, sizeof op, 1, out); /* for stats_consume, in order */
     return 0;
+}
+
+/* In the reading thread, batch by batch in file order: the conversation
+ * records the workers wrote, applied to the one set of tables. */
+static void stats_consume(void *user, const char *data, size_t len)
+{
+    struct stats *s = user;
+    struct conv_op op;
+    enum { AHEAD = 8 }; /* records prefetched ahead: their table slots are cache misses */
+    size_t n = len / sizeof op;
+    for (size_t i = 0; i < n; i++) {
+        if (i + AHEAD < n) {
+            uint64_t h[3];
+            memcpy(h, data + (i + AHEAD) * sizeof op + offsetof(struct conv_op, h_conv), sizeof h);
+            pkt_htab_prefetch(&s->convs, h[0]);
+            pkt_htab_prefetch(&s->talkers, h[1]);
+            pkt_htab_prefetch(&s->talkers, h[2]);
+        }
+        memcpy(&op, data + i * sizeof op, sizeof op);
+        conv_apply(s, &op);
+    }
 }
 
 static int stats_read(void *user, const pkt_capture_info *ci)
@@ -1104,12 +1245,15 @@ static int stats_one(const char *path, struct stats *s, unsigned options, struct
     const pkt_capture_info *ci;
     int r = PKT_ERR_EOF;
     if (jobs->jobs > 1) {
-        struct pkt_par_cfg cfg = {.jobs = jobs->jobs,
+        /* the reading thread is busy too (stats_consume): N threads in all */
+        struct pkt_par_cfg cfg = {.jobs = jobs->jobs - 1,
                                   .decode_options = options,
                                   .work = stats_work,
                                   .work_user = jobs,
                                   .on_read = stats_read,
                                   .read_user = note,
+                                  .consume = stats_consume,
+                                  .consume_user = s,
                                   .max_lines = -1,
                                   .seq_base = jobs->seq};
         struct pkt_par_result res;

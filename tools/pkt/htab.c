@@ -11,23 +11,35 @@ void pkt_htab_init(struct pkt_htab *t, size_t entry_size, size_t key_size)
     t->key_size = key_size;
 }
 
-/* FNV-1a over the key, then a final mix. */
+/* The key eight bytes to a word (a multiply and a shift each), the last
+ * bytes one by one, then a final mix: about a fifth of FNV-1a's byte-wise
+ * cost on a conversation key (38 bytes). */
 static uint64_t hash(const void *key, size_t n)
 {
     const unsigned char *k = key;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= k[i];
-        h *= 1099511628211ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (; n >= 8; k += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, k, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)k[i] << (8 * i);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
     }
     h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
     return h;
 }
 
 static void *find_slot(unsigned char *slots, unsigned char *used, size_t cap, size_t esz,
-                       const void *key, size_t ksz, int *found)
+                       const void *key, size_t ksz, uint64_t h, int *found)
 {
-    size_t i = (size_t)hash(key, ksz) & (cap - 1);
+    size_t i = (size_t)h & (cap - 1);
     for (;;) {
         unsigned char *e = slots + i * esz;
         if (!used[i]) {
@@ -57,7 +69,8 @@ static int grow(struct pkt_htab *t)
             continue;
         unsigned char *e = t->slots + i * t->entry_size;
         int found;
-        unsigned char *d = find_slot(ns, nu, ncap, t->entry_size, e, t->key_size, &found);
+        unsigned char *d =
+            find_slot(ns, nu, ncap, t->entry_size, e, t->key_size, hash(e, t->key_size), &found);
         memcpy(d, e, t->entry_size);
         nu[(size_t)(d - ns) / t->entry_size] = 1;
     }
@@ -69,13 +82,18 @@ static int grow(struct pkt_htab *t)
     return 0;
 }
 
-void *pkt_htab_get(struct pkt_htab *t, const void *key)
+uint64_t pkt_htab_hash(const struct pkt_htab *t, const void *key)
+{
+    return hash(key, t->key_size);
+}
+
+void *pkt_htab_get_h(struct pkt_htab *t, const void *key, uint64_t h)
 {
     if ((t->count + 1) * 10 > t->cap * 7 && grow(t) < 0)
         return NULL;
     int found;
-    unsigned char *e = find_slot(t->slots, t->used, t->cap, t->entry_size, key, t->key_size,
-                                 &found);
+    unsigned char *e =
+        find_slot(t->slots, t->used, t->cap, t->entry_size, key, t->key_size, h, &found);
     if (!found) {
         memset(e, 0, t->entry_size);
         memcpy(e, key, t->key_size);
@@ -85,14 +103,33 @@ void *pkt_htab_get(struct pkt_htab *t, const void *key)
     return e;
 }
 
-void *pkt_htab_find(const struct pkt_htab *t, const void *key)
+void *pkt_htab_get(struct pkt_htab *t, const void *key)
+{
+    return pkt_htab_get_h(t, key, hash(key, t->key_size));
+}
+
+void *pkt_htab_find_h(const struct pkt_htab *t, const void *key, uint64_t h)
 {
     if (!t->cap)
         return NULL;
     int found;
-    unsigned char *e = find_slot(t->slots, t->used, t->cap, t->entry_size, key, t->key_size,
-                                 &found);
+    unsigned char *e =
+        find_slot(t->slots, t->used, t->cap, t->entry_size, key, t->key_size, h, &found);
     return found ? e : NULL;
+}
+
+void *pkt_htab_find(const struct pkt_htab *t, const void *key)
+{
+    return pkt_htab_find_h(t, key, hash(key, t->key_size));
+}
+
+void pkt_htab_prefetch(const struct pkt_htab *t, uint64_t h)
+{
+    if (!t->cap)
+        return;
+    size_t i = (size_t)h & (t->cap - 1);
+    __builtin_prefetch(t->used + i);
+    __builtin_prefetch(t->slots + i * t->entry_size);
 }
 
 long pkt_htab_retain(struct pkt_htab *t, int (*keep)(const void *entry, void *user), void *user)
@@ -119,7 +156,7 @@ long pkt_htab_retain(struct pkt_htab *t, int (*keep)(const void *entry, void *us
         const unsigned char *e = tmp + i * t->entry_size;
         int found;
         unsigned char *d = find_slot(t->slots, t->used, t->cap, t->entry_size, e, t->key_size,
-                                     &found);
+                                     hash(e, t->key_size), &found);
         memcpy(d, e, t->entry_size);
         t->used[(size_t)(d - t->slots) / t->entry_size] = 1;
         t->count++;

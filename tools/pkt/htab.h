@@ -24,6 +24,20 @@ void pkt_htab_init(struct pkt_htab *t, size_t entry_size, size_t key_size);
  * until the next insertion. */
 void *pkt_htab_get(struct pkt_htab *t, const void *key);
 
+/* pkt_htab_hash — the hash of a key, for the _h variants below (which take
+ * it instead of computing it: a caller may compute it on another thread, or
+ * early to prefetch). */
+uint64_t pkt_htab_hash(const struct pkt_htab *t, const void *key);
+
+/* pkt_htab_get_h / pkt_htab_find_h — pkt_htab_get / pkt_htab_find with the
+ * key's pkt_htab_hash given. */
+void *pkt_htab_get_h(struct pkt_htab *t, const void *key, uint64_t h);
+void *pkt_htab_find_h(const struct pkt_htab *t, const void *key, uint64_t h);
+
+/* pkt_htab_prefetch — start loading the first slot a key of hash h would
+ * probe (a hint: a later look-up finds it in cache; nothing changes). */
+void pkt_htab_prefetch(const struct pkt_htab *t, uint64_t h);
+
 /* pkt_htab_at — entry i (0 <= i < cap) or NULL when that slot is empty. */
 void *pkt_htab_at(const struct pkt_htab *t, size_t i);
 

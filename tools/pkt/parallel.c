@@ -151,7 +151,9 @@ static int write_done(struct writer *w, int wait)
     while (w->written < pp->filled && pp->b[w->written % pp->nb].state == B_DONE) {
         struct batch *b = &pp->b[w->written % pp->nb];
         pthread_mutex_unlock(&pp->lock);
-        if (!w->stop)
+        if (pp->cfg->consume)
+            pp->cfg->consume(pp->cfg->consume_user, b->text, b->text_len);
+        else if (!w->stop)
             w->lines += write_batch(b, w->out, w->max < 0 ? -1 : w->max - w->lines);
         w->stop |= w->max >= 0 && w->lines >= w->max;
         pthread_mutex_lock(&pp->lock);

@@ -28,6 +28,11 @@ typedef unsigned (*pkt_par_work_fn)(const void *user, unsigned worker, uint64_t 
  * to hand the packet to the workers, 0 to skip it (pkt read --skip). */
 typedef int (*pkt_par_read_fn)(void *user, const pkt_capture_info *ci);
 
+/* Called in the reading thread with each batch's output, in file order,
+ * instead of writing it to `out` (pkt stats: the workers' records of what
+ * must be counted in order). */
+typedef void (*pkt_par_consume_fn)(void *user, const char *data, size_t len);
+
 struct pkt_par_cfg {
     int jobs;                /* worker threads, >= 1 */
     unsigned decode_options; /* PKT_DECODE_* for every packet */
@@ -35,6 +40,8 @@ struct pkt_par_cfg {
     const void *work_user;
     pkt_par_read_fn on_read; /* may be NULL: every packet goes */
     void *read_user;
+    pkt_par_consume_fn consume; /* may be NULL: the output goes to `out` */
+    void *consume_user;
     long long max_lines;     /* stop after writing this many lines (< 0: no limit) */
     uint64_t seq_base;       /* seq of the first packet handed over */
 };
