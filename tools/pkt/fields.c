@@ -1352,24 +1352,35 @@ pkt_fields *pkt_fields_parse(const char *comma_list, char *err, size_t errlen)
 void pkt_fields_print(FILE *out, const pkt_fields *f, const pkt_packet *p,
                       const pkt_capture_info *ci, const pkt_fields_ctx *x)
 {
-    char buf[512];
+    /* The line is built in `line` and written in one call (a stdio call
+     * per field and separator cost more than the fields); each field is
+     * formatted in place with the 512 bytes a field may take. */
+    enum { FIELD_MAX = 512 };
+    char line[8 * FIELD_MAX];
+    size_t pos = 0;
     for (size_t i = 0; i < f->count; i++) {
+        if (sizeof line - pos < FIELD_MAX + 2) {
+            fwrite(line, 1, pos, out);
+            pos = 0;
+        }
         if (i)
-            fputc('\t', out);
-        buf[0] = '\0';
+            line[pos++] = '\t';
+        char *b = line + pos;
+        b[0] = '\0';
         if (f->any_dns && x && x->dns_stream && strncmp(f->defs[i]->name, "dns.", 4) == 0) {
             /* DNS over TCP: the first message from the stream that has it */
             for (unsigned k = 0; k < x->ndns; k++)
-                if (f->defs[i]->fn(buf, sizeof buf, x->dns[k], ci, x)) {
-                    fputs(buf, out);
+                if (f->defs[i]->fn(b, FIELD_MAX, x->dns[k], ci, x)) {
+                    pos += strlen(b);
                     break;
                 }
             continue;
         }
-        if (f->defs[i]->fn(buf, sizeof buf, p, ci, x))
-            fputs(buf, out);
+        if (f->defs[i]->fn(b, FIELD_MAX, p, ci, x))
+            pos += strlen(b);
     }
-    fputc('\n', out);
+    line[pos++] = '\n';
+    fwrite(line, 1, pos, out);
 }
 
 int pkt_fields_need_streams(const pkt_fields *f)
