@@ -177,6 +177,12 @@ static inline unsigned touch_layer(const pkt_layer *l)
 static inline unsigned touch_packet(const pkt_packet *p, const uint8_t *data, uint32_t caplen)
 {
     unsigned s = 0;
+    /* The narrow accessors first, while no layer struct is filled (they
+     * read the header bytes); compared with the struct helpers below. */
+    pkt_ip_addrs na4, na6;
+    pkt_ports nt, nu;
+    int r4 = pkt_packet_ipv4_addrs(p, &na4), r6 = pkt_packet_ipv6_addrs(p, &na6);
+    int rt = pkt_packet_tcp_ports(p, &nt), ru = pkt_packet_udp_ports(p, &nu);
     unsigned n = pkt_packet_layer_count(p);
     if (n > PKT_LIMIT_LAYERS)
         abort();
@@ -228,37 +234,32 @@ static inline unsigned touch_packet(const pkt_packet *p, const uint8_t *data, ui
         (fi.family != 6 || memcmp(fi.src, inner->u.ipv6.src, 16) != 0 ||
          memcmp(fi.dst, inner->u.ipv6.dst, 16) != 0))
         abort();
-    /* The narrow accessors give what the struct helpers give. */
-    pkt_ip_addrs ia;
+    /* The narrow accessors (asked above, before any struct was filled)
+     * gave what the struct helpers give. */
     const pkt_ipv4 *ip4 = pkt_packet_ipv4(p);
-    int r4 = pkt_packet_ipv4_addrs(p, &ia);
     if ((r4 == 0) != (ip4 != NULL) || (r4 != 0 && r4 != PKT_ERR_NOT_FOUND))
         abort();
-    if (ip4 && (ia.version != 4 || memcmp(ia.src, ip4->src, 4) != 0 ||
-                memcmp(ia.dst, ip4->dst, 4) != 0 || ia.protocol != ip4->protocol ||
-                ia.fragment != ((ip4->flags & PKT_IPV4_MF) || ip4->frag_offset != 0) ||
-                !touch_inside(data, caplen, ia.src, 8)))
+    if (ip4 && (na4.version != 4 || memcmp(na4.src, ip4->src, 4) != 0 ||
+                memcmp(na4.dst, ip4->dst, 4) != 0 || na4.protocol != ip4->protocol ||
+                na4.fragment != ((ip4->flags & PKT_IPV4_MF) || ip4->frag_offset != 0) ||
+                !touch_inside(data, caplen, na4.src, 8)))
         abort();
     const pkt_ipv6 *ip6 = pkt_packet_ipv6(p);
-    int r6 = pkt_packet_ipv6_addrs(p, &ia);
     if ((r6 == 0) != (ip6 != NULL) || (r6 != 0 && r6 != PKT_ERR_NOT_FOUND))
         abort();
-    if (ip6 && (ia.version != 6 || memcmp(ia.src, ip6->src, 16) != 0 ||
-                memcmp(ia.dst, ip6->dst, 16) != 0 || ia.protocol != ip6->next_header ||
-                ia.fragment != 0 || !touch_inside(data, caplen, ia.src, 32)))
+    if (ip6 && (na6.version != 6 || memcmp(na6.src, ip6->src, 16) != 0 ||
+                memcmp(na6.dst, ip6->dst, 16) != 0 || na6.protocol != ip6->next_header ||
+                na6.fragment != 0 || !touch_inside(data, caplen, na6.src, 32)))
         abort();
-    pkt_ports pp;
     const pkt_tcp *tcp = pkt_packet_tcp(p);
-    int rt = pkt_packet_tcp_ports(p, &pp);
     if ((rt == 0) != (tcp != NULL) || (rt != 0 && rt != PKT_ERR_NOT_FOUND))
         abort();
-    if (tcp && (pp.src != tcp->src_port || pp.dst != tcp->dst_port || pp.tcp_flags != tcp->flags))
+    if (tcp && (nt.src != tcp->src_port || nt.dst != tcp->dst_port || nt.tcp_flags != tcp->flags))
         abort();
     const pkt_udp *udp = pkt_packet_udp(p);
-    int ru = pkt_packet_udp_ports(p, &pp);
     if ((ru == 0) != (udp != NULL) || (ru != 0 && ru != PKT_ERR_NOT_FOUND))
         abort();
-    if (udp && (pp.src != udp->src_port || pp.dst != udp->dst_port || pp.tcp_flags != 0))
+    if (udp && (nu.src != udp->src_port || nu.dst != udp->dst_port || nu.tcp_flags != 0))
         abort();
     pkt_flow f;
     if (pkt_packet_flow(p, &f) == 0) {

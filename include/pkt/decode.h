@@ -1044,7 +1044,8 @@ typedef struct pkt_ports {
 /*
  * pkt_packet_ipv4_addrs / pkt_packet_ipv6_addrs — the addresses of the
  * packet's first IPv4 (IPv6) layer, as pkt_packet_ipv4(p)->src ... give
- * them.  p: a decoded packet (may be NULL); out: filled on success.
+ * them.  p: a decoded packet (may be NULL); out: not NULL, filled on
+ * success.
  * Returns 0, or PKT_ERR_NOT_FOUND when p is NULL or has no such layer
  * (out untouched).
  */
@@ -1054,7 +1055,8 @@ PKT_API int pkt_packet_ipv6_addrs(const pkt_packet *p, pkt_ip_addrs *out);
 /*
  * pkt_packet_tcp_ports / pkt_packet_udp_ports — the ports (and TCP flags)
  * of the packet's first TCP (UDP) layer, equal to pkt_packet_tcp(p)'s
- * src_port, dst_port and flags.  p may be NULL; out is filled on success.
+ * src_port, dst_port and flags.  p may be NULL; out: not NULL, filled on
+ * success.
  * Returns 0, or PKT_ERR_NOT_FOUND when p is NULL or has no such layer
  * (out untouched).
  */

@@ -99,8 +99,9 @@ typedef struct pkt__lrec {
 
 #define PKT__L_FIELDS 0x1 /* layers[i].u is filled */
 #define PKT__L_HEAD 0x2   /* layers[i] type/offset/contents/payload are filled */
-#define PKT__L_QUESTIONS 0x4 /* DNS: only the header and questions are in p->dns
-                                (pkt__dns_questions), FIELDS not set yet */
+#define PKT__L_QUESTIONS 0x4 /* DNS: only the questions (questions[], question_count)
+                                are in p->dns (pkt__dns_questions), its header
+                                fields undefined, FIELDS not set yet */
 
 struct pkt_packet {
     /* The input of the last decode. */
@@ -340,9 +341,10 @@ void pkt__fields_tcp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_udp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 /* DNS: decodes the names and records (a deferred layer, see dns.c). */
 void pkt__fields_dns(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
-/* DNS: decode the header and questions of DNS record r (deferred, FIELDS
- * not set) into p->dns, not the records; sets PKT__L_QUESTIONS.  Its
- * anomalies are provisional: pkt__fields_dns drops and redoes them. */
+/* DNS: decode the questions of DNS record r (deferred, FIELDS not set)
+ * into p->dns, not the records (nor, on the quick path, the header fields:
+ * only questions[] and question_count are defined); sets PKT__L_QUESTIONS.
+ * Its anomalies are provisional: pkt__fields_dns drops and redoes them. */
 void pkt__dns_questions(pkt_packet *p, pkt__lrec *r, pkt_layer *l);
 void pkt__fields_arp(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);
 void pkt__fields_icmpv4(const pkt_packet *p, const pkt__lrec *r, pkt_layer *l);

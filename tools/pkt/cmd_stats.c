@@ -302,11 +302,13 @@ static int keep_unmarked(const void *e, void *ops)
     return *((const struct table_ops *)ops)->mark((void *)(uintptr_t)e) != 2;
 }
 
-/* An entry with the value it is ranked by: v ascending, then the key's
- * bytes (keys are unique, so the order is total and the choice of a
- * compaction does not depend on where the entries lie in the table). */
+/* An entry with the values it is ranked by: v ascending, then v2, then the
+ * key's bytes (keys are unique, so the order is total and the choice of a
+ * compaction does not depend on where the entries lie in the table).  The
+ * top lists rank as the report does (cmp_conv_bytes ...): bytes, then
+ * packets, then the key (by packets: packets, then bytes). */
 struct citem {
-    uint64_t v;
+    uint64_t v, v2;
     unsigned char *e;
 };
 
@@ -314,6 +316,8 @@ static inline int citem_lt(const struct citem *a, const struct citem *b, size_t 
 {
     if (a->v != b->v)
         return a->v < b->v;
+    if (a->v2 != b->v2)
+        return a->v2 < b->v2;
     return memcmp(a->e, b->e, ksz) < 0;
 }
 
@@ -363,13 +367,17 @@ static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t t
     }
     if (top) { /* the top by bytes and by packets stay (ranked descending) */
         size_t k = top < cnt ? top : cnt;
-        for (size_t i = 0; i < cnt; i++)
+        for (size_t i = 0; i < cnt; i++) {
             v[i].v = ~o->bytes(v[i].e);
+            v[i].v2 = ~o->packets(v[i].e);
+        }
         select_first(v, cnt, k, ksz);
         for (size_t i = 0; i < k; i++)
             *o->mark(v[i].e) = 1;
-        for (size_t i = 0; i < cnt; i++)
+        for (size_t i = 0; i < cnt; i++) {
             v[i].v = ~o->packets(v[i].e);
+            v[i].v2 = ~o->bytes(v[i].e);
+        }
         select_first(v, cnt, k, ksz);
         for (size_t i = 0; i < k; i++)
             *o->mark(v[i].e) = 1;
@@ -379,6 +387,7 @@ static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t t
     for (size_t i = 0; i < cnt; i++)
         if (!*o->mark(v[i].e)) {
             v[m].e = v[i].e;
+            v[m].v2 = 0;
             v[m++].v = (uint64_t)o->last(v[i].e) ^ (1ull << 63); /* signed order */
         }
     size_t want = cnt / 2, gone = want < m ? want : m;
@@ -1185,7 +1194,8 @@ static unsigned stats_work(const void *user, unsigned worker, uint64_t seq, cons
     add_local(&j->part[worker], p, ci, seq); /* (its own share: no lock) */
     struct conv_op op;
     if (conv_op_of(&j->part[worker], p, ci, &op) == 0)
-        fwrite(&op, sizeof op, 1, out); /* for stats_consume, in order */
+        if (fwrite(&op, sizeof op, 1, out) != 1) /* for stats_consume, in order */
+            j->part[worker].oom = 1; /* its own share: reported as out of memory */
     return 0;
 }
 

@@ -12,7 +12,9 @@
 enum { B_FREE, B_FILLED, B_DONE };
 
 struct batch {
-    int state;              /* B_*, under the pipeline's lock */
+    int state;              /* B_*, written under the pipeline's lock (B_DONE
+                               atomically: the reading thread peeks at it
+                               without the lock, batch_done) */
     unsigned n;             /* records in it */
     uint8_t *bytes;         /* their bytes, back to back */
     size_t used, cap;
@@ -34,6 +36,7 @@ struct pipe {
     struct batch *b;
     unsigned nb;
     uint64_t filled;        /* batches handed to the workers so far */
+    uint64_t filled_seen;   /* the same, written and read by the reading thread only */
     uint64_t taken;         /* batches the workers took so far */
     unsigned nworkers;      /* worker ids handed out */
     int quit;
@@ -75,7 +78,7 @@ static void *worker(void *arg)
         pthread_mutex_lock(&pp->lock);
         b->text_len = len > 0 ? (size_t)len : 0;
         b->lines = p ? lines : 0;
-        b->state = B_DONE;
+        __atomic_store_n(&b->state, B_DONE, __ATOMIC_RELEASE);
         pthread_cond_broadcast(&pp->done_cv);
         pthread_mutex_unlock(&pp->lock);
     }
@@ -164,12 +167,23 @@ static int write_done(struct writer *w, int wait)
     return !w->stop;
 }
 
+/* Whether the oldest batch not yet written is done: a look without the
+ * lock, so that the reading thread can check after every record (and
+ * write, or stop at max lines, as soon as it can) for the cost of a load. */
+static int batch_done(const struct writer *w)
+{
+    const struct pipe *pp = w->pp;
+    return w->written < pp->filled_seen &&
+           __atomic_load_n(&pp->b[w->written % pp->nb].state, __ATOMIC_ACQUIRE) == B_DONE;
+}
+
 /* Hand batch b (the next in the ring) to the workers. */
 static void hand_over(struct pipe *pp, struct batch *b, uint64_t *fill)
 {
     pthread_mutex_lock(&pp->lock);
     b->state = B_FILLED;
     pp->filled = ++*fill;
+    pp->filled_seen = *fill;
     pthread_cond_signal(&pp->work_cv);
     pthread_mutex_unlock(&pp->lock);
 }
@@ -204,6 +218,10 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
     }
     if (!ok)
         goto out;
+    if (cfg->max_lines == 0 && !cfg->consume) { /* nothing to print: read nothing */
+        res->read_rc = PKT_OK_PACKET;
+        goto out;
+    }
 
     uint64_t fill = 0;            /* batches handed over so far */
     uint64_t seq = cfg->seq_base; /* of the next record handed over */
@@ -253,6 +271,10 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
         if (cur->n == BATCH_PACKETS) { /* hand it over now rather than at the next read */
             hand_over(&pp, cur, &fill);
             cur = NULL;
+        }
+        if (batch_done(&w) && !write_done(&w, 0)) {
+            rc = PKT_OK_PACKET; /* max_lines written */
+            break;
         }
     }
     /* the last, partial batch, then everything still in flight, in order */

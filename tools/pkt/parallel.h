@@ -30,7 +30,8 @@ typedef int (*pkt_par_read_fn)(void *user, const pkt_capture_info *ci);
 
 /* Called in the reading thread with each batch's output, in file order,
  * instead of writing it to `out` (pkt stats: the workers' records of what
- * must be counted in order). */
+ * must be counted in order).  With it, `out` is not used, lines are not
+ * counted (res->lines stays 0) and max_lines must be negative. */
 typedef void (*pkt_par_consume_fn)(void *user, const char *data, size_t len);
 
 struct pkt_par_cfg {
@@ -57,7 +58,9 @@ struct pkt_par_result {
 
 /*
  * pkt_par_run — run the pipeline over the records of h until the end of
- * the file, a read error or max_lines lines written, writing to out.
+ * the file, a read error or max_lines lines written, writing to out (or
+ * handing each batch's output to cfg->consume).  With max_lines 0 nothing
+ * is read.
  * Returns 0 with *res filled in; -1 when the threads or buffers could not
  * be set up (errno-style failure: nothing was read; *res has read_rc 0).
  */
