@@ -184,27 +184,35 @@ static void test_udp_ports_to_hooks(void **state)
     pkt_packet_free(p);
 }
 
+/* Ethernet/IPv4/ICMP time exceeded quoting IPv4 + 8 bytes of TCP (ports
+ * 5555 -> 80, sequence 99) from a 60-byte datagram. */
+static void quoted_short_tcp(pb *x)
+{
+    memset(x, 0, sizeof *x);
+    pb_eth(x, 0x0800);
+    size_t o = pb_ipv4(x, 1);
+    size_t ic = pb_u8(x, 11);
+    pb_u8(x, 0);
+    pb_u16(x, 0);
+    pb_u32(x, 0);
+    size_t ip = pb_ipv4(x, 6);
+    pb_u16(x, 5555);
+    pb_u16(x, 80);
+    pb_u32(x, 99);
+    pb_ipv4_done(x, ip);
+    pb_put16(x, ip + 2, 60);
+    pb_put16(x, ip + 10, 0);
+    pb_put16(x, ip + 10, pb_fold(pb_sum(x->b + ip, 20)));
+    pb_plain_csum(x, ic, 2);
+    pb_ipv4_done(x, o);
+}
+
 static void test_quoted_short_tcp(void **state)
 {
     /* An ICMP time exceeded quoting IPv4 + 8 bytes of TCP: no truncation
      * is reported for the quote, and what is quoted is decoded. */
-    pb x = {0};
-    pb_eth(&x, 0x0800);
-    size_t o = pb_ipv4(&x, 1);
-    size_t ic = pb_u8(&x, 11);
-    pb_u8(&x, 0);
-    pb_u16(&x, 0);
-    pb_u32(&x, 0);
-    size_t ip = pb_ipv4(&x, 6);
-    pb_u16(&x, 5555);
-    pb_u16(&x, 80);
-    pb_u32(&x, 99);
-    pb_ipv4_done(&x, ip);
-    pb_put16(&x, ip + 2, 60);
-    pb_put16(&x, ip + 10, 0);
-    pb_put16(&x, ip + 10, pb_fold(pb_sum(x.b + ip, 20)));
-    pb_plain_csum(&x, ic, 2);
-    pb_ipv4_done(&x, o);
+    pb x;
+    quoted_short_tcp(&x);
     pkt_packet *p = pkt_packet_new();
     dec(p, &x, 1, PKT_DECODE_VERIFY_CHECKSUMS);
     assert_int_equal(pkt_packet_anomaly_count(p), 0);
@@ -345,21 +353,8 @@ static void test_narrow_accessors(void **state)
 
     /* an ICMP error quoting IPv4 + 8 bytes of TCP: the ports of the quote,
      * the flags (not quoted) 0, read as pkt_packet_tcp gives them */
-    pb y = {0};
-    pb_eth(&y, 0x0800);
-    size_t o = pb_ipv4(&y, 1);
-    size_t ic = pb_u8(&y, 11);
-    pb_u8(&y, 0);
-    pb_u16(&y, 0);
-    pb_u32(&y, 0);
-    size_t ip = pb_ipv4(&y, 6);
-    pb_u16(&y, 5555);
-    pb_u16(&y, 80);
-    pb_u32(&y, 99);
-    pb_ipv4_done(&y, ip);
-    pb_put16(&y, ip + 2, 60);
-    pb_plain_csum(&y, ic, 2);
-    pb_ipv4_done(&y, o);
+    pb y;
+    quoted_short_tcp(&y);
     memset(y.b + y.n, 0xff, 16); /* past the packet: what a read of flags there would see */
     dec(p, &y, 1, 0);
     assert_int_equal(pkt_packet_tcp_ports(p, &pt), 0);

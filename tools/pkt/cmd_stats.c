@@ -321,25 +321,31 @@ static inline int citem_lt(const struct citem *a, const struct citem *b, size_t 
     return memcmp(a->e, b->e, ksz) < 0;
 }
 
-/* Rearrange a[0, n) so that a[0, k) holds its k first items in the order
- * of citem_lt (in no particular order among themselves): quickselect with
- * Hoare's partition around the middle item, O(n) on average. */
-static void select_first(struct citem *a, size_t n, size_t k, size_t ksz)
+/* Rearrange the n elements of sz bytes (at most 32) at base so that the
+ * first k of them in the order lt(x, y, ctx) ("x before y", a total order)
+ * come first, in no particular order among themselves: quickselect with
+ * Hoare's partition around the middle element, O(n) on average.  The one
+ * selection behind compaction and the report's top lists. */
+static void select_first(void *base, size_t n, size_t sz, size_t k,
+                         int (*lt)(const void *x, const void *y, const void *ctx), const void *ctx)
 {
+    unsigned char *a = base, p[32], t[32];
     size_t lo = 0, hi = n; /* the boundary k lies in [lo, hi) */
     while (k > lo && k < hi && hi - lo > 1) {
-        struct citem p = a[lo + (hi - lo - 1) / 2];
+        memcpy(p, a + (lo + (hi - lo - 1) / 2) * sz, sz);
         size_t i = lo, j = hi - 1;
         for (;;) {
-            while (citem_lt(&a[i], &p, ksz))
+            while (lt(a + i * sz, p, ctx))
                 i++;
-            while (citem_lt(&p, &a[j], ksz))
+            while (lt(p, a + j * sz, ctx))
                 j--;
             if (i >= j)
                 break;
-            struct citem x = a[i];
-            a[i++] = a[j];
-            a[j--] = x;
+            memcpy(t, a + i * sz, sz);
+            memcpy(a + i * sz, a + j * sz, sz);
+            memcpy(a + j * sz, t, sz);
+            i++;
+            j--;
         }
         /* a[lo, j] <= p <= a[j + 1, hi), lo <= j < hi - 1 */
         if (k <= j)
@@ -347,6 +353,11 @@ static void select_first(struct citem *a, size_t n, size_t k, size_t ksz)
         else
             lo = j + 1;
     }
+}
+
+static int citem_before(const void *x, const void *y, const void *ksz)
+{
+    return citem_lt(x, y, *(const size_t *)ksz);
 }
 
 /* Let go of about half of table t (see above); adds what went to *n, *pk,
@@ -371,14 +382,14 @@ static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t t
             v[i].v = ~o->bytes(v[i].e);
             v[i].v2 = ~o->packets(v[i].e);
         }
-        select_first(v, cnt, k, ksz);
+        select_first(v, cnt, sizeof *v, k, citem_before, &ksz);
         for (size_t i = 0; i < k; i++)
             *o->mark(v[i].e) = 1;
         for (size_t i = 0; i < cnt; i++) {
             v[i].v = ~o->packets(v[i].e);
             v[i].v2 = ~o->bytes(v[i].e);
         }
-        select_first(v, cnt, k, ksz);
+        select_first(v, cnt, sizeof *v, k, citem_before, &ksz);
         for (size_t i = 0; i < k; i++)
             *o->mark(v[i].e) = 1;
     }
@@ -391,7 +402,7 @@ static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t t
             v[m++].v = (uint64_t)o->last(v[i].e) ^ (1ull << 63); /* signed order */
         }
     size_t want = cnt / 2, gone = want < m ? want : m;
-    select_first(v, m, gone, ksz);
+    select_first(v, m, sizeof *v, gone, citem_before, &ksz);
     uint64_t gpk = 0, gby = 0;
     for (size_t i = 0; i < gone; i++) {
         *o->mark(v[i].e) = 2;
@@ -839,6 +850,16 @@ static int cmp_anom(const void *x, const void *y)
     return memcmp(&a->k, &b->k, sizeof a->k);
 }
 
+/* "x before y" for select_first over an array of entry pointers, in the
+ * order of a qsort comparator. */
+struct by_cmp {
+    int (*cmp)(const void *, const void *);
+};
+static int ptr_before(const void *x, const void *y, const void *c)
+{
+    return ((const struct by_cmp *)c)->cmp(x, y) < 0;
+}
+
 /* Entries of a table as an array of pointers whose first `limit` are
  * the first in the order of cmp, sorted (the rest follow in no order: a
  * selection first, so listing the top N of a large table costs O(count));
@@ -856,26 +877,8 @@ static void **sorted(const struct pkt_htab *t, int (*cmp)(const void *, const vo
         if (e)
             v[(*n)++] = e;
     }
-    size_t lo = 0, hi = *n; /* quickselect the boundary at limit (see select_first) */
-    while (limit > lo && limit < hi && hi - lo > 1) {
-        void *p = v[lo + (hi - lo - 1) / 2];
-        size_t i = lo, j = hi - 1;
-        for (;;) {
-            while (cmp(&v[i], &p) < 0)
-                i++;
-            while (cmp(&p, &v[j]) < 0)
-                j--;
-            if (i >= j)
-                break;
-            void *x = v[i];
-            v[i++] = v[j];
-            v[j--] = x;
-        }
-        if (limit <= j)
-            hi = j + 1;
-        else
-            lo = j + 1;
-    }
+    struct by_cmp c = {cmp};
+    select_first(v, *n, sizeof *v, limit, ptr_before, &c);
     qsort(v, limit < *n ? limit : *n, sizeof *v, cmp);
     return v;
 }
