@@ -122,6 +122,29 @@ void pkt_printer_init(struct pkt_printer *pr, FILE *out, enum pkt_print_mode mod
     pr->time_mode = time_mode;
 }
 
+/* v in decimal, written without printf (the summary line's numbers: a
+ * format parse per number was a third of `pkt read`). */
+static void put_u(FILE *f, uint64_t v)
+{
+    char t[20];
+    int i = 20;
+    do {
+        t[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    fwrite(t + i, 1, (size_t)(20 - i), f);
+}
+
+/* ".", then ns (< 10^9) as 9 digits. */
+static void put_frac9(FILE *f, uint64_t ns)
+{
+    char t[10];
+    t[0] = '.';
+    for (int i = 9; i >= 1; i--, ns /= 10)
+        t[i] = (char)('0' + ns % 10);
+    fwrite(t, 1, sizeof t, f);
+}
+
 /* Seconds and nanoseconds of a signed nanosecond count, for "%s%lld.%09ld". */
 static void print_seconds(FILE *f, int64_t ns)
 {
@@ -131,7 +154,9 @@ static void print_seconds(FILE *f, int64_t ns)
         sign = "-";
         u = (uint64_t)0 - u;
     }
-    fprintf(f, "%s%" PRIu64 ".%09" PRIu64, sign, u / 1000000000u, u % 1000000000u);
+    fputs(sign, f);
+    put_u(f, u / 1000000000u);
+    put_frac9(f, u % 1000000000u);
 }
 
 static void split_ts(int64_t ts, time_t *sec, long *ns)
@@ -158,10 +183,20 @@ static void print_time(struct pkt_printer *pr, int64_t ts)
     case PKT_TIME_DATE:
     case PKT_TIME_ABS:
         split_ts(ts, &sec, &ns);
-        gmtime_r(&sec, &tm);
-        strftime(buf, sizeof buf, pr->time_mode == PKT_TIME_DATE ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S",
-                 &tm);
-        fprintf(pr->out, "%s.%09ld", buf, ns);
+        if (!pr->date_valid || sec != pr->date_sec || pr->date_mode != pr->time_mode) {
+            /* once per second of capture time: packets come in bursts */
+            gmtime_r(&sec, &tm);
+            if (!strftime(buf, sizeof buf,
+                          pr->time_mode == PKT_TIME_DATE ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm))
+                buf[0] = '\0';
+            _Static_assert(sizeof buf <= sizeof pr->date, "the cached date fits");
+            memcpy(pr->date, buf, sizeof buf);
+            pr->date_sec = sec;
+            pr->date_mode = pr->time_mode;
+            pr->date_valid = 1;
+        }
+        fputs(pr->date, pr->out);
+        put_frac9(pr->out, (uint64_t)ns);
         break;
     case PKT_TIME_REL:
         print_seconds(pr->out, ts - pr->first_ts);
@@ -1502,19 +1537,27 @@ static void gist(FILE *f, const pkt_packet *p, const pkt_layer *top)
     case PKT_LAYER_TCP: {
         const pkt_tcp *t = &top->u.tcp;
         char fl[16];
-        fprintf(f, " [%s] seq %u", pkt_format_tcp_flags(t->flags, fl), t->seq);
-        if (t->flags & PKT_TCP_ACK)
-            fprintf(f, " ack %u", t->ack);
-        fprintf(f, " win %u", t->window);
+        fputs(" [", f);
+        fputs(pkt_format_tcp_flags(t->flags, fl), f);
+        fputs("] seq ", f);
+        put_u(f, t->seq);
+        if (t->flags & PKT_TCP_ACK) {
+            fputs(" ack ", f);
+            put_u(f, t->ack);
+        }
+        fputs(" win ", f);
+        put_u(f, t->window);
         uint32_t n;
         pkt_packet_app_payload(p, &n);
-        fprintf(f, " len %u", n);
+        fputs(" len ", f);
+        put_u(f, n);
         break;
     }
     case PKT_LAYER_UDP: {
         uint32_t n;
         pkt_packet_app_payload(p, &n);
-        fprintf(f, " len %u", n);
+        fputs(" len ", f);
+        put_u(f, n);
         break;
     }
     case PKT_LAYER_SCTP:
@@ -1628,10 +1671,18 @@ static void endpoints(FILE *f, const pkt_packet *p)
         unsigned alen = fl.family == 4 ? 4 : 16;
         pkt_format_addr(fl.src, alen, a);
         pkt_format_addr(fl.dst, alen, b);
-        if (fl.protocol == 6 || fl.protocol == 17 || fl.protocol == 132)
-            fprintf(f, "%s.%u > %s.%u", a, fl.src_port, b, fl.dst_port);
-        else
-            fprintf(f, "%s > %s", a, b);
+        fputs(a, f);
+        int ports = fl.protocol == 6 || fl.protocol == 17 || fl.protocol == 132;
+        if (ports) {
+            putc('.', f);
+            put_u(f, fl.src_port);
+        }
+        fputs(" > ", f);
+        fputs(b, f);
+        if (ports) {
+            putc('.', f);
+            put_u(f, fl.dst_port);
+        }
         return;
     }
     const pkt_ethernet *e = pkt_packet_ethernet(p);
@@ -1690,11 +1741,15 @@ static void summary_line(struct pkt_printer *pr, const pkt_packet *p, const pkt_
     const pkt_layer *top = icmp_error(p);
     if (!top)
         top = top_layer(p);
-    fprintf(f, "%" PRIu64 " ", frame);
+    put_u(f, frame);
+    putc(' ', f);
     print_time(pr, ci->ts_ns);
     putc(' ', f);
     endpoints(f, p);
-    fprintf(f, " %s %u", top ? pkt_layer_type_name(top->type) : "-", ci->len);
+    putc(' ', f);
+    fputs(top ? pkt_layer_type_name(top->type) : "-", f);
+    putc(' ', f);
+    put_u(f, ci->len);
     if (ci->caplen < ci->len)
         fprintf(f, " (%u captured)", ci->caplen);
     gist(f, p, top);

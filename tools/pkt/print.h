@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "fields.h"
 #include "pkt/pkt.h"
@@ -43,6 +44,11 @@ struct pkt_printer {
     /* State. */
     int have_first;
     int64_t first_ts, prev_ts;
+    /* The date part of the last absolute time printed, for its second. */
+    int date_valid;
+    enum pkt_time_mode date_mode;
+    time_t date_sec;
+    char date[40];
 };
 
 /* The output options `pkt read` and `pkt capture` share: -v, --json,
