@@ -17,6 +17,7 @@
 #include "addrfmt.h"
 #include "cli.h"
 #include "ipfix.h"
+#include "numfmt.h"
 #include "tcptrack.h"
 #include "pkt/pkt.h"
 
@@ -249,14 +250,9 @@ static void lcsv_(struct line *l, const char *s)
 
 static void lu_(struct line *l, uint64_t v)
 {
-    char t[24];
-    int i = 24;
-    do {
-        t[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (; i < 24; i++)
-        lc_(l, t[i]);
+    char t[PKT_NUMFMT_MAX];
+    pkt_fmt_u64(t, v);
+    ls_(l, t);
 }
 
 /* The fields after duration in conn.log order, separated by sep; JSON

@@ -7,6 +7,7 @@
  */
 #include "addrfmt.h"
 #include "fields.h"
+#include "numfmt.h"
 #include "quictrack.h"
 
 #include <inttypes.h>
@@ -39,21 +40,6 @@ struct pkt_fields {
  * smaller b (never in pkt_fields_print) snprintf does it. */
 
 static const char hexd[] = "0123456789abcdef";
-
-/* v in decimal at b, NUL-terminated; returns the digits written (<= 20). */
-static size_t put_dec(char *b, uint64_t v)
-{
-    char t[20];
-    size_t k = 0;
-    do {
-        t[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < k; i++)
-        b[i] = t[k - 1 - i];
-    b[k] = '\0';
-    return k;
-}
 
 static bool fmt_mac(char *b, size_t n, const uint8_t *m)
 {
@@ -90,7 +76,7 @@ static bool fmt_u(char *b, size_t n, uint32_t v)
     if (n < 32)
         snprintf(b, n, "%" PRIu32, v);
     else
-        put_dec(b, v);
+        pkt_fmt_u64(b, v);
     return true;
 }
 
@@ -140,7 +126,7 @@ static bool f_frame_time_epoch(FIELD_ARGS)
     size_t k = 0;
     if (*sign)
         b[k++] = '-';
-    k += put_dec(b + k, u / 1000000000u);
+    k += pkt_fmt_u64(b + k, u / 1000000000u);
     b[k++] = '.';
     uint64_t frac = u % 1000000000u;
     for (int i = 8; i >= 0; i--, frac /= 10)

@@ -6,6 +6,7 @@
  * carry the same fields under the same names.
  */
 #include "addrfmt.h"
+#include "numfmt.h"
 #include "print.h"
 #include "tcptrack.h"
 
@@ -126,13 +127,8 @@ void pkt_printer_init(struct pkt_printer *pr, FILE *out, enum pkt_print_mode mod
  * format parse per number was a third of `pkt read`). */
 static void put_u(FILE *f, uint64_t v)
 {
-    char t[20];
-    int i = 20;
-    do {
-        t[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    fwrite(t + i, 1, (size_t)(20 - i), f);
+    char t[PKT_NUMFMT_MAX];
+    fwrite(t, 1, pkt_fmt_u64(t, v), f);
 }
 
 /* ".", then ns (< 10^9) as 9 digits. */
