@@ -151,17 +151,11 @@ static void secs(char *b, size_t n, int64_t ns)
 {
     (void)n; /* b holds 32 bytes: sign, 20 digits, point, 6 digits, NUL */
     uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-    uint64_t s = a / 1000000000u, us = (a % 1000000000u) / 1000u;
-    char t[24];
-    int i = 24, k = 0;
-    do {
-        t[--i] = (char)('0' + s % 10);
-        s /= 10;
-    } while (s);
+    uint64_t us = (a % 1000000000u) / 1000u;
+    size_t k = 0;
     if (ns < 0)
         b[k++] = '-';
-    while (i < 24)
-        b[k++] = t[i++];
+    k += pkt_fmt_u64(b + k, a / 1000000000u);
     b[k++] = '.';
     for (int d = 5; d >= 0; d--, us /= 10)
         b[k + d] = (char)('0' + us % 10);

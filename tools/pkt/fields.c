@@ -110,28 +110,16 @@ static bool fmt_hex(char *b, size_t n, uint32_t v, int digits)
 static bool f_frame_time_epoch(FIELD_ARGS)
 {
     (void)p;
-    int64_t t = ci->ts_ns;
-    const char *sign = "";
-    uint64_t u;
-    if (t < 0) {
-        sign = "-";
-        u = (uint64_t)(-(t + 1)) + 1u;
-    } else {
-        u = (uint64_t)t;
+    char t[PKT_NUMFMT_NS_MAX];
+    if (n >= sizeof t) {
+        pkt_fmt_ns(b, ci->ts_ns);
+    } else if (n) { /* as snprintf cuts it */
+        size_t len = pkt_fmt_ns(t, ci->ts_ns);
+        if (len >= n)
+            len = n - 1;
+        memcpy(b, t, len);
+        b[len] = '\0';
     }
-    if (n < 32) {
-        snprintf(b, n, "%s%" PRIu64 ".%09" PRIu64, sign, u / 1000000000u, u % 1000000000u);
-        return true;
-    }
-    size_t k = 0;
-    if (*sign)
-        b[k++] = '-';
-    k += pkt_fmt_u64(b + k, u / 1000000000u);
-    b[k++] = '.';
-    uint64_t frac = u % 1000000000u;
-    for (int i = 8; i >= 0; i--, frac /= 10)
-        b[k + (size_t)i] = (char)('0' + frac % 10);
-    b[k + 9] = '\0';
     return true;
 }
 

@@ -27,4 +27,32 @@ static inline size_t pkt_fmt_u64(char *b, uint64_t v)
     return k;
 }
 
+/* Room for pkt_fmt_ns's text and its NUL: sign, 20 digits, point, 9 digits. */
+#define PKT_NUMFMT_NS_MAX 32
+
+/* "." and ns (< 10^9) as 9 digits into b (at least 11 bytes),
+ * NUL-terminated; returns 10. */
+static inline size_t pkt_fmt_frac9(char *b, uint64_t ns)
+{
+    b[0] = '.';
+    for (int i = 9; i >= 1; i--, ns /= 10)
+        b[i] = (char)('0' + ns % 10);
+    b[10] = '\0';
+    return 10;
+}
+
+/* A signed nanosecond count as seconds with 9 decimals into b (at least
+ * PKT_NUMFMT_NS_MAX bytes), NUL-terminated, as printf's
+ * "%s%" PRIu64 ".%09" PRIu64 writes sign, |ns| / 10^9, |ns| % 10^9;
+ * returns the length. */
+static inline size_t pkt_fmt_ns(char *b, int64_t ns)
+{
+    uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    size_t k = 0;
+    if (ns < 0)
+        b[k++] = '-';
+    k += pkt_fmt_u64(b + k, u / 1000000000u);
+    return k + pkt_fmt_frac9(b + k, u % 1000000000u);
+}
+
 #endif

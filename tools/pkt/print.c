@@ -131,28 +131,11 @@ static void put_u(FILE *f, uint64_t v)
     fwrite(t, 1, pkt_fmt_u64(t, v), f);
 }
 
-/* ".", then ns (< 10^9) as 9 digits. */
-static void put_frac9(FILE *f, uint64_t ns)
-{
-    char t[10];
-    t[0] = '.';
-    for (int i = 9; i >= 1; i--, ns /= 10)
-        t[i] = (char)('0' + ns % 10);
-    fwrite(t, 1, sizeof t, f);
-}
-
 /* Seconds and nanoseconds of a signed nanosecond count, for "%s%lld.%09ld". */
 static void print_seconds(FILE *f, int64_t ns)
 {
-    const char *sign = "";
-    uint64_t u = (uint64_t)ns;
-    if (ns < 0) {
-        sign = "-";
-        u = (uint64_t)0 - u;
-    }
-    fputs(sign, f);
-    put_u(f, u / 1000000000u);
-    put_frac9(f, u % 1000000000u);
+    char t[PKT_NUMFMT_NS_MAX];
+    fwrite(t, 1, pkt_fmt_ns(t, ns), f);
 }
 
 static void split_ts(int64_t ts, time_t *sec, long *ns)
@@ -179,7 +162,7 @@ static void print_time(struct pkt_printer *pr, int64_t ts)
     case PKT_TIME_DATE:
     case PKT_TIME_ABS:
         split_ts(ts, &sec, &ns);
-        if (!pr->date_valid || sec != pr->date_sec || pr->date_mode != pr->time_mode) {
+        if (!pr->date[0] || sec != pr->date_sec) {
             /* once per second of capture time: packets come in bursts */
             gmtime_r(&sec, &tm);
             if (!strftime(buf, sizeof buf,
@@ -188,11 +171,10 @@ static void print_time(struct pkt_printer *pr, int64_t ts)
             _Static_assert(sizeof buf <= sizeof pr->date, "the cached date fits");
             memcpy(pr->date, buf, sizeof buf);
             pr->date_sec = sec;
-            pr->date_mode = pr->time_mode;
-            pr->date_valid = 1;
         }
+        char frac[11];
         fputs(pr->date, pr->out);
-        put_frac9(pr->out, (uint64_t)ns);
+        fwrite(frac, 1, pkt_fmt_frac9(frac, (uint64_t)ns), pr->out);
         break;
     case PKT_TIME_REL:
         print_seconds(pr->out, ts - pr->first_ts);

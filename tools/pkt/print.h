@@ -44,9 +44,8 @@ struct pkt_printer {
     /* State. */
     int have_first;
     int64_t first_ts, prev_ts;
-    /* The date part of the last absolute time printed, for its second. */
-    int date_valid;
-    enum pkt_time_mode date_mode;
+    /* The date part of the last absolute time printed (time_mode's format,
+     * fixed at pkt_printer_init), for second date_sec; "" before the first. */
     time_t date_sec;
     char date[40];
 };
