@@ -649,10 +649,12 @@ static void stats_free(struct stats *s)
     free(s->nodes);
 }
 
-/* Add the statistics of `from` into `into`: what counting from's packets
- * into `into` would have given, apart from the order of the protocol
- * hierarchy's children and of the link types, which stats_order restores
- * (by the first packet of each). */
+/* Add a worker's share `from` (what add_local counted) into `into`: what
+ * counting from's packets into `into` would have given, apart from the
+ * order of the protocol hierarchy's children and of the link types, which
+ * stats_order restores (by the first packet of each).  A share holds no
+ * conversations or talkers: the reading thread counts those in file order
+ * (stats_consume). */
 static void stats_merge(struct stats *into, const struct stats *from)
 {
     if (from->packets == 0)
@@ -717,45 +719,6 @@ static void stats_merge(struct stats *into, const struct stats *from)
         else if (a)
             into->oom = 1;
     }
-    for (size_t i = 0; i < from->convs.cap; i++) {
-        const struct conv_ent *a = pkt_htab_at(&from->convs, i);
-        struct conv_ent *b =
-            a ? bounded_get(into, &into->convs, &a->k, pkt_htab_hash(&into->convs, &a->k)) : NULL;
-        if (!b)
-            continue;
-        if (b->pk_ab + b->pk_ba == 0) {
-            b->first = a->first;
-            b->last = a->last;
-        }
-        if (a->first < b->first)
-            b->first = a->first;
-        if (a->last > b->last)
-            b->last = a->last;
-        b->pk_ab += a->pk_ab;
-        b->by_ab += a->by_ab;
-        b->pk_ba += a->pk_ba;
-        b->by_ba += a->by_ba;
-    }
-    for (size_t i = 0; i < from->talkers.cap; i++) {
-        const struct talk_ent *a = pkt_htab_at(&from->talkers, i);
-        struct talk_ent *b = a ? bounded_get(into, &into->talkers, &a->k,
-                                             pkt_htab_hash(&into->talkers, &a->k))
-                               : NULL;
-        if (!b)
-            continue;
-        if (a->last > b->last || b->tx_pk + b->rx_pk == 0)
-            b->last = a->last;
-        b->tx_pk += a->tx_pk;
-        b->tx_by += a->tx_by;
-        b->rx_pk += a->rx_pk;
-        b->rx_by += a->rx_by;
-    }
-    into->conv_expired += from->conv_expired;
-    into->conv_expired_pk += from->conv_expired_pk;
-    into->conv_expired_by += from->conv_expired_by;
-    into->talk_expired += from->talk_expired;
-    into->talk_expired_pk += from->talk_expired_pk;
-    into->talk_expired_by += from->talk_expired_by;
     into->oom |= from->oom;
 }
 

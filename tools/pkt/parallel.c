@@ -36,7 +36,6 @@ struct pipe {
     struct batch *b;
     unsigned nb;
     uint64_t filled;        /* batches handed to the workers so far */
-    uint64_t filled_seen;   /* the same, written and read by the reading thread only */
     uint64_t taken;         /* batches the workers took so far */
     unsigned nworkers;      /* worker ids handed out */
     int quit;
@@ -167,13 +166,14 @@ static int write_done(struct writer *w, int wait)
     return !w->stop;
 }
 
-/* Whether the oldest batch not yet written is done: a look without the
- * lock, so that the reading thread can check after every record (and
- * write, or stop at max lines, as soon as it can) for the cost of a load. */
-static int batch_done(const struct writer *w)
+/* Whether the oldest batch not yet written is done (fill: the batches
+ * handed over, the reading thread's own count): a look without the lock,
+ * so that the reading thread can check after every record (and write, or
+ * stop at max lines, as soon as it can) for the cost of a load. */
+static int batch_done(const struct writer *w, uint64_t fill)
 {
     const struct pipe *pp = w->pp;
-    return w->written < pp->filled_seen &&
+    return w->written < fill &&
            __atomic_load_n(&pp->b[w->written % pp->nb].state, __ATOMIC_ACQUIRE) == B_DONE;
 }
 
@@ -183,7 +183,6 @@ static void hand_over(struct pipe *pp, struct batch *b, uint64_t *fill)
     pthread_mutex_lock(&pp->lock);
     b->state = B_FILLED;
     pp->filled = ++*fill;
-    pp->filled_seen = *fill;
     pthread_cond_signal(&pp->work_cv);
     pthread_mutex_unlock(&pp->lock);
 }
@@ -272,7 +271,7 @@ int pkt_par_run(pkt_handle *h, const struct pkt_par_cfg *cfg, FILE *out,
             hand_over(&pp, cur, &fill);
             cur = NULL;
         }
-        if (batch_done(&w) && !write_done(&w, 0)) {
+        if (batch_done(&w, fill) && !write_done(&w, 0)) {
             rc = PKT_OK_PACKET; /* max_lines written */
             break;
         }
