@@ -8,16 +8,18 @@
 #include <string.h>
 
 #include "stream/stream_int.h"
+#include "util/bigalloc.h"
 
 int pkt__streams_alloc(pkt_streams *st)
 {
     st->nconns = st->o.max_connections;
-    st->conns = calloc(st->nconns, sizeof *st->conns);
+    st->conns = pkt__big_calloc(st->nconns, sizeof *st->conns);
     /* Buckets: a power of two, at least twice the connections. */
     uint64_t nb = 16;
     while (nb < 2ull * st->nconns)
         nb <<= 1;
-    st->buckets = malloc(nb * sizeof *st->buckets);
+    st->buckets = pkt__big_calloc(nb, sizeof *st->buckets);
+    st->bucket_mask = (uint32_t)(nb - 1); /* pkt__streams_release needs it */
     uint64_t nchunks = st->o.memcap / PKT_STREAM_CHUNK;
     st->nchunks = nchunks > PKT__NIL - 1 ? PKT__NIL - 1 : (uint32_t)nchunks;
     st->chunks = st->nchunks ? calloc(st->nchunks, sizeof *st->chunks) : NULL;
@@ -26,7 +28,6 @@ int pkt__streams_alloc(pkt_streams *st)
     /* 0xff bytes: every bucket PKT__NIL.  Buckets are small beside the
      * connections (8 bytes a connection), so they are touched at once. */
     memset(st->buckets, 0xff, nb * sizeof *st->buckets);
-    st->bucket_mask = (uint32_t)(nb - 1);
     uint64_t cc = st->o.max_conn_bytes / PKT_STREAM_CHUNK;
     st->conn_chunk_cap = cc > PKT__NIL - 1 ? PKT__NIL - 1 : (uint32_t)cc;
     st->conn_free = st->chunk_free = PKT__NIL;
@@ -44,9 +45,12 @@ int pkt__streams_alloc(pkt_streams *st)
 
 void pkt__streams_release(pkt_streams *st)
 {
-    free(st->conns);
-    free(st->buckets);
+    pkt__big_free(st->conns, st->nconns, sizeof *st->conns);
+    pkt__big_free(st->buckets, (size_t)st->bucket_mask + 1, sizeof *st->buckets);
     free(st->chunks);
+    st->conns = NULL;
+    st->buckets = NULL;
+    st->chunks = NULL;
 }
 
 /* ---- Lists ---- */
