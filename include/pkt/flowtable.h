@@ -58,15 +58,16 @@
  * Memory: at most max_flows flows, and no more than memcap bytes for the
  * flow slots and the hash table together (the smaller bound wins; see
  * pkt_flowtable_capacity).  Everything is allocated by pkt_flowtable_new;
- * calloc'ed slots are touched only as they are used.  No allocation per
+ * the slots are zeroed pages touched only as they are used (on Linux in
+ * a mapping of their own, advised for huge pages).  No allocation per
  * packet.
  *
  * Time is packet time (pkt_capture_info.ts_ns); it never goes back (an
  * older timestamp is taken as the latest seen).  Live users call
  * pkt_flowtable_expire with the clock when no packet comes.  A table is
  * used by one thread at a time; the callback runs on it, inside
- * pkt_flowtable_packet, _expire and _flush, and must not call those on
- * the same table.
+ * pkt_flowtable_packet, _packets, _expire and _flush, and must not call
+ * those on the same table.
  */
 #ifndef PKT_FLOWTABLE_H
 #define PKT_FLOWTABLE_H
@@ -246,6 +247,24 @@ PKT_API void pkt_flowtable_free(pkt_flowtable *ft);
  */
 PKT_API int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p,
                                  const pkt_capture_info *ci);
+
+/*
+ * pkt_flowtable_packets — count n decoded packets, in order, exactly as n
+ * calls of pkt_flowtable_packet would (the same records, callbacks and
+ * stats), but faster on a large table: the packets' flow slots are loaded
+ * from memory together instead of one miss after another.  Reading a
+ * capture file, decode a few dozen packets into their own pkt_packet
+ * objects (and buffers of their own: a zero-copy read's bytes last only to
+ * the next read) and pass them here.
+ *
+ * p, ci: arrays of n packets and their capture infos (none NULL); n: any
+ * count (0 does nothing).
+ * Returns the packets counted in a flow (those with an IP layer, 0 to n);
+ * PKT_ERR_INVAL for a NULL table, array or element (then nothing is
+ * counted).
+ */
+PKT_API long long pkt_flowtable_packets(pkt_flowtable *ft, const pkt_packet *const *p,
+                                        const pkt_capture_info *const *ci, size_t n);
 
 /*
  * pkt_flowtable_annotate — set the application protocol and server name of

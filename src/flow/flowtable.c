@@ -21,6 +21,7 @@
 #include "decode/decode_int.h"
 #include "pkt/app.h"
 #include "pkt/flowtable.h"
+#include "util/bigalloc.h"
 #include "util/cursor.h"
 #include "util/deadline.h"
 
@@ -84,6 +85,24 @@ static inline void due_lower(pkt_flowtable *ft, int64_t t)
 {
     if (t < ft->due)
         ft->due = t;
+}
+
+static inline void prefetch_r(const void *a)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(a, 0, 3);
+#else
+    (void)a;
+#endif
+}
+
+static inline void prefetch_w(const void *a)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(a, 1, 3);
+#else
+    (void)a;
+#endif
 }
 
 /* ---- Names ---- */
@@ -162,11 +181,11 @@ pkt_flowtable *pkt_flowtable_new(const pkt_flowtable_options *o, pkt_flow_expire
     uint64_t nb = 16;
     while (nb < 2ull * n)
         nb <<= 1;
-    ft->slots = calloc(n, sizeof *ft->slots);
-    ft->buckets = malloc(nb * sizeof *ft->buckets);
+    ft->slots = pkt__big_calloc(n, sizeof *ft->slots);
+    ft->buckets = pkt__big_calloc(nb, sizeof *ft->buckets);
     if (!ft->slots || !ft->buckets) {
-        free(ft->slots);
-        free(ft->buckets);
+        pkt__big_free(ft->slots, n, sizeof *ft->slots);
+        pkt__big_free(ft->buckets, nb, sizeof *ft->buckets);
         free(ft);
         pkt__error_set(err, PKT_ERR_NOMEM, "flow table: out of memory for %u flows", n);
         return NULL;
@@ -190,9 +209,9 @@ void pkt_flowtable_free(pkt_flowtable *ft)
 {
     if (!ft)
         return;
-    free(ft->slots);
+    pkt__big_free(ft->slots, ft->nslots, sizeof *ft->slots);
     free(ft->names);
-    free(ft->buckets);
+    pkt__big_free(ft->buckets, (size_t)ft->bucket_mask + 1, sizeof *ft->buckets);
     free(ft);
 }
 
@@ -473,12 +492,31 @@ long long pkt_flowtable_flush(pkt_flowtable *ft)
 {
     if (!ft)
         return PKT_ERR_INVAL;
+    /* Everything ends: report the flows in age order, then empty the table
+     * at once instead of unlinking each flow from its bucket and lists. */
     long long n = 0;
-    while (ft->age_head != NIL) {
-        struct fslot *s = &ft->slots[ft->age_head];
-        end_flow(ft, s, s->list == L_CLOSING ? PKT_FLOW_END_OF_FLOW : PKT_FLOW_END_FORCED);
-        n++;
+    for (uint32_t i = ft->age_head; i != NIL; n++) {
+        struct fslot *s = &ft->slots[i];
+        i = s->anext;
+        if (i != NIL) { /* on its way while this one is reported */
+            const struct fslot *t = &ft->slots[i];
+            prefetch_r(&t->r);
+            prefetch_r(&t->r.dir[1]);
+            prefetch_r(&t->hash);
+        }
+        report(ft, s, s->list == L_CLOSING ? PKT_FLOW_END_OF_FLOW : PKT_FLOW_END_FORCED);
     }
+    if (!n)
+        return 0;
+    memset(ft->buckets, 0xff, ((size_t)ft->bucket_mask + 1) * sizeof *ft->buckets);
+    for (int l = 0; l < 3; l++)
+        ft->head[l] = ft->tail[l] = NIL;
+    ft->age_head = ft->age_tail = NIL;
+    ft->free_head = NIL;
+    ft->bump = 0; /* slots are cleared as they are taken again */
+    ft->used = 0;
+    ft->st.active = 0;
+    ft->due = INT64_MAX; /* nothing on any list */
     return n;
 }
 
@@ -666,6 +704,17 @@ static struct fslot *new_flow(pkt_flowtable *ft, const struct fpkt *f, bool flip
             end_flow(ft, &ft->slots[ft->head[L_CLOSING]], PKT_FLOW_END_OF_FLOW);
         else
             end_flow(ft, &ft->slots[ft->head[L_ACTIVE]], PKT_FLOW_END_LACK_OF_RESOURCES);
+        /* Evictions come in runs (a scan, a flood): load the next victim's
+         * record and bucket and the one after it (ending this one touched
+         * the new head's links, so its hash is at hand). */
+        uint32_t h = ft->head[L_ACTIVE];
+        if (h != NIL) {
+            const struct fslot *v = &ft->slots[h];
+            prefetch_r(&v->r.dir);
+            prefetch_w(&ft->buckets[bucket_of(ft, v->hash)]);
+            if (v->next != NIL)
+                prefetch_w(&ft->slots[v->next].hash);
+        }
     }
     uint32_t id;
     if (ft->free_head != NIL) {
@@ -832,31 +881,31 @@ int pkt_flowtable_annotate(pkt_flowtable *ft, const pkt_packet *p, pkt_flow_serv
     return 1;
 }
 
-int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_capture_info *ci)
+/* Count packet p, whose read_packet result is *fp (NULL: no IP layer),
+ * into its flow: pkt_flowtable_packet after the argument checks. */
+static int count_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_capture_info *ci,
+                        const struct fpkt *f)
 {
-    if (!ft || !p || !ci)
-        return PKT_ERR_INVAL;
     ft->st.packets++;
     set_now(ft, ci->ts_ns);
     if (ft->now >= ft->due)
         expire_due(ft);
-    struct fpkt f;
-    if (!read_packet(p, ci->len, &f)) {
+    if (!f) {
         ft->st.non_ip++;
         return 0;
     }
     int dir = PKT_FLOW_ORIG;
-    struct fslot *s = find(ft, &f, &dir);
-    bool pure_syn = f.tcp && (f.flags & (PKT_TCP_SYN | PKT_TCP_ACK | PKT_TCP_RST | PKT_TCP_FIN)) ==
+    struct fslot *s = find(ft, f, &dir);
+    bool pure_syn = f->tcp && (f->flags & (PKT_TCP_SYN | PKT_TCP_ACK | PKT_TCP_RST | PKT_TCP_FIN)) ==
                                  PKT_TCP_SYN;
     if (s && s->list == L_CLOSING && pure_syn) {
         end_flow(ft, s, PKT_FLOW_END_OF_FLOW); /* port reuse: a new connection */
         s = NULL;
     }
     if (!s) {
-        bool synack = f.tcp && (f.flags & (PKT_TCP_SYN | PKT_TCP_ACK | PKT_TCP_RST |
+        bool synack = f->tcp && (f->flags & (PKT_TCP_SYN | PKT_TCP_ACK | PKT_TCP_RST |
                                            PKT_TCP_FIN)) == (PKT_TCP_SYN | PKT_TCP_ACK);
-        s = new_flow(ft, &f, synack);
+        s = new_flow(ft, f, synack);
         dir = synack ? PKT_FLOW_RESP : PKT_FLOW_ORIG;
     }
     pkt_flow_dir *d = &s->r.dir[dir];
@@ -869,23 +918,84 @@ int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_captu
     if (!d->packets || ci->ts_ns > d->last_ts_ns)
         d->last_ts_ns = ci->ts_ns;
     d->packets++;
-    d->ip_bytes += f.ip_bytes;
-    d->payload_bytes += f.payload;
-    d->tcp_flags |= f.flags;
+    d->ip_bytes += f->ip_bytes;
+    d->payload_bytes += f->payload;
+    d->tcp_flags |= f->flags;
     s->touch = ft->now;
     /* the service from the first payloads of each direction (what starts a
      * conversation tells; later segments are bodies and encrypted data) */
-    if (!s->r.service && f.payload && d->packets <= SERVICE_PACKETS)
-        s->r.service = service_of(p, &f);
-    if (f.tcp) {
-        tcp_packet(s, dir, &f);
+    if (!s->r.service && f->payload && d->packets <= SERVICE_PACKETS)
+        s->r.service = service_of(p, f);
+    if (f->tcp) {
+        tcp_packet(s, dir, f);
         int os = s->d[0].state, rs = s->d[1].state;
         bool ended = os == EP_RESET || rs == EP_RESET || (os == EP_CLOSED && rs == EP_CLOSED);
         list_to_tail(ft, s, ended ? L_CLOSING : L_ACTIVE);
     } else {
-        if (f.key.protocol == 17 && f.payload)
+        if (f->key.protocol == 17 && f->payload)
             history_add(s, dir, H_D); /* Zeek's UDP history: D / d */
         list_to_tail(ft, s, L_ACTIVE);
     }
     return 1;
+}
+
+int pkt_flowtable_packet(pkt_flowtable *ft, const pkt_packet *p, const pkt_capture_info *ci)
+{
+    if (!ft || !p || !ci)
+        return PKT_ERR_INVAL;
+    struct fpkt f;
+    return count_packet(ft, p, ci, read_packet(p, ci->len, &f) ? &f : NULL);
+}
+
+/* Packets read ahead of their counting by pkt_flowtable_packets. */
+#define BATCH 32
+
+long long pkt_flowtable_packets(pkt_flowtable *ft, const pkt_packet *const *p,
+                                const pkt_capture_info *const *ci, size_t n)
+{
+    if (!ft || (n && (!p || !ci)))
+        return PKT_ERR_INVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!p[i] || !ci[i])
+            return PKT_ERR_INVAL;
+    long long counted = 0;
+    struct fpkt f[BATCH];
+    bool ip[BATCH];
+    uint32_t head[BATCH];
+    for (size_t at = 0; at < n; at += BATCH) {
+        size_t k = n - at < BATCH ? n - at : BATCH;
+        /* Each pass loads what the next one reads, so the memory of one
+         * packet's flow is on its way while the others are read: the bucket,
+         * then the slot at its head, then that slot's neighbours on the
+         * active list (which list_to_tail writes).  The table as it is
+         * before the batch is only a guess at where the packets will land;
+         * a wrong guess costs a useless load, never a different result:
+         * the packets are counted one by one, in order, below. */
+        for (size_t i = 0; i < k; i++) {
+            ip[i] = read_packet(p[at + i], ci[at + i]->len, &f[i]);
+            if (ip[i])
+                prefetch_r(&ft->buckets[bucket_of(ft, f[i].hash)]);
+        }
+        for (size_t i = 0; i < k; i++) {
+            head[i] = ip[i] ? ft->buckets[bucket_of(ft, f[i].hash)] : NIL;
+            if (head[i] != NIL) {
+                const struct fslot *s = &ft->slots[head[i]];
+                prefetch_w(&s->hash);
+                prefetch_w(&s->r.dir);
+                prefetch_w(&s->d);
+            }
+        }
+        for (size_t i = 0; i < k; i++) {
+            if (head[i] == NIL)
+                continue;
+            const struct fslot *s = &ft->slots[head[i]];
+            if (s->prev != NIL)
+                prefetch_w(&ft->slots[s->prev].next);
+            if (s->next != NIL)
+                prefetch_w(&ft->slots[s->next].prev);
+        }
+        for (size_t i = 0; i < k; i++)
+            counted += count_packet(ft, p[at + i], ci[at + i], ip[i] ? &f[i] : NULL);
+    }
+    return counted;
 }

@@ -462,6 +462,98 @@ static int64_t clock_ns(void)
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
+/* Packets read ahead for pkt_flowtable_packets, each decoded in a packet
+ * of its own over its own copy of the bytes (a zero-copy read's bytes
+ * last only to the next read). */
+#define FLOW_BATCH 64
+#define FLOW_BATCH_BYTES ((size_t)1 << 20)
+
+struct batch {
+    pkt_packet *p[FLOW_BATCH];
+    const pkt_packet *pp[FLOW_BATCH];
+    pkt_capture_info ci[FLOW_BATCH];
+    const pkt_capture_info *pc[FLOW_BATCH];
+    uint8_t *buf;
+    size_t used, n;
+};
+
+static void batch_free(struct batch *b)
+{
+    for (size_t i = 0; i < FLOW_BATCH; i++)
+        pkt_packet_free(b->p[i]);
+    free(b->buf);
+}
+
+static int batch_new(struct batch *b)
+{
+    memset(b, 0, sizeof *b);
+    b->buf = malloc(FLOW_BATCH_BYTES);
+    for (size_t i = 0; i < FLOW_BATCH; i++) {
+        b->p[i] = pkt_packet_new();
+        b->pp[i] = b->p[i];
+        b->pc[i] = &b->ci[i];
+        if (!b->p[i])
+            b->buf = (free(b->buf), NULL);
+    }
+    if (!b->buf) {
+        batch_free(b);
+        return -1;
+    }
+    return 0;
+}
+
+static void batch_count(pkt_flowtable *ft, struct batch *b)
+{
+    pkt_flowtable_packets(ft, b->pp, b->pc, b->n);
+    b->n = b->used = 0;
+}
+
+/* flows_handle for a file without --names: read ahead in batches. */
+static int flows_file_batched(pkt_flowtable *ft, pkt_handle *h, const char *name,
+                              long long *left)
+{
+    struct batch b;
+    if (batch_new(&b) != 0) {
+        fprintf(stderr, "pkt flows: out of memory\n");
+        return PKT_EXIT_INPUT;
+    }
+    uint64_t n = 0;
+    int r = PKT_ERR_EOF, status = PKT_EXIT_OK;
+    while (*left != 0) {
+        const uint8_t *data;
+        pkt_capture_info ci;
+        r = pkt_zero_copy_read_packet_data(h, &data, &ci);
+        if (r == PKT_TIMEOUT)
+            continue;
+        if (r != PKT_OK_PACKET)
+            break;
+        n++;
+        if (*left > 0)
+            (*left)--;
+        if (b.n == FLOW_BATCH || ci.caplen > FLOW_BATCH_BYTES - b.used)
+            batch_count(ft, &b);
+        if (ci.caplen > FLOW_BATCH_BYTES) { /* larger than the buffer: alone */
+            pkt_decode(b.p[0], data, ci.caplen, ci.link_type, 0);
+            pkt_flowtable_packet(ft, b.p[0], &ci);
+            continue;
+        }
+        memcpy(b.buf + b.used, data, ci.caplen);
+        pkt_decode(b.p[b.n], b.buf + b.used, ci.caplen, ci.link_type, 0);
+        b.ci[b.n++] = ci;
+        b.used += ci.caplen;
+    }
+    batch_count(ft, &b);
+    if (r != PKT_OK_PACKET && r != PKT_ERR_EOF && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
+        fflush(stdout);
+        fprintf(stderr, "pkt flows: %s\n", pkt_handle_error(h));
+        fprintf(stderr, "pkt flows: %s: stopped after %" PRIu64 " packets; they are counted\n",
+                name, n);
+        status = PKT_EXIT_INPUT;
+    }
+    batch_free(&b);
+    return status;
+}
+
 static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, const char *name,
                         int live, const char *filter, long long *left)
 {
@@ -469,6 +561,8 @@ static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, cons
         fprintf(stderr, "pkt flows: %s: %s\n", name, pkt_handle_error(h));
         return PKT_EXIT_USAGE;
     }
+    if (!live && !fl->names)
+        return flows_file_batched(ft, h, name, left);
     pkt_source *src = pkt_source_new(h, 0);
     if (!src) {
         fprintf(stderr, "pkt flows: out of memory\n");
