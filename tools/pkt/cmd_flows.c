@@ -99,16 +99,15 @@ static void annotate(pkt_flowtable *ft, struct flows *fl, const pkt_packet *p,
 
 /* ---- Formatting ---- */
 
-static void addr_str(char *b, size_t n, int family, const uint8_t *a)
+static size_t addr_str(char *b, size_t n, int family, const uint8_t *a)
 {
     /* (glibc's inet_ntop formats with sprintf: addrfmt.h writes the same
      * text directly) */
     if (n < PKT_ADDRFMT_MAX)
-        snprintf(b, n, "?");
-    else if (family == 6)
-        pkt_fmt_ipv6(b, a);
-    else
-        pkt_fmt_ipv4(b, a);
+        return (size_t)snprintf(b, n, "?");
+    if (family == 6)
+        return pkt_fmt_ipv6(b, a);
+    return pkt_fmt_ipv4(b, a);
 }
 
 static const char *proto_name(uint8_t p)
@@ -147,7 +146,7 @@ static void uid_str(char *b, uint64_t id)
 }
 
 /* Seconds with 6 decimals, sign-correct. */
-static void secs(char *b, size_t n, int64_t ns)
+static size_t secs(char *b, size_t n, int64_t ns)
 {
     (void)n; /* b holds 32 bytes: sign, 20 digits, point, 6 digits, NUL */
     uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
@@ -160,10 +159,12 @@ static void secs(char *b, size_t n, int64_t ns)
     for (int d = 5; d >= 0; d--, us /= 10)
         b[k + d] = (char)('0' + us % 10);
     b[k + 6] = 0;
+    return k + 6;
 }
 
 struct rowv {
     char ts[32], uid[16], oh[48], rh[48], dur[32];
+    size_t ts_n, uid_n, oh_n, rh_n, dur_n, proto_n, state_n; /* their lengths */
     unsigned op, rp;
     const char *proto, *state;
     const char *history;
@@ -171,16 +172,19 @@ struct rowv {
 
 static void row_of(const pkt_flow_record *r, struct rowv *v)
 {
-    secs(v->ts, sizeof v->ts, r->first_ts_ns);
-    secs(v->dur, sizeof v->dur, r->last_ts_ns - r->first_ts_ns);
+    v->ts_n = secs(v->ts, sizeof v->ts, r->first_ts_ns);
+    v->dur_n = secs(v->dur, sizeof v->dur, r->last_ts_ns - r->first_ts_ns);
     uid_str(v->uid, r->id);
-    addr_str(v->oh, sizeof v->oh, r->key.family, r->key.src);
-    addr_str(v->rh, sizeof v->rh, r->key.family, r->key.dst);
+    v->uid_n = 12;
+    v->oh_n = addr_str(v->oh, sizeof v->oh, r->key.family, r->key.src);
+    v->rh_n = addr_str(v->rh, sizeof v->rh, r->key.family, r->key.dst);
     bool icmp = r->key.protocol == 1 || r->key.protocol == 58;
     v->op = icmp ? r->icmp_type : r->key.src_port;
     v->rp = icmp ? r->icmp_code : r->key.dst_port;
     v->proto = proto_name(r->key.protocol);
+    v->proto_n = strlen(v->proto);
     v->state = pkt_flow_conn_state_name(r->conn_state);
+    v->state_n = strlen(v->state);
     v->history = r->history;
 }
 
@@ -191,14 +195,21 @@ struct line {
     size_t n;
 };
 
-static void ls_(struct line *l, const char *s)
+static void lsn_(struct line *l, const char *s, size_t k)
 {
-    size_t k = strlen(s);
     if (k > sizeof l->b - l->n)
         k = sizeof l->b - l->n;
     memcpy(l->b + l->n, s, k);
     l->n += k;
 }
+
+static void ls_(struct line *l, const char *s)
+{
+    lsn_(l, s, strlen(s));
+}
+
+/* A string literal, its length known at compile time. */
+#define LSL(l, lit) lsn_((l), "" lit, sizeof(lit) - 1)
 
 static void lc_(struct line *l, char c)
 {
@@ -217,7 +228,7 @@ static void lj_(struct line *l, const char *s)
             lc_(l, '\\');
             lc_(l, (char)*c);
         } else if (*c < 0x20 || *c >= 0x7f) {
-            ls_(l, "\\u00");
+            LSL(l, "\\u00");
             lc_(l, hx[*c >> 4]);
             lc_(l, hx[*c & 15]);
         } else {
@@ -244,9 +255,12 @@ static void lcsv_(struct line *l, const char *s)
 
 static void lu_(struct line *l, uint64_t v)
 {
+    if (sizeof l->b - l->n >= PKT_NUMFMT_MAX) {
+        l->n += pkt_fmt_u64(l->b + l->n, v);
+        return;
+    }
     char t[PKT_NUMFMT_MAX];
-    pkt_fmt_u64(t, v);
-    ls_(l, t);
+    lsn_(l, t, pkt_fmt_u64(t, v));
 }
 
 /* The fields after duration in conn.log order, separated by sep; JSON
@@ -264,14 +278,14 @@ static void tail_fields(struct line *l, const pkt_flow_record *r, const struct r
         if (json) {
             lc_(l, '"');
             ls_(l, names[i]);
-            ls_(l, "\":");
+            LSL(l, "\":");
         }
         switch (i) {
         case 0: lu_(l, o->seq_bytes); break;
         case 1: lu_(l, s->seq_bytes); break;
         case 2:
             if (json) lc_(l, '"');
-            ls_(l, v->state);
+            lsn_(l, v->state, v->state_n);
             if (json) lc_(l, '"');
             break;
         case 3: lu_(l, o->missed_bytes + s->missed_bytes); break;
@@ -339,49 +353,49 @@ static void on_flow(void *user, const pkt_flow_record *r)
     switch (fl->out) {
     case OUT_JSON: {
         struct line l = {.n = 0};
-        ls_(&l, "{\"ts\":");
-        ls_(&l, v.ts);
-        ls_(&l, ",\"uid\":\"");
-        ls_(&l, v.uid);
-        ls_(&l, "\",\"id.orig_h\":\"");
-        ls_(&l, v.oh);
-        ls_(&l, "\",\"id.orig_p\":");
+        LSL(&l, "{\"ts\":");
+        lsn_(&l, v.ts, v.ts_n);
+        LSL(&l, ",\"uid\":\"");
+        lsn_(&l, v.uid, v.uid_n);
+        LSL(&l, "\",\"id.orig_h\":\"");
+        lsn_(&l, v.oh, v.oh_n);
+        LSL(&l, "\",\"id.orig_p\":");
         lu_(&l, v.op);
-        ls_(&l, ",\"id.resp_h\":\"");
-        ls_(&l, v.rh);
-        ls_(&l, "\",\"id.resp_p\":");
+        LSL(&l, ",\"id.resp_h\":\"");
+        lsn_(&l, v.rh, v.rh_n);
+        LSL(&l, "\",\"id.resp_p\":");
         lu_(&l, v.rp);
-        ls_(&l, ",\"proto\":\"");
-        ls_(&l, v.proto);
-        ls_(&l, "\"");
+        LSL(&l, ",\"proto\":\"");
+        lsn_(&l, v.proto, v.proto_n);
+        LSL(&l, "\"");
         if (r->service) {
-            ls_(&l, ",\"service\":\"");
+            LSL(&l, ",\"service\":\"");
             ls_(&l, pkt_flow_service_name(r->service));
-            ls_(&l, "\"");
+            LSL(&l, "\"");
         }
-        ls_(&l, ",\"duration\":");
-        ls_(&l, v.dur);
+        LSL(&l, ",\"duration\":");
+        lsn_(&l, v.dur, v.dur_n);
         tail_fields(&l, r, &v, ',', 1, "");
         if (r->vlan >= 0) {
-            ls_(&l, ",\"vlan\":");
+            LSL(&l, ",\"vlan\":");
             lu_(&l, (uint64_t)r->vlan);
         }
-        ls_(&l, ",\"end_reason\":\"");
+        LSL(&l, ",\"end_reason\":\"");
         ls_(&l, pkt_flow_end_reason_name(r->reason));
-        ls_(&l, "\"");
+        LSL(&l, "\"");
         if (r->server_name[0]) {
-            ls_(&l, ",\"server_name\":");
+            LSL(&l, ",\"server_name\":");
             lj_(&l, r->server_name);
         }
         if (r->tunnel) {
-            ls_(&l, ",\"tunnel\":\"");
+            LSL(&l, ",\"tunnel\":\"");
             ls_(&l, pkt_layer_type_name(r->tunnel));
-            ls_(&l, "\",\"tunnel_id.orig\":");
+            LSL(&l, "\",\"tunnel_id.orig\":");
             lu_(&l, o->tunnel_id);
-            ls_(&l, ",\"tunnel_id.resp\":");
+            LSL(&l, ",\"tunnel_id.resp\":");
             lu_(&l, s->tunnel_id);
         }
-        ls_(&l, "}\n");
+        LSL(&l, "}\n");
         fwrite(l.b, 1, l.n, f);
         break;
     }
@@ -389,26 +403,26 @@ static void on_flow(void *user, const pkt_flow_record *r)
     case OUT_TSV: {
         char sep = fl->out == OUT_CSV ? ',' : '\t';
         struct line l = {.n = 0};
-        ls_(&l, v.ts);
+        lsn_(&l, v.ts, v.ts_n);
         lc_(&l, sep);
-        ls_(&l, v.uid);
+        lsn_(&l, v.uid, v.uid_n);
         lc_(&l, sep);
-        ls_(&l, v.oh);
+        lsn_(&l, v.oh, v.oh_n);
         lc_(&l, sep);
         lu_(&l, v.op);
         lc_(&l, sep);
-        ls_(&l, v.rh);
+        lsn_(&l, v.rh, v.rh_n);
         lc_(&l, sep);
         lu_(&l, v.rp);
         lc_(&l, sep);
-        ls_(&l, v.proto);
+        lsn_(&l, v.proto, v.proto_n);
         lc_(&l, sep);
         if (r->service)
             ls_(&l, pkt_flow_service_name(r->service));
         else if (sep == '\t')
             lc_(&l, '-'); /* service: unset */
         lc_(&l, sep);
-        ls_(&l, v.dur);
+        lsn_(&l, v.dur, v.dur_n);
         tail_fields(&l, r, &v, sep, 0, sep == '\t' ? "-" : "");
         if (sep == ',') {
             lc_(&l, ',');
