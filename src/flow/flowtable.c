@@ -705,8 +705,9 @@ static struct fslot *new_flow(pkt_flowtable *ft, const struct fpkt *f, bool flip
         else
             end_flow(ft, &ft->slots[ft->head[L_ACTIVE]], PKT_FLOW_END_LACK_OF_RESOURCES);
         /* Evictions come in runs (a scan, a flood): load the next victim's
-         * record and bucket and the one after it (ending this one touched
-         * the new head's links, so its hash is at hand). */
+         * record, bucket and age-list neighbours and the victim after it
+         * (ending this one touched the new head's links, so its hash is at
+         * hand). */
         uint32_t h = ft->head[L_ACTIVE];
         if (h != NIL) {
             const struct fslot *v = &ft->slots[h];
@@ -714,6 +715,10 @@ static struct fslot *new_flow(pkt_flowtable *ft, const struct fpkt *f, bool flip
             prefetch_w(&ft->buckets[bucket_of(ft, v->hash)]);
             if (v->next != NIL)
                 prefetch_w(&ft->slots[v->next].hash);
+            if (v->aprev != NIL)
+                prefetch_w(&ft->slots[v->aprev].anext);
+            if (v->anext != NIL)
+                prefetch_w(&ft->slots[v->anext].aprev);
         }
     }
     uint32_t id;

@@ -522,52 +522,27 @@ static void batch_count(pkt_flowtable *ft, struct batch *b)
     b->n = b->used = 0;
 }
 
-/* flows_handle for a file without --names: read ahead in batches. */
-static int flows_file_batched(pkt_flowtable *ft, pkt_handle *h, const char *name,
-                              long long *left)
+/* Add a packet read zero-copy to the batch (counting the batch first when
+ * it is full). */
+static void batch_add(pkt_flowtable *ft, struct batch *b, const uint8_t *data,
+                      const pkt_capture_info *ci)
 {
-    struct batch b;
-    if (batch_new(&b) != 0) {
-        fprintf(stderr, "pkt flows: out of memory\n");
-        return PKT_EXIT_INPUT;
+    if (b->n == FLOW_BATCH || ci->caplen > FLOW_BATCH_BYTES - b->used)
+        batch_count(ft, b);
+    if (ci->caplen > FLOW_BATCH_BYTES) { /* larger than the buffer: alone */
+        pkt_decode(b->p[0], data, ci->caplen, ci->link_type, 0);
+        pkt_flowtable_packet(ft, b->p[0], ci);
+        return;
     }
-    uint64_t n = 0;
-    int r = PKT_ERR_EOF, status = PKT_EXIT_OK;
-    while (*left != 0) {
-        const uint8_t *data;
-        pkt_capture_info ci;
-        r = pkt_zero_copy_read_packet_data(h, &data, &ci);
-        if (r == PKT_TIMEOUT)
-            continue;
-        if (r != PKT_OK_PACKET)
-            break;
-        n++;
-        if (*left > 0)
-            (*left)--;
-        if (b.n == FLOW_BATCH || ci.caplen > FLOW_BATCH_BYTES - b.used)
-            batch_count(ft, &b);
-        if (ci.caplen > FLOW_BATCH_BYTES) { /* larger than the buffer: alone */
-            pkt_decode(b.p[0], data, ci.caplen, ci.link_type, 0);
-            pkt_flowtable_packet(ft, b.p[0], &ci);
-            continue;
-        }
-        memcpy(b.buf + b.used, data, ci.caplen);
-        pkt_decode(b.p[b.n], b.buf + b.used, ci.caplen, ci.link_type, 0);
-        b.ci[b.n++] = ci;
-        b.used += ci.caplen;
-    }
-    batch_count(ft, &b);
-    if (r != PKT_OK_PACKET && r != PKT_ERR_EOF && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
-        fflush(stdout);
-        fprintf(stderr, "pkt flows: %s\n", pkt_handle_error(h));
-        fprintf(stderr, "pkt flows: %s: stopped after %" PRIu64 " packets; they are counted\n",
-                name, n);
-        status = PKT_EXIT_INPUT;
-    }
-    batch_free(&b);
-    return status;
+    memcpy(b->buf + b->used, data, ci->caplen);
+    pkt_decode(b->p[b->n], b->buf + b->used, ci->caplen, ci->link_type, 0);
+    b->ci[b->n++] = *ci;
+    b->used += ci->caplen;
 }
 
+/* Files without --names are read ahead in batches (pkt_flowtable_packets);
+ * live devices (the clock must run between packets) and --names (each
+ * packet annotated as it comes) one packet at a time. */
 static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, const char *name,
                         int live, const char *filter, long long *left)
 {
@@ -575,20 +550,27 @@ static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, cons
         fprintf(stderr, "pkt flows: %s: %s\n", name, pkt_handle_error(h));
         return PKT_EXIT_USAGE;
     }
-    if (!live && !fl->names)
-        return flows_file_batched(ft, h, name, left);
-    pkt_source *src = pkt_source_new(h, 0);
-    if (!src) {
+    bool batched = !live && !fl->names;
+    struct batch b;
+    pkt_source *src = NULL;
+    if (batched ? batch_new(&b) != 0 : !(src = pkt_source_new(h, 0))) {
         fprintf(stderr, "pkt flows: out of memory\n");
         return PKT_EXIT_INPUT;
     }
-    const pkt_packet *p;
+    const pkt_packet *p = NULL;
     const pkt_capture_info *ci;
+    const uint8_t *data = NULL;
+    pkt_capture_info rci;
     uint64_t n = 0;
     int r = PKT_ERR_EOF, status = PKT_EXIT_OK;
     int64_t last_tick = live ? clock_ns() : 0;
     while (*left != 0) {
-        r = pkt_source_next(src, &p, &ci);
+        if (batched) {
+            r = pkt_zero_copy_read_packet_data(h, &data, &rci);
+            ci = &rci;
+        } else {
+            r = pkt_source_next(src, &p, &ci);
+        }
         if (live) {
             int64_t now = clock_ns();
             if (now - last_tick >= 1000000000LL) { /* the clock drives timeouts */
@@ -605,10 +587,16 @@ static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, cons
         n++;
         if (*left > 0)
             (*left)--;
+        if (batched) {
+            batch_add(ft, &b, data, ci);
+            continue;
+        }
         pkt_flowtable_packet(ft, p, ci);
         if (fl->names)
             annotate(ft, fl, p, ci);
     }
+    if (batched)
+        batch_count(ft, &b);
     if (r != PKT_OK_PACKET && r != PKT_ERR_EOF && r != PKT_ERR_BREAK && r != PKT_TIMEOUT) {
         fflush(stdout);
         fprintf(stderr, "pkt flows: %s\n", pkt_handle_error(h));
@@ -616,7 +604,10 @@ static int flows_handle(pkt_flowtable *ft, struct flows *fl, pkt_handle *h, cons
                 name, n);
         status = PKT_EXIT_INPUT;
     }
-    pkt_source_free(src);
+    if (batched)
+        batch_free(&b);
+    else
+        pkt_source_free(src);
     return status;
 }
 
