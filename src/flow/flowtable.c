@@ -743,9 +743,14 @@ static struct fslot *new_flow(pkt_flowtable *ft, const struct fpkt *f, bool flip
     s->r.id = ft->next_id++;
     s->start = ft->now;
     s->prev = s->next = s->aprev = s->anext = NIL;
-    uint32_t b = bucket_of(ft, f->hash);
-    s->hnext = ft->buckets[b];
-    ft->buckets[b] = id;
+    /* At the chain's tail (find just walked it: it is in cache), so that
+     * the older flows are first in their chains, where end_flow looks for
+     * them, and an eviction walks no newer flow. */
+    uint32_t *link = &ft->buckets[bucket_of(ft, f->hash)];
+    while (*link != NIL)
+        link = &ft->slots[*link].hnext;
+    *link = id;
+    s->hnext = NIL;
     age_to_tail(ft, s);
     list_to_tail(ft, s, L_ACTIVE);
     if (flip)
