@@ -352,7 +352,8 @@ static void on_flow(void *user, const pkt_flow_record *r)
     FILE *f = fl->f;
     switch (fl->out) {
     case OUT_JSON: {
-        struct line l = {.n = 0};
+        struct line l;
+        l.n = 0; /* (an initializer would clear the whole buffer) */
         LSL(&l, "{\"ts\":");
         lsn_(&l, v.ts, v.ts_n);
         LSL(&l, ",\"uid\":\"");
@@ -402,7 +403,8 @@ static void on_flow(void *user, const pkt_flow_record *r)
     case OUT_CSV:
     case OUT_TSV: {
         char sep = fl->out == OUT_CSV ? ',' : '\t';
-        struct line l = {.n = 0};
+        struct line l;
+        l.n = 0; /* (an initializer would clear the whole buffer) */
         lsn_(&l, v.ts, v.ts_n);
         lc_(&l, sep);
         lsn_(&l, v.uid, v.uid_n);
