@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 /* Room for any uint64_t in decimal and its NUL. */
 #define PKT_NUMFMT_MAX 21
@@ -16,28 +15,29 @@
  * printf's "%" PRIu64 writes it; returns the digits written (1 to 20). */
 static inline size_t pkt_fmt_u64(char *b, uint64_t v)
 {
-    /* two digits per division, from the end of a scratch buffer */
     static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
                                    "25262728293031323334353637383940414243444546474849"
                                    "50515253545556575859606162636465666768697071727374"
                                    "75767778798081828384858687888990919293949596979899";
-    char t[PKT_NUMFMT_MAX - 1];
-    size_t i = sizeof t;
+    /* the digit count by comparison, then two digits per division written
+     * from the end straight into b */
+    size_t k = 1;
+    for (uint64_t p = 10; k < 20 && v >= p; p *= 10)
+        k++;
+    b[k] = '\0';
+    size_t i = k;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
-        t[--i] = pairs[2 * r + 1];
-        t[--i] = pairs[2 * r];
+        b[--i] = pairs[2 * r + 1];
+        b[--i] = pairs[2 * r];
     }
     if (v >= 10) {
-        t[--i] = pairs[2 * v + 1];
-        t[--i] = pairs[2 * v];
+        b[--i] = pairs[2 * v + 1];
+        b[--i] = pairs[2 * v];
     } else {
-        t[--i] = (char)('0' + v);
+        b[--i] = (char)('0' + v);
     }
-    size_t k = sizeof t - i;
-    memcpy(b, t + i, k);
-    b[k] = '\0';
     return k;
 }
 
