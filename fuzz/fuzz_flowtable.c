@@ -8,12 +8,16 @@
  *   byte 1: TCP flags (FIN SYN RST PSH ACK URG ECE CWR);
  *   byte 2: sequence offset (x 256) from the endpoint's ISN (near 2^32);
  *   byte 3: payload length; byte 4: time step (x 50 ms), byte 5: bit 0
- *           an expire call instead of a packet, bit 1 a flush.
+ *           an expire call instead of a packet, bit 1 a flush, bit 2 the
+ *           end of a batch.
  * Rules checked (a broken one aborts): the table never holds more than
  * its capacity; every record has packets, a known reason and state, an
  * originator with packets or a flipped history, first <= last; packets in
  * records plus packets in the table equal the packets fed; after the
- * final flush the table is empty. */
+ * final flush the table is empty; a second table fed the same packets in
+ * batches (pkt_flowtable_packets, up to 8, ended by byte 5 bit 2, an
+ * expire or a flush) reports the same records in the same order and ends
+ * with the same stats. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +27,80 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct fz {
     uint64_t reported; /* packets in records */
+    uint64_t digest;   /* of the records in order */
+    uint64_t records;
 };
+
+static uint64_t mixin(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static void digest_record(struct fz *z, const pkt_flow_record *r)
+{
+    uint64_t h = z->digest;
+    h = mixin(h, r->id);
+    h = mixin(h, (uint64_t)r->key.family << 8 | r->key.protocol);
+    h = mixin(h, (uint64_t)r->key.src_port << 16 | r->key.dst_port);
+    for (int i = 0; i < 16; i++)
+        h = mixin(h, (uint64_t)r->key.src[i] << 8 | r->key.dst[i]);
+    h = mixin(h, (uint64_t)(int64_t)r->vlan);
+    h = mixin(h, (uint64_t)r->first_ts_ns);
+    h = mixin(h, (uint64_t)r->last_ts_ns);
+    h = mixin(h, (uint64_t)r->conn_state << 8 | (uint64_t)r->reason);
+    h = mixin(h, (uint64_t)r->service << 8 | (uint64_t)r->tunnel);
+    for (const char *c = r->history; *c; c++)
+        h = mixin(h, (uint8_t)*c);
+    for (int d = 0; d < 2; d++) {
+        const pkt_flow_dir *v = &r->dir[d];
+        h = mixin(h, v->packets);
+        h = mixin(h, v->ip_bytes);
+        h = mixin(h, v->payload_bytes);
+        h = mixin(h, v->seq_bytes);
+        h = mixin(h, v->missed_bytes);
+        h = mixin(h, (uint64_t)v->first_ts_ns);
+        h = mixin(h, (uint64_t)v->last_ts_ns);
+        h = mixin(h, v->tcp_flags);
+    }
+    z->digest = h;
+    z->records++;
+}
+
+static int same_stats(const pkt_flowtable_stats *a, const pkt_flowtable_stats *b)
+{
+    for (int i = 0; i < 6; i++)
+        if (a->ended[i] != b->ended[i])
+            return 0;
+    return a->packets == b->packets && a->non_ip == b->non_ip && a->flows == b->flows &&
+           a->evicted == b->evicted && a->active == b->active && a->peak == b->peak &&
+           a->capacity == b->capacity;
+}
+
+static void on_flow_batch(void *user, const pkt_flow_record *r)
+{
+    digest_record(user, r);
+}
+
+/* The batched twin's packets waiting to be counted. */
+#define NB 8
+struct pend {
+    pkt_packet *p[NB];
+    const pkt_packet *pp[NB];
+    const pkt_capture_info *pc[NB];
+    pkt_capture_info ci[NB];
+    uint8_t b[NB][14 + 4 + 20 + 20 + 255];
+    size_t n;
+};
+
+static void pend_count(pkt_flowtable *m, struct pend *q, uint64_t *counted)
+{
+    long long rc = pkt_flowtable_packets(m, q->pp, q->pc, q->n);
+    if (rc < 0 || (size_t)rc != q->n)
+        abort();
+    *counted += (uint64_t)rc;
+    q->n = 0;
+}
 
 static void on_flow(void *user, const pkt_flow_record *r)
 {
@@ -39,6 +116,7 @@ static void on_flow(void *user, const pkt_flow_record *r)
         if (r->dir[d].payload_bytes > r->dir[d].ip_bytes)
             abort();
     z->reported += n;
+    digest_record(z, r);
 }
 
 static int count_cb(void *user, const pkt_flow_record *r)
@@ -54,6 +132,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static pkt_packet *p;
     if (!p && !(p = pkt_packet_new()))
         return 0;
+    static struct pend q;
+    for (size_t k = 0; k < NB; k++) {
+        if (!q.p[k] && !(q.p[k] = pkt_packet_new()))
+            return 0;
+        q.pp[k] = q.p[k];
+        q.pc[k] = &q.ci[k];
+    }
+    q.n = 0;
     static const uint32_t maxf[4] = {16, 17, 32, 64};
     static const int64_t idle[4] = {1, 2, 5, 60}, active[4] = {3, 10, 30, 600};
     const int64_t S = 1000000000LL;
@@ -67,6 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pkt_flowtable *ft = pkt_flowtable_new(&o, on_flow, &z, NULL);
     if (!ft)
         return 0;
+    struct fz zm = {0};
+    pkt_flowtable *m = pkt_flowtable_new(&o, on_flow_batch, &zm, NULL);
+    if (!m) {
+        pkt_flowtable_free(ft);
+        return 0;
+    }
+    uint64_t counted_m = 0;
     uint32_t cap = pkt_flowtable_capacity(ft);
     uint64_t fed = 0;
     int64_t ts = 0;
@@ -74,13 +167,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 1; i + 6 <= size; i += 6) {
         const uint8_t *c = data + i;
         ts += (int64_t)c[4] * 50 * 1000000;
+        if (c[5] & 3)
+            pend_count(m, &q, &counted_m); /* in order before the call */
         if (c[5] & 1) {
-            if (pkt_flowtable_expire(ft, ts) < 0)
+            if (pkt_flowtable_expire(ft, ts) < 0 || pkt_flowtable_expire(m, ts) < 0)
                 abort();
             continue;
         }
         if (c[5] & 2) {
-            if (pkt_flowtable_flush(ft) < 0)
+            if (pkt_flowtable_flush(ft) < 0 || pkt_flowtable_flush(m) < 0)
                 abort();
         }
         unsigned pair = c[0] & 31u, side = (c[0] >> 5) & 1u, pr = c[0] >> 6;
@@ -127,6 +222,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pkt_flowtable_packet(ft, p, &ci) != 1)
             abort();
         fed++;
+        memcpy(q.b[q.n], b, total);
+        pkt_decode(q.p[q.n], q.b[q.n], (uint32_t)total, PKT_LINKTYPE_ETHERNET, 0);
+        q.ci[q.n++] = ci;
+        if (q.n == NB || (c[5] & 4))
+            pend_count(m, &q, &counted_m);
         pkt_flowtable_stats st;
         pkt_flowtable_get_stats(ft, &st);
         if (st.active > cap || st.peak > cap)
@@ -137,11 +237,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (held + z.reported != fed)
         abort();
+    pend_count(m, &q, &counted_m);
     pkt_flowtable_flush(ft);
-    pkt_flowtable_stats st;
+    pkt_flowtable_flush(m);
+    pkt_flowtable_stats st, sm;
     pkt_flowtable_get_stats(ft, &st);
+    pkt_flowtable_get_stats(m, &sm);
     if (st.active || z.reported != fed)
         abort();
+    if (counted_m != fed || zm.records != z.records || zm.digest != z.digest ||
+        !same_stats(&st, &sm))
+        abort();
     pkt_flowtable_free(ft);
+    pkt_flowtable_free(m);
     return 0;
 }
