@@ -237,7 +237,33 @@ for l in open(sys.argv[1]):
         print(s["stream"])' "$WORK/original.pkt/pkt-follow.jsonl")
 nstreams=$(echo "$whole" | wc -w)
 [ "$nstreams" -ge 5 ] || fail "only $nstreams streams without gaps"
+# A loaded machine can capture segments out of order.  Those pkt prints in
+# the pieces it buffered them in, tshark segment by segment (documented in
+# pkt(1)): for such a stream the bytes of each direction are compared.
+ooo=" $(tshark -r "$cap" -Y tcp.analysis.out_of_order -T fields -e tcp.stream 2>/dev/null |
+        sort -un | tr '\n' ' ') "
+bytes_of() { # the hex of each direction of tshark's or pkt's raw follow output
+    python3 -c '
+import sys
+d = {"c": "", "s": ""}
+for l in sys.stdin.read().split("\n")[6:]:
+    if l.startswith("===") or not l.strip():
+        continue
+    d["s" if l.startswith("\t") else "c"] += l.strip()
+print(d["c"]); print(d["s"])'
+}
+exact=0
 for n in $whole; do
+    if [[ "$ooo" == *" $n "* ]]; then
+        if ! cmp -s <("$PKT_BIN" follow --stream "$n" --raw "$cap" | bytes_of) \
+                    <(tshark -r "$cap" -q -z "follow,tcp,raw,$n" 2>/dev/null | bytes_of); then
+            fail "stream $n (segments out of order): bytes differ from tshark -z follow"
+        else
+            echo "ok stream $n has segments out of order: same bytes as tshark -z follow"
+        fi
+        continue
+    fi
+    exact=$((exact + 1))
     for m in ascii hex raw; do
         opt=(); [ $m = ascii ] || opt=(--$m)
         if ! cmp -s <("$PKT_BIN" follow --stream "$n" "${opt[@]}" "$cap") \
@@ -246,7 +272,8 @@ for n in $whole; do
         fi
     done
 done
-echo "compared $nstreams streams with tshark -z follow (ascii, hex, raw)"
+[ "$exact" -ge 3 ] || fail "only $exact streams in order to compare exactly"
+echo "compared $exact streams with tshark -z follow (ascii, hex, raw), $((nstreams - exact)) by bytes"
 
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 echo "all ok"
