@@ -428,7 +428,10 @@ static int compact_table(struct pkt_htab *t, const struct table_ops *o, size_t t
  * s->oom) when out of memory. */
 static void *bounded_get(struct stats *s, struct pkt_htab *t, const void *k, uint64_t h)
 {
-    if (t->count >= s->max_entries && !pkt_htab_find_h(t, k, h)) {
+    if (t->count >= s->max_entries) { /* full: a new key needs room first */
+        void *e = pkt_htab_find_h(t, k, h);
+        if (e)
+            return e;
         int r = t == &s->convs ? compact_table(t, &conv_ops, s->top, &s->conv_expired,
                                                &s->conv_expired_pk, &s->conv_expired_by)
                                : compact_table(t, &talk_ops, s->top, &s->talk_expired,

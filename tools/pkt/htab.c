@@ -36,22 +36,42 @@ static uint64_t hash(const void *key, size_t n)
     return h;
 }
 
-static void *find_slot(unsigned char *slots, unsigned char *used, size_t cap, size_t esz,
+/* A slot's tag: 0 when empty, else seven bits of its key's hash (not the
+ * bits that pick the slot) with the top bit set, so that a probe compares
+ * a key only when the tags match (linear probing passes several other
+ * keys on the way). */
+static unsigned char tag_of(uint64_t h)
+{
+    return (unsigned char)(0x80u | (h >> 57));
+}
+
+static void *find_slot(unsigned char *slots, unsigned char *tags, size_t cap, size_t esz,
                        const void *key, size_t ksz, uint64_t h, int *found)
 {
     size_t i = (size_t)h & (cap - 1);
+    unsigned char tag = tag_of(h);
     for (;;) {
         unsigned char *e = slots + i * esz;
-        if (!used[i]) {
+        if (!tags[i]) {
             *found = 0;
             return e;
         }
-        if (memcmp(e, key, ksz) == 0) {
+        if (tags[i] == tag && memcmp(e, key, ksz) == 0) {
             *found = 1;
             return e;
         }
         i = (i + 1) & (cap - 1);
     }
+}
+
+/* Put entry e (absent from the table) into the slot for hash h. */
+static void place(unsigned char *slots, unsigned char *tags, size_t cap, size_t esz,
+                  const unsigned char *e, size_t ksz, uint64_t h)
+{
+    int found;
+    unsigned char *d = find_slot(slots, tags, cap, esz, e, ksz, h, &found);
+    memcpy(d, e, esz);
+    tags[(size_t)(d - slots) / esz] = tag_of(h);
 }
 
 static int grow(struct pkt_htab *t)
@@ -67,12 +87,8 @@ static int grow(struct pkt_htab *t)
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->used[i])
             continue;
-        unsigned char *e = t->slots + i * t->entry_size;
-        int found;
-        unsigned char *d =
-            find_slot(ns, nu, ncap, t->entry_size, e, t->key_size, hash(e, t->key_size), &found);
-        memcpy(d, e, t->entry_size);
-        nu[(size_t)(d - ns) / t->entry_size] = 1;
+        const unsigned char *e = t->slots + i * t->entry_size;
+        place(ns, nu, ncap, t->entry_size, e, t->key_size, hash(e, t->key_size));
     }
     free(t->slots);
     free(t->used);
@@ -97,7 +113,7 @@ void *pkt_htab_get_h(struct pkt_htab *t, const void *key, uint64_t h)
     if (!found) {
         memset(e, 0, t->entry_size);
         memcpy(e, key, t->key_size);
-        t->used[(size_t)(e - t->slots) / t->entry_size] = 1;
+        t->used[(size_t)(e - t->slots) / t->entry_size] = tag_of(h);
         t->count++;
     }
     return e;
@@ -154,11 +170,7 @@ long pkt_htab_retain(struct pkt_htab *t, int (*keep)(const void *entry, void *us
     t->count = 0;
     for (size_t i = 0; i < kept; i++) {
         const unsigned char *e = tmp + i * t->entry_size;
-        int found;
-        unsigned char *d = find_slot(t->slots, t->used, t->cap, t->entry_size, e, t->key_size,
-                                     hash(e, t->key_size), &found);
-        memcpy(d, e, t->entry_size);
-        t->used[(size_t)(d - t->slots) / t->entry_size] = 1;
+        place(t->slots, t->used, t->cap, t->entry_size, e, t->key_size, hash(e, t->key_size));
         t->count++;
     }
     free(tmp);

@@ -11,7 +11,8 @@
 
 struct pkt_htab {
     unsigned char *slots; /* cap entries of entry_size bytes */
-    unsigned char *used;  /* cap flags */
+    unsigned char *used;  /* cap tags: 0 for an empty slot, else bits of
+                             the key's hash (htab.c, tag_of) */
     size_t cap, count;
     size_t entry_size, key_size;
 };
